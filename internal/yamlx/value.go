@@ -1,0 +1,136 @@
+package yamlx
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+const (
+	// maxDepth bounds nesting, so a hostile file cannot exhaust the stack.
+	maxDepth = 200
+	// DefaultMaxNodes bounds how many nodes a document may expand to once
+	// aliases are resolved; a "billion laughs" file stops here.
+	DefaultMaxNodes = 100000
+)
+
+// ToValue converts a node into the values encoding/json would produce
+// (map[string]any, []any, string, float64/int64, bool, nil), expanding
+// aliases but never to more than maxNodes nodes in all.
+func ToValue(n *yaml.Node, maxNodes int) (any, error) {
+	c := converter{budget: maxNodes}
+	return c.value(n, 0)
+}
+
+type converter struct{ budget int }
+
+func (c *converter) value(n *yaml.Node, depth int) (any, error) {
+	c.budget--
+	if c.budget < 0 {
+		return nil, errorAt(n.Line, n.Column, "excessive aliasing: the document expands to too many nodes; remove the anchors and aliases")
+	}
+	if depth > maxDepth {
+		return nil, errorAt(n.Line, n.Column, "nesting deeper than %d levels", maxDepth)
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return c.value(n.Content[0], depth+1)
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return nil, errorAt(n.Line, n.Column, "unknown alias %q", n.Value)
+		}
+		return c.value(n.Alias, depth+1)
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind == yaml.AliasNode && k.Alias != nil {
+				k = k.Alias
+			}
+			if k.Kind != yaml.ScalarNode {
+				return nil, errorAt(k.Line, k.Column, "a mapping key must be a plain value, not a %s", kindName(k.Kind))
+			}
+			v, err := c.value(n.Content[i+1], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			m[k.Value] = v
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		s := make([]any, 0, len(n.Content))
+		for _, e := range n.Content {
+			v, err := c.value(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			s = append(s, v)
+		}
+		return s, nil
+	case yaml.ScalarNode:
+		return scalar(n)
+	}
+	return nil, errorAt(n.Line, n.Column, "unsupported YAML node")
+}
+
+func scalar(n *yaml.Node) (any, error) {
+	switch n.ShortTag() {
+	case "!!str", "!!binary", "!!merge":
+		return n.Value, nil
+	case "!!null":
+		return nil, nil
+	case "!!bool":
+		var b bool
+		if err := n.Decode(&b); err != nil {
+			return nil, errorAt(n.Line, n.Column, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		return b, nil
+	case "!!int":
+		var i int64
+		if err := n.Decode(&i); err == nil {
+			return i, nil
+		}
+		f, err := strconv.ParseFloat(n.Value, 64)
+		if err != nil {
+			return n.Value, nil
+		}
+		return f, nil
+	case "!!float":
+		var f float64
+		if err := n.Decode(&f); err != nil {
+			return nil, errorAt(n.Line, n.Column, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		return f, nil
+	case "!!timestamp":
+		var t time.Time
+		if err := n.Decode(&t); err == nil {
+			return n.Value, nil
+		}
+		return n.Value, nil
+	}
+	// Unknown local tags: keep the text.
+	return n.Value, nil
+}
+
+func kindName(k yaml.Kind) string {
+	switch k {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "sequence"
+	case yaml.AliasNode:
+		return "alias"
+	case yaml.DocumentNode:
+		return "document"
+	}
+	return "scalar"
+}
+
+// KindName names a node's kind as a writer would ("mapping", "sequence",
+// "scalar"...).
+func KindName(n *yaml.Node) string { return kindName(n.Kind) }

@@ -1,0 +1,127 @@
+package yamlx
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/qbank/qbank/internal/finding"
+)
+
+func TestParseErrorsCarryTheirPosition(t *testing.T) {
+	tests := []struct {
+		name    string
+		src     string
+		want    finding.Pos
+		message string
+	}{
+		{"empty", "", finding.Pos{Line: 1, Column: 1}, "the file is empty"},
+		{"only comments", "# nothing\n", finding.Pos{Line: 1, Column: 1}, "the file is empty"},
+		{"nul byte", "id: A-1\nstem: x\x00y\n", finding.Pos{Line: 2, Column: 8}, "binary content"},
+		{"bad utf8", "id: A-1\nstem: caf\xe9\n", finding.Pos{Line: 2, Column: 10}, "invalid UTF-8: byte 0xE9"},
+		{"duplicate key", "id: A-1\nstem: a\nstem: b\n", finding.Pos{Line: 3, Column: 1}, `duplicate key "stem" (first defined at line 2)`},
+		{"nested duplicate", "options:\n  - text: a\n    text: b\n", finding.Pos{Line: 3, Column: 5}, `duplicate key "text"`},
+		{"second document", "id: A-1\n---\nid: B-2\n", finding.Pos{Line: 3, Column: 1}, "a second YAML document"},
+		{
+			"bad indentation deep in block",
+			"id: A-1\noptions:\n  - text: a\n    why: b\n  - text: c\n   why: d\nstem: x\n",
+			finding.Pos{Line: 6, Column: 4}, "the problem is on line 6",
+		},
+		{
+			"colon in plain scalar",
+			"id: A-1\nstem: x\noptions:\n  - text: a\n    why: this: breaks\n",
+			finding.Pos{Line: 5, Column: 5}, "mapping values are not allowed",
+		},
+		{
+			"unclosed flow sequence is blamed on its line, not on a closed one",
+			"tags: [a,\n  b]\nenemies: [c\nid: A-1\n",
+			finding.Pos{Line: 3, Column: 1}, "the problem is on line 3",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.src))
+			errs := Errors(err)
+			if len(errs) == 0 {
+				t.Fatalf("Parse succeeded; want error at %v", tt.want)
+			}
+			if errs[0].Pos != tt.want || !strings.Contains(errs[0].Msg, tt.message) {
+				t.Errorf("got %v %q; want %v containing %q", errs[0].Pos, errs[0].Msg, tt.want, tt.message)
+			}
+		})
+	}
+}
+
+func TestParseAcceptsOneDocument(t *testing.T) {
+	doc, err := Parse([]byte("---\nid: A-1\ntags: [x, y]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ToValue(doc, DefaultMaxNodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := v.(map[string]any)
+	if m["id"] != "A-1" || len(m["tags"].([]any)) != 2 {
+		t.Fatalf("got %#v", m)
+	}
+}
+
+func TestToValueStopsBillionLaughs(t *testing.T) {
+	src := `a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+`
+	doc, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ToValue(doc, DefaultMaxNodes)
+	if err == nil || !strings.Contains(err.Error(), "excessive aliasing") {
+		t.Fatalf("got %v; want excessive aliasing", err)
+	}
+}
+
+func TestToValueTypes(t *testing.T) {
+	doc, err := Parse([]byte("a: 1\nb: 1.5\nc: true\nd: ~\ne: \"1\"\nf: 2024-01-02\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ToValue(doc, DefaultMaxNodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := v.(map[string]any)
+	want := map[string]any{"a": int64(1), "b": 1.5, "c": true, "d": nil, "e": "1", "f": "2024-01-02"}
+	for k, w := range want {
+		if m[k] != w {
+			t.Errorf("%s = %#v; want %#v", k, m[k], w)
+		}
+	}
+}
+
+func TestLookup(t *testing.T) {
+	doc, err := Parse([]byte("id: A-1\noptions:\n  - text: a\n  - text: b\n    why: c\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		ptr  string
+		want finding.Pos
+	}{
+		{"", finding.Pos{Line: 1, Column: 1}},
+		{"/id", finding.Pos{Line: 1, Column: 5}},
+		{"/options/1/why", finding.Pos{Line: 5, Column: 10}},
+		{"/options/1", finding.Pos{Line: 4, Column: 5}},
+		{"/options/7/text", finding.Pos{Line: 3, Column: 3}},
+	}
+	for _, tt := range tests {
+		n := Lookup(doc, tt.ptr)
+		if got := (finding.Pos{Line: n.Line, Column: n.Column}); got != tt.want {
+			t.Errorf("Lookup(%q) = %v; want %v", tt.ptr, got, tt.want)
+		}
+	}
+}

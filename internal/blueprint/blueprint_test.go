@@ -1,0 +1,117 @@
+package blueprint
+
+import (
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/qbank/qbank/internal/finding"
+)
+
+func TestApportion(t *testing.T) {
+	clf := []int{24, 30, 34, 12}
+	tests := []struct {
+		name    string
+		n       int
+		weights []int
+		want    []int
+	}{
+		{"CLF-C02 50 scored", 50, clf, []int{12, 15, 17, 6}},
+		{"CLF-C02 15 pretest", 15, clf, []int{4, 4, 5, 2}},
+		{"CLF-C02 10 diagnostic", 10, clf, []int{2, 3, 4, 1}},
+		{"CLF-C02 65", 65, clf, []int{16, 19, 22, 8}},
+		{"zero items", 0, clf, []int{0, 0, 0, 0}},
+		{"even split", 4, []int{25, 25, 25, 25}, []int{1, 1, 1, 1}},
+		{"tie on remainder goes to the larger weight", 1, []int{30, 70}, []int{0, 1}},
+		{"tie on remainder and weight goes to the first domain", 1, []int{50, 50}, []int{1, 0}},
+		{"tied remainders after the largest go to the earlier domain", 2, []int{33, 33, 34}, []int{1, 0, 1}},
+		{"uneven", 7, []int{10, 20, 30, 40}, []int{1, 1, 2, 3}},
+		{"weights not summing to 100 use their total", 3, []int{1, 1, 1}, []int{1, 1, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Apportion(tt.n, tt.weights)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Apportion(%d, %v) = %v; want %v", tt.n, tt.weights, got, tt.want)
+			}
+			sum := 0
+			for _, g := range got {
+				sum += g
+			}
+			if sum != tt.n {
+				t.Errorf("counts sum to %d; want %d", sum, tt.n)
+			}
+		})
+	}
+}
+
+func TestTheBundledBlueprintLoads(t *testing.T) {
+	e, fs, err := Load("../../bank/exam.yaml", "bank/exam.yaml")
+	if err != nil || len(fs) > 0 {
+		t.Fatalf("err=%v findings=%v", err, fs)
+	}
+	if e.Exam != "CLF-C02" || len(e.Domains) != 4 || !reflect.DeepEqual(e.Weights(), []int{24, 30, 34, 12}) {
+		t.Fatalf("unexpected blueprint: %+v", e)
+	}
+	tasks := 0
+	for _, d := range e.Domains {
+		tasks += len(d.Tasks)
+	}
+	if tasks != 19 {
+		t.Errorf("%d task statements; the CLF-C02 guide has 19", tasks)
+	}
+	full := e.Spec("full")
+	if full == nil || full.Scored != 50 || full.Pretest != 15 || full.Minutes != 90 {
+		t.Errorf("full spec = %+v", full)
+	}
+	if d := e.Spec("diagnostic"); d == nil || d.Scored != 10 || d.Pretest != 0 {
+		t.Errorf("diagnostic spec = %+v", d)
+	}
+}
+
+func TestBlueprintRules(t *testing.T) {
+	base, err := os.ReadFile("../../bank/exam.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(base)
+	tests := []struct {
+		name    string
+		old     string
+		new     string
+		want    finding.Pos
+		message string
+	}{
+		{"weights must sum to 100", "weight: 12", "weight: 13", finding.Pos{Line: 11, Column: 3}, "domain weights sum to 101"},
+		{"duplicate task id", `id: "1.2"`, `id: "1.1"`, finding.Pos{Line: 18, Column: 13}, `task id "1.1" is used twice`},
+		{"duplicate prefix", "prefix: SEC", "prefix: CC", finding.Pos{Line: 27, Column: 13}, `id prefix "CC"`},
+		{"pass outside scale", "pass: 700", "pass: 1700", finding.Pos{Line: 9, Column: 36}, "pass score 1700"},
+		{"duplicate spec", "id: diagnostic", "id: full", finding.Pos{Line: 75, Column: 9}, `form spec id "full" is used twice`},
+		{"schema problem", "single: 4", "single: four", finding.Pos{Line: 7, Column: 11}, "options.single must be an integer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(src, tt.old) {
+				t.Fatalf("fixture lacks %q", tt.old)
+			}
+			e, fs, err := Parse([]byte(strings.Replace(src, tt.old, tt.new, 1)), "exam.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e != nil || len(fs) != 1 {
+				t.Fatalf("want one finding and no exam; got %v", fs)
+			}
+			if fs[0].At() != tt.want || !strings.Contains(fs[0].Message, tt.message) {
+				t.Errorf("got %v; want %v containing %q", fs[0], tt.want, tt.message)
+			}
+		})
+	}
+}
+
+func TestIDPrefixDefaultsToInitials(t *testing.T) {
+	d := Domain{ID: "cloud-technology-services"}
+	if got := d.IDPrefix(); got != "CTS" {
+		t.Errorf("IDPrefix = %q", got)
+	}
+}

@@ -86,3 +86,13 @@ func Count(fs []Finding) (errors, warnings int) {
 	}
 	return errors, warnings
 }
+
+// Rule describes a check: a stable id, its default severity, a one-line
+// summary and a paragraph of documentation (shown by `qbank rules` and in
+// SARIF output).
+type Rule struct {
+	ID       string
+	Severity Severity
+	Summary  string
+	Doc      string
+}

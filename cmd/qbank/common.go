@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/qbank/qbank/internal/config"
+	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/report"
+	"github.com/urfave/cli/v2"
+)
+
+// defaultBank is the bank directory used when none is given.
+const defaultBank = "bank"
+
+// bankArg returns the bank directory argument (the first positional
+// argument) or the default.
+func bankArg(c *cli.Context) (string, error) {
+	switch c.NArg() {
+	case 0:
+		return defaultBank, nil
+	case 1:
+		return c.Args().First(), nil
+	}
+	return "", cli.Exit(fmt.Sprintf("%s takes at most one bank directory; got %d arguments", c.Command.Name, c.NArg()), 2)
+}
+
+func formatFlag() *cli.StringFlag {
+	return &cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "auto", Usage: "output format: auto, text, json, sarif, github (auto picks github under GitHub Actions)"}
+}
+
+func configFlag() *cli.StringFlag {
+	return &cli.StringFlag{Name: "config", Usage: "lint configuration file (default: .qbank.yaml found from the current directory upward)"}
+}
+
+// loadConfig reads --config, or .qbank.yaml found upward from the current
+// directory, and checks its rule ids against known.
+func loadConfig(c *cli.Context, known map[string]bool) (*config.Config, error) {
+	path := c.String("config")
+	if path == "" {
+		path = config.Find(".")
+	}
+	if path == "" {
+		return config.Default(), nil
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, cli.Exit(err.Error(), 2)
+	}
+	if err := cfg.CheckRules(known); err != nil {
+		return nil, cli.Exit(err.Error(), 2)
+	}
+	return cfg, nil
+}
+
+// resolveFormat validates --format.
+func resolveFormat(c *cli.Context) (string, error) {
+	f, err := report.Resolve(c.String("format"), os.Getenv)
+	if err != nil {
+		return "", cli.Exit(err.Error(), 2)
+	}
+	return f, nil
+}
+
+// writeFindings prints the findings in format and returns the exit error
+// the findings call for: 1 with any error (or more than maxWarnings
+// warnings when maxWarnings >= 0), else nil.
+func writeFindings(c *cli.Context, format string, fs []finding.Finding, sum report.Summary, rules []finding.Rule, maxWarnings int) error {
+	tool := report.Tool{Name: "qbank", Version: version, InformationURI: "https://github.com/qbank/qbank"}
+	if err := report.Write(c.App.Writer, format, fs, sum, rules, tool); err != nil {
+		return cli.Exit(err.Error(), 2)
+	}
+	if sum.Errors > 0 {
+		return cli.Exit("", 1)
+	}
+	if maxWarnings >= 0 && sum.Warnings > maxWarnings {
+		return cli.Exit(fmt.Sprintf("%d warnings exceed --max-warnings %d", sum.Warnings, maxWarnings), 1)
+	}
+	return nil
+}

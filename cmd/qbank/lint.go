@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/lint"
+	"github.com/qbank/qbank/schema"
+	"github.com/urfave/cli/v2"
+)
+
+func lintCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "lint",
+		Usage:     "check every item file of a bank (schema and content rules)",
+		ArgsUsage: "[BANK]",
+		Flags: []cli.Flag{
+			formatFlag(),
+			configFlag(),
+			&cli.IntFlag{Name: "max-warnings", Value: -1, Usage: "fail (exit 1) when there are more than `N` warnings; -1 never fails on warnings"},
+		},
+		Action: func(c *cli.Context) error {
+			dir, err := bankArg(c)
+			if err != nil {
+				return err
+			}
+			format, err := resolveFormat(c)
+			if err != nil {
+				return err
+			}
+			known := map[string]bool{}
+			for _, id := range lint.RuleIDs() {
+				known[id] = true
+			}
+			cfg, err := loadConfig(c, known)
+			if err != nil {
+				return err
+			}
+			res, err := lint.Run(c.Context, dir, lint.Options{Config: cfg})
+			if err != nil {
+				var be *bank.BlueprintError
+				if errors.As(err, &be) {
+					_ = writeFindings(c, format, res.Findings, res.Summary, lint.Rules(), -1)
+					return cli.Exit(err.Error(), 2)
+				}
+				return cli.Exit(err.Error(), 2)
+			}
+			return writeFindings(c, format, res.Findings, res.Summary, lint.Rules(), c.Int("max-warnings"))
+		},
+	}
+}
+
+func rulesCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "rules",
+		Usage: "list the lint rules with their default severity and description",
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "doc", Usage: "also print each rule's documentation paragraph"}},
+		Action: func(c *cli.Context) error {
+			w := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "RULE\tSEVERITY\tDESCRIPTION")
+			for _, r := range lint.Rules() {
+				fmt.Fprintf(w, "%s\t%s\t%s\n", r.ID, r.Severity, r.Summary)
+				if c.Bool("doc") {
+					fmt.Fprintf(w, "\t\t%s\n", r.Doc)
+				}
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func schemaCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "schema",
+		Usage:     "print a JSON Schema (" + strings.Join(schema.Names(), ", ") + ")",
+		ArgsUsage: "NAME",
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return cli.Exit("schema takes one name: "+strings.Join(schema.Names(), ", "), 2)
+			}
+			src, err := schema.Source(c.Args().First())
+			if err != nil {
+				return cli.Exit(err.Error(), 2)
+			}
+			_, err = c.App.Writer.Write(src)
+			return err
+		},
+	}
+}

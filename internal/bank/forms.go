@@ -1,0 +1,151 @@
+package bank
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/schemacheck"
+	"github.com/qbank/qbank/internal/yamlx"
+	"gopkg.in/yaml.v3"
+)
+
+// loadForms reads forms/*.yaml. Schema-invalid forms become findings.
+func loadForms(dir string, opts Options) ([]*Form, []finding.Finding) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, []finding.Finding{{File: dir, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: " + unwrapPathError(err)}}
+	}
+	var forms []*Form
+	var findings []finding.Finding
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		f, fs := LoadForm(path, opts.MaxFileSize)
+		findings = append(findings, fs...)
+		if f != nil {
+			forms = append(forms, f)
+		}
+	}
+	sort.SliceStable(forms, func(i, j int) bool { return forms[i].Form < forms[j].Form })
+	return forms, findings
+}
+
+// LoadForm reads and validates one form file (maxSize 0 means
+// DefaultMaxFileSize). The form is nil when the file has findings.
+func LoadForm(path string, maxSize int64) (*Form, []finding.Finding) {
+	if maxSize <= 0 {
+		maxSize = DefaultMaxFileSize
+	}
+	data, rerr := readLimited(path, maxSize)
+	if rerr != nil {
+		return nil, []finding.Finding{rerr.finding(path)}
+	}
+	return ParseForm(data, path)
+}
+
+// ParseForm parses and validates a form held in memory; path names it in
+// findings.
+func ParseForm(data []byte, path string) (*Form, []finding.Finding) {
+	doc, err := yamlx.Parse(data)
+	if err != nil {
+		return nil, yamlFindings(path, "", err)
+	}
+	v, sfs := schemacheck.ValidateValue(schemacheck.Form, doc, path, "")
+	if len(sfs) > 0 {
+		return nil, sfs
+	}
+	return decodeForm(v, doc, path), nil
+}
+
+func decodeForm(v any, doc *yaml.Node, path string) *Form {
+	m, _ := v.(map[string]any)
+	f := &Form{
+		Form:    str(m["form"]),
+		Version: integer(m["version"]),
+		Exam:    str(m["exam"]),
+		Spec:    str(m["spec"]),
+		File:    path,
+	}
+	if s, ok := m["seed"].(int64); ok {
+		f.Seed, f.HasSeed = s, true
+	}
+	f.Pos = FormPos{
+		Root:    pos(yamlx.Lookup(doc, "")),
+		Form:    pos(yamlx.Lookup(doc, "/form")),
+		Version: pos(yamlx.Lookup(doc, "/version")),
+		Exam:    pos(yamlx.Lookup(doc, "/exam")),
+		Spec:    pos(yamlx.Lookup(doc, "/spec")),
+		Items:   pos(yamlx.Lookup(doc, "/items")),
+	}
+	items, _ := m["items"].([]any)
+	for i, e := range items {
+		em, _ := e.(map[string]any)
+		base := fmt.Sprintf("/items/%d", i)
+		f.Items = append(f.Items, FormEntry{
+			ID:          str(em["id"]),
+			Revision:    integer(em["revision"]),
+			Role:        str(em["role"]),
+			Pos:         pos(yamlx.Lookup(doc, base)),
+			IDPos:       pos(yamlx.Lookup(doc, base+"/id")),
+			RevisionPos: pos(yamlx.Lookup(doc, base+"/revision")),
+		})
+	}
+	return f
+}
+
+// loadStats reads stats.yaml when it exists.
+func loadStats(path string, opts Options) (Stats, []finding.Finding) {
+	st := Stats{File: path, Items: map[string]ItemStats{}}
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		return st, nil
+	}
+	data, rerr := readLimited(path, 64*opts.MaxFileSize)
+	if rerr != nil {
+		return st, []finding.Finding{rerr.finding(path)}
+	}
+	doc, err := yamlx.Parse(data)
+	if err != nil {
+		return st, yamlFindings(path, "", err)
+	}
+	v, sfs := schemacheck.ValidateValue(schemacheck.Stats, doc, path, "")
+	if len(sfs) > 0 {
+		return st, sfs
+	}
+	m, _ := v.(map[string]any)
+	items, _ := m["items"].(map[string]any)
+	for id, e := range items {
+		em, _ := e.(map[string]any)
+		s := ItemStats{
+			Revision:  integer(em["revision"]),
+			Responses: integer(em["responses"]),
+			PValue:    number(em["p_value"]),
+			Pos:       pos(yamlx.Lookup(doc, "/items/"+id)),
+		}
+		if pb, ok := em["point_biserial"]; ok {
+			s.PointBiserial, s.HasBiserial = number(pb), true
+		}
+		st.Items[id] = s
+	}
+	return st, nil
+}
+
+func number(v any) float64 {
+	switch n := v.(type) {
+	case int64:
+		return float64(n)
+	case float64:
+		return n
+	}
+	return 0
+}

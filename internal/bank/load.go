@@ -1,0 +1,381 @@
+package bank
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/qbank/qbank/internal/blueprint"
+	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/schemacheck"
+	"github.com/qbank/qbank/internal/yamlx"
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultMaxFileSize bounds the size of one bank file. Real items are a few
+// kilobytes; anything this large is a mistake (or an attack) and becomes a
+// finding instead of being read into memory.
+const DefaultMaxFileSize = 1 << 20
+
+// Options tune Load.
+type Options struct {
+	// Visit, when set, is called for every item file while its YAML tree is
+	// in hand, concurrently from several goroutines. The findings it
+	// returns are added to the result. The tree is dropped afterwards, so
+	// per-file checks that need positions belong here.
+	Visit func(f *File) []finding.Finding
+	// MaxFileSize bounds one file's size in bytes (DefaultMaxFileSize when 0).
+	MaxFileSize int64
+	// Workers bounds concurrent file reads (the CPU count when 0).
+	Workers int
+}
+
+// File is one item file as the loader saw it, handed to Options.Visit.
+type File struct {
+	// Path is the file path as reached from the bank directory argument.
+	Path string
+	// Data is the file's content.
+	Data []byte
+	// Doc is the parsed document; nil when the file is not valid YAML.
+	Doc *yaml.Node
+	// Item is the decoded item; nil when the file failed to parse or the
+	// schema (Valid tells which).
+	Item *Item
+	// Valid reports that the file parsed and passed the schema.
+	Valid bool
+	// Exam is the bank's blueprint.
+	Exam *blueprint.Exam
+}
+
+// BlueprintError means the bank's exam.yaml is missing or invalid, so no
+// command can run on the bank. Its findings say why.
+type BlueprintError struct {
+	Path     string
+	Findings []finding.Finding
+}
+
+func (e *BlueprintError) Error() string {
+	if len(e.Findings) == 0 {
+		return fmt.Sprintf("%s: invalid exam blueprint", e.Path)
+	}
+	return fmt.Sprintf("%s: invalid exam blueprint (%d problems)", e.Path, len(e.Findings))
+}
+
+// Load loads the bank in dir. The findings report every file problem
+// (rules yaml and schema); err is set only when the bank cannot be used at
+// all: dir unreadable, or exam.yaml missing or invalid (a *BlueprintError,
+// whose findings are also returned).
+func Load(ctx context.Context, dir string, opts Options) (*Bank, []finding.Finding, error) {
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.NumCPU()
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read bank: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, nil, fmt.Errorf("cannot read bank: %s is not a directory", dir)
+	}
+	examPath := filepath.Join(dir, "exam.yaml")
+	data, ferr := readLimited(examPath, opts.MaxFileSize)
+	if ferr != nil {
+		if errors.Is(ferr.err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("%s: no exam blueprint; a bank directory holds exam.yaml (is %s a bank?)", examPath, dir)
+		}
+		f := ferr.finding(examPath)
+		return nil, []finding.Finding{f}, &BlueprintError{Path: examPath, Findings: []finding.Finding{f}}
+	}
+	exam, efs, _ := blueprint.Parse(data, examPath)
+	if exam == nil {
+		return nil, efs, &BlueprintError{Path: examPath, Findings: efs}
+	}
+	b := &Bank{Dir: dir, Exam: exam}
+	var findings []finding.Finding
+
+	paths, walkFindings := itemPaths(filepath.Join(dir, "items"))
+	findings = append(findings, walkFindings...)
+	b.Files = len(paths)
+	results := make([]fileResult, len(paths))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(opts.Workers, max(len(paths), 1)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i] = loadItemFile(paths[i], exam, opts)
+			}
+		}()
+	}
+	for i := range paths {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	for _, r := range results {
+		findings = append(findings, r.findings...)
+		switch {
+		case r.item != nil && r.valid:
+			b.Items = append(b.Items, r.item)
+		case r.item != nil:
+			b.Broken = append(b.Broken, r.item)
+		}
+	}
+	sort.SliceStable(b.Items, func(i, j int) bool { return b.Items[i].ID < b.Items[j].ID })
+	sort.SliceStable(b.Broken, func(i, j int) bool { return b.Broken[i].ID < b.Broken[j].ID })
+
+	forms, ffs := loadForms(filepath.Join(dir, "forms"), opts)
+	b.Forms = forms
+	findings = append(findings, ffs...)
+	stats, sfs := loadStats(filepath.Join(dir, "stats.yaml"), opts)
+	b.Stats = stats
+	findings = append(findings, sfs...)
+	return b, findings, nil
+}
+
+type fileResult struct {
+	item     *Item
+	valid    bool
+	findings []finding.Finding
+}
+
+// itemPaths lists the *.yaml files under root in lexical order. Directory
+// symlinks are not followed, so a symlink loop cannot trap the walk.
+func itemPaths(root string) ([]string, []finding.Finding) {
+	var paths []string
+	var fs []finding.Finding
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			if path == root && errors.Is(err, os.ErrNotExist) {
+				return filepath.SkipDir
+			}
+			fs = append(fs, finding.Finding{File: path, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: " + unwrapPathError(err)})
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() && strings.HasSuffix(d.Name(), ".yaml") {
+			paths = append(paths, path)
+		}
+		return nil
+	})
+	if err != nil {
+		fs = append(fs, finding.Finding{File: root, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: " + unwrapPathError(err)})
+	}
+	return paths, fs
+}
+
+func unwrapPathError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+type readError struct {
+	err error
+	msg string
+}
+
+func (e *readError) finding(path string) finding.Finding {
+	return finding.Finding{File: path, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: e.msg}
+}
+
+// readLimited reads a regular file of at most max bytes. Symlinks to files
+// are followed; anything else (directories, devices, pipes, loops) is an
+// error that becomes a finding.
+func readLimited(path string, max int64) ([]byte, *readError) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, &readError{err, "cannot read: " + unwrapPathError(err)}
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &readError{fs.ErrInvalid, fmt.Sprintf("not a regular file (%s); bank files must be regular YAML files", st.Mode().Type())}
+	}
+	if st.Size() > max {
+		return nil, &readError{fs.ErrInvalid, fmt.Sprintf("file is %d bytes; bank files are limited to %d bytes", st.Size(), max)}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &readError{err, "cannot read: " + unwrapPathError(err)}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, &readError{err, "cannot read: " + unwrapPathError(err)}
+	}
+	if int64(len(data)) > max {
+		return nil, &readError{fs.ErrInvalid, fmt.Sprintf("file is larger than %d bytes, the limit for bank files", max)}
+	}
+	return data, nil
+}
+
+func yamlFindings(path, item string, err error) []finding.Finding {
+	var fs []finding.Finding
+	for _, e := range yamlx.Errors(err) {
+		fs = append(fs, finding.Finding{File: path, Line: e.Pos.Line, Column: e.Pos.Column, Rule: "yaml", Severity: finding.Error, Item: item, Message: e.Msg})
+	}
+	return fs
+}
+
+func loadItemFile(path string, exam *blueprint.Exam, opts Options) fileResult {
+	data, rerr := readLimited(path, opts.MaxFileSize)
+	if rerr != nil {
+		return fileResult{findings: []finding.Finding{rerr.finding(path)}}
+	}
+	f := &File{Path: path, Data: data, Exam: exam}
+	var res fileResult
+	doc, err := yamlx.Parse(data)
+	if err != nil {
+		res.findings = yamlFindings(path, "", err)
+	} else {
+		f.Doc = doc
+		v, sfs := schemacheck.ValidateValue(schemacheck.Item, doc, path, idOf(doc))
+		res.findings = sfs
+		if v != nil {
+			item := decodeItem(v, doc, path)
+			res.item = item
+			res.valid = len(sfs) == 0
+			if res.item.ID == "" || !validID(res.item.ID) {
+				res.item = nil
+			}
+			if res.valid {
+				f.Item = item
+				f.Valid = true
+			}
+		}
+	}
+	if opts.Visit != nil {
+		res.findings = append(res.findings, opts.Visit(f)...)
+	}
+	return res
+}
+
+// idOf returns the item id for findings when the document has a string id.
+func idOf(doc *yaml.Node) string {
+	n := yamlx.Value(doc, "id")
+	if n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && validID(n.Value) {
+		return n.Value
+	}
+	return ""
+}
+
+// validID reports whether s has the form of an item id. Ids become file
+// names, so anything else (slashes, dots, spaces) is never used as one.
+func validID(s string) bool {
+	if len(s) == 0 || len(s) > 64 || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	dash, prevDash := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '-':
+			if prevDash {
+				return false
+			}
+			dash, prevDash = true, true
+		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			prevDash = false
+		default:
+			return false
+		}
+	}
+	return dash && !prevDash
+}
+
+// ValidID reports whether s is a well-formed item id
+// (^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$). Commands check ids from the command line
+// with it before they build a path from one.
+func ValidID(s string) bool { return validID(s) }
+
+func pos(n *yaml.Node) finding.Pos {
+	if n == nil {
+		return finding.Pos{Line: 1, Column: 1}
+	}
+	return finding.Pos{Line: n.Line, Column: n.Column}
+}
+
+// decodeItem builds an Item from a schema-checked value. It tolerates
+// wrong types (for items that failed the schema) by leaving fields empty.
+func decodeItem(v any, doc *yaml.Node, path string) *Item {
+	m, _ := v.(map[string]any)
+	it := &Item{
+		ID:          str(m["id"]),
+		Revision:    integer(m["revision"]),
+		Status:      str(m["status"]),
+		Domain:      str(m["domain"]),
+		Task:        str(m["task"]),
+		Type:        str(m["type"]),
+		Difficulty:  str(m["difficulty"]),
+		Stem:        str(m["stem"]),
+		Explanation: str(m["explanation"]),
+		References:  strs(m["references"]),
+		Tags:        strs(m["tags"]),
+		Enemies:     strs(m["enemies"]),
+		Author:      str(m["author"]),
+		File:        path,
+	}
+	if opts, ok := m["options"].([]any); ok {
+		for _, o := range opts {
+			om, _ := o.(map[string]any)
+			correct, _ := om["correct"].(bool)
+			it.Options = append(it.Options, Option{Text: str(om["text"]), Correct: correct, Why: str(om["why"])})
+		}
+	}
+	it.Pos = ItemPos{
+		Root:     pos(yamlx.Lookup(doc, "")),
+		ID:       pos(yamlx.Lookup(doc, "/id")),
+		Revision: pos(yamlx.Lookup(doc, "/revision")),
+		Stem:     pos(yamlx.Lookup(doc, "/stem")),
+	}
+	for i := range it.Enemies {
+		it.Pos.Enemies = append(it.Pos.Enemies, pos(yamlx.Lookup(doc, fmt.Sprintf("/enemies/%d", i))))
+	}
+	return it
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func integer(v any) int {
+	switch n := v.(type) {
+	case int64:
+		return int(n)
+	case float64:
+		return int(n)
+	}
+	return 0
+}
+
+func strs(v any) []string {
+	l, _ := v.([]any)
+	var out []string
+	for _, e := range l {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,342 @@
+package lint
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/blueprint"
+	"github.com/qbank/qbank/internal/config"
+	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/yamlx"
+	"gopkg.in/yaml.v3"
+)
+
+// itemChecker runs the single-item rules on one file.
+type itemChecker struct {
+	file  *bank.File
+	cfg   *config.Config
+	lines [][]byte
+	out   []finding.Finding
+}
+
+func (c *itemChecker) at(n *yaml.Node, rule, format string, args ...any) {
+	p := finding.Pos{Line: 1, Column: 1}
+	if n != nil {
+		p = finding.Pos{Line: n.Line, Column: n.Column}
+	}
+	c.atPos(p, rule, format, args...)
+}
+
+func (c *itemChecker) atPos(p finding.Pos, rule, format string, args ...any) {
+	id := ""
+	if c.file.Item != nil {
+		id = c.file.Item.ID
+	}
+	c.out = append(c.out, finding.Finding{File: c.file.Path, Line: p.Line, Column: p.Column, Rule: rule, Severity: defaultSeverity(rule), Item: id, Message: fmt.Sprintf(format, args...)})
+}
+
+func (c *itemChecker) node(ptr string) *yaml.Node { return yamlx.Lookup(c.file.Doc, ptr) }
+
+// checkItem runs every single-item rule on a schema-valid item.
+func checkItem(f *bank.File, cfg *config.Config) []finding.Finding {
+	c := &itemChecker{file: f, cfg: cfg, lines: bytes.SplitAfter(f.Data, []byte("\n"))}
+	it := f.Item
+	c.idFilename(it)
+	c.domainTask(it)
+	c.optionCount(it)
+	c.answerCount(it)
+	c.duplicateOption(it)
+	c.selectPhrase(it)
+	c.missingWhy(it)
+	c.references(it)
+	c.bannedPhrase(it)
+	c.negativeStem(it)
+	c.selfEnemy(it)
+	c.keyLength(it)
+	return c.out
+}
+
+func (c *itemChecker) idFilename(it *bank.Item) {
+	base := filepath.Base(c.file.Path)
+	if base != it.ID+".yaml" {
+		c.at(c.node("/id"), RuleIDFilename, "id %s does not match the file name %s; rename the file to %s.yaml or fix the id", it.ID, base, it.ID)
+	}
+	folder := filepath.Base(filepath.Dir(c.file.Path))
+	itemsDir := filepath.Base(filepath.Dir(filepath.Dir(c.file.Path)))
+	if folder != it.Domain || itemsDir != "items" {
+		c.at(c.node("/domain"), RuleIDFilename, "an item of domain %s belongs in items/%s/, not %s; move the file or fix the domain", it.Domain, it.Domain, filepath.ToSlash(filepath.Dir(c.file.Path))+"/")
+	}
+}
+
+func (c *itemChecker) domainTask(it *bank.Item) {
+	d := c.file.Exam.Domain(it.Domain)
+	if d == nil {
+		c.at(c.node("/domain"), RuleUnknownDomain, "unknown domain %q; use one of: %s", it.Domain, strings.Join(domainIDs(c.file.Exam.Domains), ", "))
+		return
+	}
+	if !d.HasTask(it.Task) {
+		ids := make([]string, len(d.Tasks))
+		for i, t := range d.Tasks {
+			ids[i] = t.ID
+		}
+		c.at(c.node("/task"), RuleUnknownTask, "task %q is not a task statement of domain %s; use one of: %s", it.Task, it.Domain, strings.Join(ids, ", "))
+	}
+}
+
+func (c *itemChecker) optionCount(it *bank.Item) {
+	n := len(it.Options)
+	opts := c.file.Exam.Options
+	switch it.Type {
+	case bank.TypeSingle:
+		if n != opts.Single {
+			c.at(c.node("/options"), RuleOptionCount, "type single needs exactly %d options; found %d", opts.Single, n)
+		}
+	case bank.TypeMultiple:
+		if n < opts.MultipleMin {
+			c.at(c.node("/options"), RuleOptionCount, "type multiple needs at least %d options; found %d", opts.MultipleMin, n)
+		}
+	}
+}
+
+func (c *itemChecker) answerCount(it *bank.Item) {
+	keys := it.Keys()
+	switch it.Type {
+	case bank.TypeSingle:
+		switch {
+		case len(keys) == 0:
+			c.at(c.node("/options"), RuleAnswerCount, "type single needs exactly one correct option; found none (mark the key with correct: true)")
+		case len(keys) > 1:
+			c.at(c.node(fmt.Sprintf("/options/%d/correct", keys[1])), RuleAnswerCount, "type single needs exactly one correct option; found %d (options %s); keep one, or make the item type multiple", len(keys), it.KeyLetters())
+		}
+	case bank.TypeMultiple:
+		switch {
+		case len(keys) < 2:
+			c.at(c.node("/options"), RuleAnswerCount, "type multiple needs at least two correct options; found %d", len(keys))
+		case len(keys) == len(it.Options):
+			c.at(c.node("/options"), RuleAnswerCount, "type multiple needs at least one incorrect option; all %d are correct", len(keys))
+		}
+	}
+}
+
+var spaceRE = regexp.MustCompile(`\s+`)
+
+func foldText(s string) string {
+	return spaceRE.ReplaceAllString(strings.ToLower(strings.TrimSpace(s)), " ")
+}
+
+func (c *itemChecker) duplicateOption(it *bank.Item) {
+	seen := map[string]int{}
+	for i, o := range it.Options {
+		k := foldText(o.Text)
+		if j, dup := seen[k]; dup {
+			c.at(c.node(fmt.Sprintf("/options/%d/text", i)), RuleDuplicateOption, "option %s has the same text as option %s; make every option distinct", bank.Letter(i), bank.Letter(j))
+			continue
+		}
+		seen[k] = i
+	}
+}
+
+var (
+	selectAnyRE   = regexp.MustCompile(`(?i)\(\s*select\b[^)]*\)?`)
+	selectExactRE = regexp.MustCompile(`\(Select (TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE)\.\)`)
+	numberWords   = []string{"ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"}
+)
+
+func (c *itemChecker) selectPhrase(it *bank.Item) {
+	stem := c.node("/stem")
+	switch it.Type {
+	case bank.TypeSingle:
+		if loc := selectAnyRE.FindStringIndex(it.Stem); loc != nil {
+			c.atPos(c.textPos(stem, loc[0]), RuleSelectPhrase, "a single-answer stem must not say %q; remove it, or make the item type multiple", it.Stem[loc[0]:loc[1]])
+		}
+	case bank.TypeMultiple:
+		n := len(it.Keys())
+		want := fmt.Sprint(n)
+		if n < len(numberWords) {
+			want = numberWords[n]
+		}
+		m := selectExactRE.FindStringSubmatchIndex(it.Stem)
+		if m == nil {
+			if loc := selectAnyRE.FindStringIndex(it.Stem); loc != nil {
+				c.atPos(c.textPos(stem, loc[0]), RuleSelectPhrase, "write the select phrase exactly as \"(Select %s.)\", not %q", want, it.Stem[loc[0]:loc[1]])
+				return
+			}
+			c.at(stem, RuleSelectPhrase, "a multiple-response stem must end with \"(Select %s.)\" for its %d correct options", want, n)
+			return
+		}
+		if got := it.Stem[m[2]:m[3]]; got != want {
+			c.atPos(c.textPos(stem, m[0]), RuleSelectPhrase, "the stem says \"(Select %s.)\" but the item has %d correct options; write \"(Select %s.)\"", got, n, want)
+		}
+	}
+}
+
+var activeStatuses = map[string]bool{bank.StatusReview: true, bank.StatusPretest: true, bank.StatusOperational: true}
+
+func (c *itemChecker) missingWhy(it *bank.Item) {
+	if !activeStatuses[it.Status] {
+		return
+	}
+	for i, o := range it.Options {
+		if strings.TrimSpace(o.Why) == "" {
+			c.at(c.node(fmt.Sprintf("/options/%d", i)), RuleMissingWhy, "option %s has no why; status %s needs a why on every option (why it is right or wrong)", bank.Letter(i), it.Status)
+		}
+	}
+}
+
+func (c *itemChecker) references(it *bank.Item) {
+	if (it.Status == bank.StatusPretest || it.Status == bank.StatusOperational) && len(it.References) == 0 {
+		n := c.node("/references")
+		if n == c.file.Doc.Content[0] {
+			n = c.node("/status")
+		}
+		c.at(n, RuleMissingReference, "status %s needs at least one reference: add references: with an https URL to documentation that supports the key", it.Status)
+	}
+	for i, ref := range it.References {
+		n := c.node(fmt.Sprintf("/references/%d", i))
+		u, err := url.Parse(strings.TrimSpace(ref))
+		switch {
+		case err != nil || u.Host == "":
+			c.at(n, RuleReferenceURL, "reference %q is not a URL; use an https URL such as https://docs.aws.amazon.com/...", ref)
+		case u.Scheme != "https":
+			c.at(n, RuleReferenceURL, "reference %q uses %s; use https", ref, u.Scheme)
+		case !c.cfg.HostAllowed(u.Hostname()):
+			c.at(n, RuleReferenceURL, "reference host %s is not allowed; use %s (or add the host to references.allowed_hosts in .qbank.yaml)", u.Hostname(), strings.Join(c.cfg.AllowedHosts, " or "))
+		}
+	}
+}
+
+var bannedRE = regexp.MustCompile(`^(?:(?:all|none|any|both|neither|either)(?: of)?(?: the)? (?:above|options above|answers above|choices above|preceding|previous|these|those|them|options|answers)|all the above|(?:both |only |neither |either )?[a-f](?:, [a-f])*,? (?:and|nor|or|&) [a-f])$`)
+
+func (c *itemChecker) bannedPhrase(it *bank.Item) {
+	for i, o := range it.Options {
+		t := strings.TrimRight(foldText(o.Text), ".!")
+		t = strings.ReplaceAll(t, "“", "")
+		if bannedRE.MatchString(t) {
+			c.at(c.node(fmt.Sprintf("/options/%d/text", i)), RuleBannedPhrase, "option %s %q is banned by item-writing guidelines; write a real distractor (or make the item type multiple)", bank.Letter(i), o.Text)
+		}
+	}
+}
+
+var negativeRE = regexp.MustCompile(`(?i)\b(not|except|least)\b`)
+
+func (c *itemChecker) negativeStem(it *bank.Item) {
+	stem := c.node("/stem")
+	for _, m := range negativeRE.FindAllStringIndex(it.Stem, -1) {
+		word := it.Stem[m[0]:m[1]]
+		if word == strings.ToUpper(word) {
+			continue
+		}
+		if strings.EqualFold(word, "least") && m[0] >= 3 && strings.EqualFold(it.Stem[m[0]-3:m[0]], "at ") {
+			continue
+		}
+		c.atPos(c.textPos(stem, m[0]), RuleNegativeStem, "negative %q must be written in capitals (%s) so no candidate misses it; or rephrase the stem positively", word, strings.ToUpper(word))
+	}
+}
+
+func (c *itemChecker) selfEnemy(it *bank.Item) {
+	for i, e := range it.Enemies {
+		if e == it.ID {
+			c.at(c.node(fmt.Sprintf("/enemies/%d", i)), RuleEnemyRef, "%s lists itself as an enemy; remove it", e)
+		}
+	}
+}
+
+func (c *itemChecker) keyLength(it *bank.Item) {
+	longest := 0
+	for _, o := range it.Options {
+		if !o.Correct {
+			longest = max(longest, utf8.RuneCountInString(strings.TrimSpace(o.Text)))
+		}
+	}
+	if longest == 0 {
+		return
+	}
+	for i, o := range it.Options {
+		n := utf8.RuneCountInString(strings.TrimSpace(o.Text))
+		if o.Correct && n*2 >= longest*3 && n-longest >= 20 {
+			c.at(c.node(fmt.Sprintf("/options/%d/text", i)), RuleKeyLength, "key %s is %d characters, the longest distractor %d; test-wise candidates pick the long option: shorten the key or lengthen the distractors", bank.Letter(i), n, longest)
+		}
+	}
+}
+
+func domainIDs(ds []blueprint.Domain) []string {
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	return ids
+}
+
+// textPos returns the file position of byte offset off inside the string
+// value of node n. It is exact for single-line plain and quoted scalars and
+// for literal block scalars (|), and falls back to the node's position
+// when the text in the file does not match (folded or escaped text).
+func (c *itemChecker) textPos(n *yaml.Node, off int) finding.Pos {
+	fallback := finding.Pos{Line: n.Line, Column: n.Column}
+	val := n.Value
+	if off < 0 || off > len(val) {
+		return fallback
+	}
+	lineIdx := strings.Count(val[:off], "\n")
+	lineStart := strings.LastIndexByte(val[:off], '\n') + 1
+	lineEnd := strings.IndexByte(val[off:], '\n')
+	if lineEnd < 0 {
+		lineEnd = len(val)
+	} else {
+		lineEnd += off
+	}
+	want := val[off:lineEnd]
+	var line, col int
+	switch {
+	case n.Style&yaml.LiteralStyle != 0:
+		line = n.Line + 1 + lineIdx
+		// Skip leading blank lines, which the value starts with too.
+		indent := -1
+		for l := n.Line + 1; l <= len(c.lines); l++ {
+			raw := strings.TrimRight(string(c.lines[l-1]), "\r\n")
+			if strings.TrimSpace(raw) != "" {
+				indent = len(raw) - len(strings.TrimLeft(raw, " "))
+				break
+			}
+		}
+		if indent < 0 {
+			return fallback
+		}
+		col = indent + 1 + utf8.RuneCountInString(val[lineStart:off])
+	case lineIdx == 0 && (n.Style == 0 || n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0):
+		line = n.Line
+		col = n.Column + utf8.RuneCountInString(val[:off])
+		if n.Style != 0 {
+			col++
+		}
+	default:
+		return fallback
+	}
+	if line < 1 || line > len(c.lines) {
+		return fallback
+	}
+	raw := string(c.lines[line-1])
+	byteCol := columnToByte(raw, col)
+	if byteCol < 0 || !strings.HasPrefix(raw[byteCol:], want[:min(len(want), 8)]) {
+		return fallback
+	}
+	return finding.Pos{Line: line, Column: col}
+}
+
+func columnToByte(s string, col int) int {
+	i := 0
+	for n := 1; n < col; n++ {
+		if i >= len(s) {
+			return -1
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return i
+}

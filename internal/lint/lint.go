@@ -1,0 +1,144 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"sync"
+
+	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/config"
+	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/report"
+)
+
+// Result is the outcome of a lint run.
+type Result struct {
+	// Bank is the loaded bank.
+	Bank *bank.Bank
+	// Findings are sorted, with configured severities applied and
+	// suppressed findings removed.
+	Findings []finding.Finding
+	Summary  report.Summary
+}
+
+// Options tune Run.
+type Options struct {
+	// Config is the lint configuration (config.Default() when nil).
+	Config *config.Config
+	// Load tunes the loader (its Visit is set by Run).
+	Load bank.Options
+}
+
+// Run loads the bank in dir and lints it. err is set when the bank cannot
+// be linted at all (unreadable, or an invalid exam.yaml: then the result
+// still carries the blueprint's findings).
+func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = config.Default()
+	}
+	var mu sync.Mutex
+	suppressions := map[string][]suppression{}
+	var suppressionFindings []finding.Finding
+	load := opts.Load
+	load.Visit = func(f *bank.File) []finding.Finding {
+		sups, sfs := parseSuppressions(f.Path, f.Data)
+		if len(sups) > 0 || len(sfs) > 0 {
+			mu.Lock()
+			suppressions[f.Path] = sups
+			suppressionFindings = append(suppressionFindings, sfs...)
+			mu.Unlock()
+		}
+		if !f.Valid {
+			return nil
+		}
+		return checkItem(f, cfg)
+	}
+	b, fs, err := bank.Load(ctx, dir, load)
+	if err != nil {
+		if be, ok := err.(*bank.BlueprintError); ok {
+			res := &Result{Findings: be.Findings}
+			finding.Sort(res.Findings)
+			res.Summary.Errors, res.Summary.Warnings = finding.Count(res.Findings)
+			return res, err
+		}
+		return nil, err
+	}
+	fs = append(fs, suppressionFindings...)
+	fs = append(fs, duplicateIDs(b)...)
+	fs = append(fs, enemyRefs(b)...)
+	fs = append(fs, nearDuplicates(ctx, b.Items, cfg.NearDuplicateThreshold)...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	fs = applyConfig(fs, cfg, suppressions)
+	finding.Sort(fs)
+	res := &Result{Bank: b, Findings: fs}
+	res.Summary.Files = b.Files
+	res.Summary.Items = len(b.Items) + len(b.Broken)
+	res.Summary.Errors, res.Summary.Warnings = finding.Count(fs)
+	return res, nil
+}
+
+// applyConfig sets configured severities, drops rules turned off and
+// findings suppressed inline.
+func applyConfig(fs []finding.Finding, cfg *config.Config, sups map[string][]suppression) []finding.Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		sev := cfg.SeverityOf(f.Rule, f.Severity)
+		if sev == finding.Off || suppressed(sups[f.File], f) {
+			continue
+		}
+		f.Severity = sev
+		out = append(out, f)
+	}
+	return out
+}
+
+// allItems returns the valid and the broken items, sorted by file.
+func allItems(b *bank.Bank) []*bank.Item {
+	all := append(append([]*bank.Item(nil), b.Items...), b.Broken...)
+	sort.Slice(all, func(i, j int) bool { return all[i].File < all[j].File })
+	return all
+}
+
+func duplicateIDs(b *bank.Bank) []finding.Finding {
+	first := map[string]*bank.Item{}
+	var fs []finding.Finding
+	for _, it := range allItems(b) {
+		if f, dup := first[it.ID]; dup {
+			fs = append(fs, finding.Finding{File: it.File, Line: it.Pos.ID.Line, Column: it.Pos.ID.Column, Rule: RuleDuplicateID, Severity: defaultSeverity(RuleDuplicateID), Item: it.ID,
+				Message: fmt.Sprintf("id %s is already declared by %s; ids are unique and never reused: give this item the next free id (qbank new allocates one)", it.ID, filepath.ToSlash(f.File))})
+			continue
+		}
+		first[it.ID] = it
+	}
+	return fs
+}
+
+func enemyRefs(b *bank.Bank) []finding.Finding {
+	known := map[string]bool{}
+	for _, it := range b.Items {
+		known[it.ID] = true
+	}
+	for _, it := range b.Broken {
+		known[it.ID] = true
+	}
+	var fs []finding.Finding
+	for _, it := range b.Items {
+		for i, e := range it.Enemies {
+			if e == it.ID || known[e] {
+				continue
+			}
+			p := it.Pos.Root
+			if i < len(it.Pos.Enemies) {
+				p = it.Pos.Enemies[i]
+			}
+			fs = append(fs, finding.Finding{File: it.File, Line: p.Line, Column: p.Column, Rule: RuleEnemyRef, Severity: defaultSeverity(RuleEnemyRef), Item: it.ID,
+				Message: fmt.Sprintf("enemy %s is not an item of this bank; fix the id or remove it", e)})
+		}
+	}
+	return fs
+}

@@ -1,0 +1,78 @@
+package lint
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/qbank/qbank/internal/finding"
+)
+
+// suppression is a "# qbank:ignore RULE[,RULE] -- reason" comment.
+type suppression struct {
+	line  int
+	rules map[string]bool
+}
+
+var ignoreRE = regexp.MustCompile(`(?:^|\s)#\s*qbank:ignore\b(.*)$`)
+
+// parseSuppressions finds the qbank:ignore comments of a file. A comment
+// must start a line or follow white space, so a "#" inside a word is not
+// taken for one.
+func parseSuppressions(path string, data []byte) ([]suppression, []finding.Finding) {
+	if !bytes.Contains(data, []byte("qbank:ignore")) {
+		return nil, nil
+	}
+	known := map[string]bool{}
+	for _, r := range rules {
+		known[r.ID] = true
+	}
+	var sups []suppression
+	var fs []finding.Finding
+	for i, raw := range bytes.Split(data, []byte("\n")) {
+		line := string(raw)
+		m := ignoreRE.FindStringSubmatchIndex(line)
+		if m == nil {
+			continue
+		}
+		col := utf8.RuneCountInString(line[:strings.Index(line[m[0]:], "#")+m[0]]) + 1
+		rest := line[m[2]:m[3]]
+		spec, reason, hasReason := strings.Cut(rest, "--")
+		at := func(format string, args ...any) {
+			fs = append(fs, finding.Finding{File: path, Line: i + 1, Column: col, Rule: RuleSuppression, Severity: defaultSeverity(RuleSuppression), Message: fmt.Sprintf(format, args...)})
+		}
+		s := suppression{line: i + 1, rules: map[string]bool{}}
+		for _, r := range strings.FieldsFunc(spec, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+			if !known[r] {
+				at("qbank:ignore names unknown rule %q (qbank rules lists them)", r)
+				continue
+			}
+			s.rules[r] = true
+		}
+		if len(s.rules) == 0 && len(strings.Fields(spec)) == 0 {
+			at("qbank:ignore names no rule; write \"# qbank:ignore RULE -- reason\"")
+			continue
+		}
+		if !hasReason || strings.TrimSpace(reason) == "" {
+			at("qbank:ignore without a reason; write \"# qbank:ignore %s -- why this exception is right\"", strings.TrimSpace(spec))
+		}
+		sups = append(sups, s)
+	}
+	return sups, fs
+}
+
+// suppressed reports whether a comment on the finding's line or the line
+// above ignores its rule. The suppression rule itself cannot be ignored.
+func suppressed(sups []suppression, f finding.Finding) bool {
+	if f.Rule == RuleSuppression {
+		return false
+	}
+	for _, s := range sups {
+		if (s.line == f.Line || s.line == f.Line-1) && s.rules[f.Rule] {
+			return true
+		}
+	}
+	return false
+}

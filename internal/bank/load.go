@@ -242,6 +242,12 @@ func loadItemFile(path string, exam *blueprint.Exam, opts Options) fileResult {
 	if rerr != nil {
 		return fileResult{findings: []finding.Finding{rerr.finding(path)}}
 	}
+	return parseItemFile(data, path, exam, opts.Visit)
+}
+
+// parseItemFile parses, validates and decodes one item file's content and
+// hands it to visit.
+func parseItemFile(data []byte, path string, exam *blueprint.Exam, visit func(*File) []finding.Finding) fileResult {
 	f := &File{Path: path, Data: data, Exam: exam}
 	var res fileResult
 	doc, err := yamlx.Parse(data)
@@ -264,8 +270,8 @@ func loadItemFile(path string, exam *blueprint.Exam, opts Options) fileResult {
 			}
 		}
 	}
-	if opts.Visit != nil {
-		res.findings = append(res.findings, opts.Visit(f)...)
+	if visit != nil {
+		res.findings = append(res.findings, visit(f)...)
 	}
 	return res
 }

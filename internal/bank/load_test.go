@@ -1,0 +1,190 @@
+package bank
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qbank/qbank/internal/banktest"
+	"github.com/qbank/qbank/internal/finding"
+)
+
+func TestLoadReadsGoodFilesAndReportsBadOnes(t *testing.T) {
+	dir := t.TempDir()
+	banktest.Write(t, dir, map[string]string{
+		"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "storage"),
+		"items/alpha/AL-0002.yaml": "id: AL-0002\nstem: [unclosed\n",
+		"items/alpha/AL-0003.yaml": "id: AL-0003\nstem: caf\xe9\n",
+		"items/alpha/AL-0004.yaml": "\x00\x01\x02binary",
+		"items/alpha/AL-0005.yaml": strings.Replace(banktest.Item("AL-0005", "queues"), "revision: 1\n", "revision: 1\nrevision: 2\n", 1),
+		"items/alpha/AL-0006.yaml": strings.Replace(banktest.Item("AL-0006", "dns"), "revision: 1", "revision: one", 1),
+		"items/alpha/notes.txt":    "not an item",
+		"items/beta/BE-0001.yaml":  strings.Replace(strings.Replace(banktest.Item("BE-0001", "caching"), "domain: alpha", "domain: beta", 1), `task: "1.1"`, `task: "2.1"`, 1),
+		"items/beta/BE-0002.yaml":  "",
+		"items/beta/BE-0003.yaml":  strings.Repeat("# padding\n", 200000),
+	})
+	if err := os.Symlink("loop.yaml", filepath.Join(dir, "items/beta/loop.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("..", filepath.Join(dir, "items/beta/up")); err != nil {
+		t.Fatal(err)
+	}
+	b, fs, err := Load(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Items) != 2 || b.Items[0].ID != "AL-0001" || b.Items[1].ID != "BE-0001" {
+		t.Fatalf("items = %v", ids(b.Items))
+	}
+	if len(b.Broken) != 1 || b.Broken[0].ID != "AL-0006" {
+		t.Errorf("broken = %v", ids(b.Broken))
+	}
+	if b.Files != 10 {
+		t.Errorf("Files = %d; want 10 (*.yaml only, the directory link not followed)", b.Files)
+	}
+	want := []struct {
+		file string
+		line int
+		col  int
+		rule string
+		msg  string
+	}{
+		{"AL-0002.yaml", 2, 1, "yaml", "did not find expected"},
+		{"AL-0003.yaml", 2, 10, "yaml", "invalid UTF-8"},
+		{"AL-0004.yaml", 1, 1, "yaml", "binary content"},
+		{"AL-0005.yaml", 3, 1, "yaml", `duplicate key "revision"`},
+		{"AL-0006.yaml", 2, 11, "schema", "revision must be an integer, not a string"},
+		{"BE-0002.yaml", 1, 1, "yaml", "the file is empty"},
+		{"BE-0003.yaml", 1, 1, "yaml", "bank files are limited to"},
+		{"loop.yaml", 1, 1, "yaml", "too many levels of symbolic links"},
+	}
+	if len(fs) != len(want) {
+		t.Errorf("got %d findings, want %d:\n%s", len(fs), len(want), show(fs))
+	}
+	for _, w := range want {
+		found := false
+		for _, f := range fs {
+			if filepath.Base(f.File) == w.file && f.Line == w.line && f.Column == w.col && f.Rule == w.rule && strings.Contains(f.Message, w.msg) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("missing %s:%d:%d [%s] %q in\n%s", w.file, w.line, w.col, w.rule, w.msg, show(fs))
+		}
+	}
+}
+
+func TestLoadKeepsPositionsForCrossItemChecks(t *testing.T) {
+	dir := t.TempDir()
+	item := banktest.Item("AL-0001", "x") + "enemies: [AL-0002, AL-0003]\n"
+	banktest.Write(t, dir, map[string]string{"items/alpha/AL-0001.yaml": item})
+	b, fs, err := Load(context.Background(), dir, Options{})
+	if err != nil || len(fs) > 0 {
+		t.Fatalf("err=%v findings=%v", err, fs)
+	}
+	it := b.Item("AL-0001")
+	if it == nil {
+		t.Fatal("item not found")
+	}
+	if it.Pos.ID != (finding.Pos{Line: 1, Column: 5}) || it.Pos.Stem != (finding.Pos{Line: 8, Column: 7}) {
+		t.Errorf("positions = %+v", it.Pos)
+	}
+	if len(it.Pos.Enemies) != 2 || it.Pos.Enemies[1] != (finding.Pos{Line: 23, Column: 20}) {
+		t.Errorf("enemy positions = %v", it.Pos.Enemies)
+	}
+	if it.KeyLetters() != "A" || len(it.Options) != 4 || it.Options[1].Why != "It is wrong." {
+		t.Errorf("decoded item = %+v", it)
+	}
+}
+
+func TestLoadRefusesBanksItCannotUse(t *testing.T) {
+	t.Run("not a directory", func(t *testing.T) {
+		_, _, err := Load(context.Background(), filepath.Join(t.TempDir(), "nope"), Options{})
+		if err == nil || !strings.Contains(err.Error(), "cannot read bank") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("no exam.yaml", func(t *testing.T) {
+		_, _, err := Load(context.Background(), t.TempDir(), Options{})
+		if err == nil || !strings.Contains(err.Error(), "no exam blueprint") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("invalid exam.yaml", func(t *testing.T) {
+		dir := t.TempDir()
+		banktest.Write(t, dir, map[string]string{"exam.yaml": strings.Replace(banktest.Exam, "weight: 40", "weight: 41", 1)})
+		_, fs, err := Load(context.Background(), dir, Options{})
+		var be *BlueprintError
+		if !errors.As(err, &be) || len(fs) != 1 || fs[0].Rule != "blueprint" {
+			t.Fatalf("err = %v, findings = %v", err, fs)
+		}
+	})
+}
+
+func TestLoadHonoursCancellation(t *testing.T) {
+	dir := t.TempDir()
+	banktest.Write(t, dir, map[string]string{"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "x")})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := Load(ctx, dir, Options{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v; want context.Canceled", err)
+	}
+}
+
+func TestLoadFormsAndStats(t *testing.T) {
+	dir := t.TempDir()
+	banktest.Write(t, dir, map[string]string{
+		"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "x"),
+		"forms/TST-01-FULL-A.yaml": "form: TST-01-FULL-A\nversion: 2\nexam: TST-01\nspec: full\nseed: 7\nitems:\n  - {id: AL-0001, revision: 1, role: scored}\n",
+		"forms/BAD.yaml":           "form: BAD\nversion: 0\nexam: TST-01\nspec: full\nitems: []\n",
+		"stats.yaml":               "items:\n  AL-0001: {revision: 1, responses: 120, p_value: 0.7}\n",
+	})
+	b, fs, err := Load(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Forms) != 1 || b.Forms[0].Version != 2 || !b.Forms[0].HasSeed || b.Forms[0].Seed != 7 {
+		t.Fatalf("forms = %+v", b.Forms)
+	}
+	e := b.Forms[0].Items[0]
+	if e.ID != "AL-0001" || e.Role != RoleScored || e.IDPos != (finding.Pos{Line: 7, Column: 10}) {
+		t.Errorf("entry = %+v", e)
+	}
+	if len(fs) != 1 || filepath.Base(fs[0].File) != "BAD.yaml" || fs[0].Line != 2 {
+		t.Errorf("findings = %v", fs)
+	}
+	if s, ok := b.Stats.Items["AL-0001"]; !ok || s.PValue != 0.7 || s.Responses != 120 {
+		t.Errorf("stats = %+v", b.Stats)
+	}
+}
+
+func TestValidID(t *testing.T) {
+	for id, want := range map[string]bool{
+		"SEC-0042": true, "A-1": true, "AB-12-C": true,
+		"": false, "sec-1": false, "SEC": false, "SEC-": false, "SEC--1": false,
+		"../etc": false, "SEC-1/../../x": false, "SEC-1.yaml": false, "SEC 1": false,
+	} {
+		if got := ValidID(id); got != want {
+			t.Errorf("ValidID(%q) = %v; want %v", id, got, want)
+		}
+	}
+}
+
+func ids(items []*Item) []string {
+	var s []string
+	for _, it := range items {
+		s = append(s, it.ID)
+	}
+	return s
+}
+
+func show(fs []finding.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString(f.String() + "\n")
+	}
+	return b.String()
+}

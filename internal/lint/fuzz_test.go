@@ -1,0 +1,39 @@
+package lint
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/qbank/qbank/internal/banktest"
+)
+
+// FuzzLintItem runs arbitrary item files through the whole linter (loader
+// and every rule, including the text-position mapping of negative-stem and
+// select-phrase). It must never panic and every finding has a position.
+func FuzzLintItem(f *testing.F) {
+	f.Add([]byte(banktest.Item("AL-0001", "x")))
+	f.Add([]byte("id: AL-0001\nstem: \"not (Select\"\n"))
+	f.Add([]byte("id: AL-0001\nrevision: 1\nstatus: operational\ndomain: alpha\ntask: \"1.1\"\ntype: multiple\nstem: >\n  Which is not\n  (select two\noptions: [{text: a, correct: true}, {text: A}]\n"))
+	dir := f.TempDir()
+	banktest.Write(f, dir, map[string]string{})
+	path := filepath.Join(dir, "items", "alpha", "AL-0001.yaml")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(context.Background(), dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fd := range res.Findings {
+			if fd.Line < 1 || fd.Column < 1 || fd.Message == "" {
+				t.Fatalf("finding without position or message: %+v", fd)
+			}
+		}
+	})
+}

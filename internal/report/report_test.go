@@ -1,0 +1,100 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/qbank/qbank/internal/finding"
+)
+
+var sample = []finding.Finding{
+	{File: "b.yaml", Line: 3, Column: 1, Rule: "schema", Severity: finding.Error, Item: "B-1", Message: "bad: value, 100%\nnext"},
+	{File: "a.yaml", Line: 9, Column: 2, Rule: "key-length", Severity: finding.Warning, Message: "long"},
+}
+
+func TestResolve(t *testing.T) {
+	env := func(v string) func(string) string { return func(string) string { return v } }
+	tests := []struct{ in, gha, want string }{
+		{"auto", "", "text"}, {"auto", "true", "github"}, {"", "true", "github"},
+		{"json", "true", "json"}, {"sarif", "", "sarif"},
+	}
+	for _, tt := range tests {
+		if got, err := Resolve(tt.in, env(tt.gha)); err != nil || got != tt.want {
+			t.Errorf("Resolve(%q, GITHUB_ACTIONS=%q) = %q, %v; want %q", tt.in, tt.gha, got, err, tt.want)
+		}
+	}
+	if _, err := Resolve("xml", env("")); err == nil {
+		t.Error("Resolve(xml) succeeded")
+	}
+}
+
+func TestTextIsSortedWithSummary(t *testing.T) {
+	var buf bytes.Buffer
+	fs := append([]finding.Finding(nil), sample...)
+	if err := Write(&buf, "text", fs, Summary{Files: 2, Items: 1, Errors: 1, Warnings: 1}, nil, Tool{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "a.yaml:9:2: warning: long [key-length]\nb.yaml:3:1: error: bad: value, 100%\nnext [schema]\n2 files, 1 item: 1 error, 1 warning\n"
+	if buf.String() != want {
+		t.Errorf("got\n%q\nwant\n%q", buf.String(), want)
+	}
+}
+
+func TestJSONShape(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Write(&buf, "json", nil, Summary{Files: 3}, nil, Tool{}); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if fs, ok := got["findings"].([]any); !ok || len(fs) != 0 {
+		t.Errorf("findings = %#v; want an empty list, never null", got["findings"])
+	}
+	sum := got["summary"].(map[string]any)
+	for _, k := range []string{"files", "items", "errors", "warnings"} {
+		if _, ok := sum[k]; !ok {
+			t.Errorf("summary lacks %q", k)
+		}
+	}
+}
+
+func TestGitHubEscapes(t *testing.T) {
+	var buf bytes.Buffer
+	fs := append([]finding.Finding(nil), sample...)
+	if err := Write(&buf, "github", fs, Summary{}, nil, Tool{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(buf.String(), "\n")
+	if lines[0] != "::warning file=a.yaml,line=9,col=2,title=key-length::long" {
+		t.Errorf("line 1 = %q", lines[0])
+	}
+	if lines[1] != "::error file=b.yaml,line=3,col=1,title=schema::bad: value, 100%25%0Anext" {
+		t.Errorf("line 2 = %q", lines[1])
+	}
+}
+
+func TestSARIFNamesRulesAndLocations(t *testing.T) {
+	var buf bytes.Buffer
+	fs := append([]finding.Finding(nil), sample...)
+	rules := []finding.Rule{{ID: "schema", Severity: finding.Error, Summary: "S", Doc: "D"}}
+	if err := Write(&buf, "sarif", fs, Summary{}, rules, Tool{Name: "qbank", Version: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if log.Version != "2.1.0" || run.Tool.Driver.Name != "qbank" || len(run.Tool.Driver.Rules) != 2 {
+		t.Fatalf("log = %+v", log)
+	}
+	r := run.Results[0]
+	if r.RuleID != "key-length" || r.Level != "warning" || run.Tool.Driver.Rules[r.RuleIndex].ID != "key-length" ||
+		r.Locations[0].PhysicalLocation.ArtifactLocation.URI != "a.yaml" || r.Locations[0].PhysicalLocation.Region.StartLine != 9 {
+		t.Errorf("result = %+v", r)
+	}
+}

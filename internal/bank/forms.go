@@ -99,6 +99,7 @@ func decodeForm(v any, doc *yaml.Node, path string) *Form {
 			Pos:         pos(yamlx.Lookup(doc, base)),
 			IDPos:       pos(yamlx.Lookup(doc, base+"/id")),
 			RevisionPos: pos(yamlx.Lookup(doc, base+"/revision")),
+			RolePos:     pos(yamlx.Lookup(doc, base+"/role")),
 		})
 	}
 	return f

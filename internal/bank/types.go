@@ -150,11 +150,12 @@ type FormEntry struct {
 	ID       string
 	Revision int
 	Role     string
-	// Pos is the position of the entry's mapping; IDPos and RevisionPos of
-	// its id and revision values.
+	// Pos is the position of the entry's mapping; IDPos, RevisionPos and
+	// RolePos of its id, revision and role values.
 	Pos         finding.Pos
 	IDPos       finding.Pos
 	RevisionPos finding.Pos
+	RolePos     finding.Pos
 }
 
 // Stats are measured item statistics, by item id.

@@ -23,6 +23,10 @@ type Exam struct {
 	Scale   Scale        `yaml:"scale"`
 	Domains []Domain     `yaml:"domains"`
 	Forms   []FormSpec   `yaml:"forms"`
+
+	// File is the path the blueprint was read from, as given to Load or
+	// Parse; findings about the blueprint (supply, task coverage) name it.
+	File string `yaml:"-"`
 }
 
 // OptionCounts says how many options items of each type have.
@@ -45,12 +49,18 @@ type Domain struct {
 	Weight int    `yaml:"weight"`
 	Prefix string `yaml:"prefix"`
 	Tasks  []Task `yaml:"tasks"`
+
+	// Pos is the position of the domain's id in exam.yaml.
+	Pos finding.Pos `yaml:"-"`
 }
 
 // Task is a task statement of a domain.
 type Task struct {
 	ID    string `yaml:"id"`
 	Title string `yaml:"title"`
+
+	// Pos is the position of the task's id in exam.yaml.
+	Pos finding.Pos `yaml:"-"`
 }
 
 // FormSpec is a kind of form: how many scored and pretest items it has.
@@ -60,6 +70,9 @@ type FormSpec struct {
 	Scored  int    `yaml:"scored"`
 	Pretest int    `yaml:"pretest"`
 	Minutes int    `yaml:"minutes"`
+
+	// Pos is the position of the spec's id in exam.yaml.
+	Pos finding.Pos `yaml:"-"`
 }
 
 // DomainIndex returns the index of the domain with the given id, or -1.
@@ -201,7 +214,24 @@ func Parse(data []byte, display string) (*Exam, []finding.Finding, error) {
 	if fs := e.validate(doc, display); len(fs) > 0 {
 		return nil, fs, nil
 	}
+	e.File = display
+	for i := range e.Domains {
+		e.Domains[i].Pos = nodePos(yamlx.Lookup(doc, fmt.Sprintf("/domains/%d/id", i)))
+		for j := range e.Domains[i].Tasks {
+			e.Domains[i].Tasks[j].Pos = nodePos(yamlx.Lookup(doc, fmt.Sprintf("/domains/%d/tasks/%d/id", i, j)))
+		}
+	}
+	for i := range e.Forms {
+		e.Forms[i].Pos = nodePos(yamlx.Lookup(doc, fmt.Sprintf("/forms/%d/id", i)))
+	}
 	return &e, nil, nil
+}
+
+func nodePos(n *yaml.Node) finding.Pos {
+	if n == nil {
+		return finding.Pos{Line: 1, Column: 1}
+	}
+	return finding.Pos{Line: n.Line, Column: n.Column}
 }
 
 func yamlFindings(display string, err error) []finding.Finding {

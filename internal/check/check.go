@@ -1,0 +1,511 @@
+// Package check proves that a bank and its committed forms match the exam
+// blueprint: the operational and pretest supply of every domain against
+// what a form needs (rule supply), task statements nothing covers
+// (task-coverage), and every form in forms/ against its specification
+// (form-header, form-count, form-domain-mix, form-status, form-revision,
+// form-item, form-enemy). Findings about forms point at the line of the
+// form file at fault; findings about supply and tasks at the domain or task
+// in exam.yaml.
+//
+// Forms is the entry point for code that must refuse a bank whose forms
+// are invalid (release bundles); Bank runs every check and also returns the
+// figures behind the composition tables of `qbank check`.
+package check
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/blueprint"
+	"github.com/qbank/qbank/internal/difficulty"
+	"github.com/qbank/qbank/internal/finding"
+)
+
+// Rule ids.
+const (
+	RuleSupply        = "supply"
+	RuleTaskCoverage  = "task-coverage"
+	RuleFormHeader    = "form-header"
+	RuleFormCount     = "form-count"
+	RuleFormDomainMix = "form-domain-mix"
+	RuleFormStatus    = "form-status"
+	RuleFormRevision  = "form-revision"
+	RuleFormItem      = "form-item"
+	RuleFormEnemy     = "form-enemy"
+)
+
+var rules = []finding.Rule{
+	{ID: RuleSupply, Severity: finding.Error, Summary: "A domain has too few operational or pretest items for the forms the program needs.",
+		Doc: "For the form spec checked (full by default), each domain needs its apportioned share of scored items from operational items and of pretest items from pretest items. The rule is an error, at the domain in exam.yaml, when not even one form can be built; and a warning when the operational supply allows fewer forms with no shared scored item than the minimum asked for (qbank check --min-forms, default 2). Enemies are not taken into account: the count is an upper bound."},
+	{ID: RuleTaskCoverage, Severity: finding.Warning, Summary: "A task statement of the blueprint has no operational item.",
+		Doc: "Every task statement of the exam guide should be tested. A task with no operational item cannot appear on any form; write items for it (or promote pretest items with good statistics). Reported at the task in exam.yaml."},
+	{ID: RuleFormHeader, Severity: finding.Error, Summary: "A form's exam, spec or id does not match the bank.",
+		Doc: "A form names the bank's exam code and one of the form specs of exam.yaml; its id is unique in the bank and its file is forms/<id>.yaml. A form with an unknown spec cannot be checked further."},
+	{ID: RuleFormCount, Severity: finding.Error, Summary: "A form does not have exactly the spec's scored and pretest counts.",
+		Doc: "A form has exactly the spec's number of scored items (role scored) and of pretest items (role pretest), for example 50 and 15 for a CLF-C02 full form. A surplus is reported at the first entry beyond the count, a shortfall at the item list."},
+	{ID: RuleFormDomainMix, Severity: finding.Error, Summary: "A form's domain counts differ from the apportioned counts.",
+		Doc: "The scored items of a form match the blueprint's weights apportioned to the spec's scored count by the largest-remainder rule of FORMAT.md (12/15/17/6 for CLF-C02's 50), and the pretest items match the apportioned pretest count (4/4/5/2 for 15). A surplus is reported at the first entry of the domain beyond its count, a shortfall at the item list."},
+	{ID: RuleFormStatus, Severity: finding.Error, Summary: "A scored item is not operational, or a pretest item is not pretest.",
+		Doc: "Only operational items fill scored slots and only pretest items fill pretest slots. A retired item may not stay on a form that is still delivered: produce the next version with qbank assemble --replace FORM."},
+	{ID: RuleFormRevision, Severity: finding.Error, Summary: "A form pins a revision that is not the item's current revision.",
+		Doc: "A form pins each item's revision. When an item file is revised, the pin no longer describes what candidates would see: review the change and produce the next form version (qbank assemble --replace FORM re-pins eligible items and replaces the others). A pin newer than the item file is an error too."},
+	{ID: RuleFormItem, Severity: finding.Error, Summary: "A form names an item that is not in the bank, or names one item twice.",
+		Doc: "Every entry of a form names an item of the bank whose file loads without schema errors, and no item appears twice on a form."},
+	{ID: RuleFormEnemy, Severity: finding.Error, Summary: "Two items on a form are enemies.",
+		Doc: "Items listed in each other's enemies (either side is enough) give each other away and may never share a form. Reported at the later of the two entries."},
+}
+
+// Rules returns the check rules in documentation order.
+func Rules() []finding.Rule { return append([]finding.Rule(nil), rules...) }
+
+// RuleIDs returns the check rule ids, sorted.
+func RuleIDs() []string {
+	ids := make([]string, len(rules))
+	for i, r := range rules {
+		ids[i] = r.ID
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func severity(id string) finding.Severity {
+	for _, r := range rules {
+		if r.ID == id {
+			return r.Severity
+		}
+	}
+	return finding.Error
+}
+
+// DefaultMinForms is how many forms with no shared scored item the supply
+// should allow before the supply rule stops warning.
+const DefaultMinForms = 2
+
+// Options tune Bank.
+type Options struct {
+	// Spec is the form spec the supply is measured against; "" means
+	// DefaultSpec.
+	Spec string
+	// MinForms: the supply rule warns when the operational supply allows
+	// fewer forms with no shared scored item. Values below 1 mean 1 (only
+	// the error, when not even one form can be built).
+	MinForms int
+}
+
+// Result is the outcome of Bank.
+type Result struct {
+	// Findings are sorted by file and position.
+	Findings []finding.Finding
+	// Supply is the bank's composition against the spec.
+	Supply Supply
+	// Forms is the domain mix of every form of the bank, in form id order.
+	Forms []FormMix
+}
+
+// Supply is the bank's composition against one form spec.
+type Supply struct {
+	// Spec is the spec measured against; Scored and Pretest its counts.
+	Spec    string
+	Scored  int
+	Pretest int
+	// Domains in blueprint order.
+	Domains []DomainSupply
+	// Operational and PretestItems are the bank's totals.
+	Operational  int
+	PretestItems int
+	// DisjointForms is how many forms with no shared scored item the
+	// operational supply allows by counts (the smallest domain quotient),
+	// or -1 when the spec has no scored items.
+	DisjointForms int
+}
+
+// DomainSupply is one domain's supply.
+type DomainSupply struct {
+	Domain string
+	Weight int
+	// Operational and Pretest count the items of those statuses.
+	Operational int
+	Pretest     int
+	// NeedScored and NeedPretest are the domain's apportioned counts on
+	// one form of the spec.
+	NeedScored  int
+	NeedPretest int
+	// Forms is Operational / NeedScored (rounded down), or -1 when the
+	// domain has no scored slots.
+	Forms int
+	// Tasks counts the domain's task statements; Covered those with at
+	// least one operational item.
+	Tasks   int
+	Covered int
+}
+
+// FormMix is a form's composition beside its targets.
+type FormMix struct {
+	Form    string
+	File    string
+	Spec    string
+	Version int
+	// KnownSpec is false when the form names a spec exam.yaml lacks (then
+	// Want counts are zero).
+	KnownSpec bool
+	// Scored and Pretest count the form's known items per domain, in
+	// blueprint order, beside the apportioned targets.
+	Scored  []DomainCount
+	Pretest []DomainCount
+	// ScoredTotal and PretestTotal count the entries by role (unknown
+	// items included).
+	ScoredTotal  int
+	PretestTotal int
+	// MeanPValue is the mean difficulty of the known scored items, per
+	// mille (see package difficulty); 0 when there are none.
+	MeanPValue int
+}
+
+// DomainCount is one domain's count on a form and its target.
+type DomainCount struct {
+	Domain string
+	Got    int
+	Want   int
+}
+
+// DefaultSpec returns the spec supply is measured against by default: the
+// spec with id "full" when there is one, else the one with the most items
+// (the first in file order on a tie), or nil when the exam has no specs.
+func DefaultSpec(e *blueprint.Exam) *blueprint.FormSpec {
+	if s := e.Spec("full"); s != nil {
+		return s
+	}
+	var best *blueprint.FormSpec
+	for i := range e.Forms {
+		s := &e.Forms[i]
+		if best == nil || s.Scored+s.Pretest > best.Scored+best.Pretest {
+			best = s
+		}
+	}
+	return best
+}
+
+// Bank runs every check on the bank: supply, task coverage and all forms.
+func Bank(b *bank.Bank, opts Options) Result {
+	var res Result
+	spec := b.Exam.Spec(opts.Spec)
+	if spec == nil {
+		spec = DefaultSpec(b.Exam)
+	}
+	if spec != nil {
+		var fs []finding.Finding
+		res.Supply, fs = supply(b, spec, max(opts.MinForms, 1))
+		res.Findings = append(res.Findings, fs...)
+	}
+	res.Findings = append(res.Findings, taskCoverage(b)...)
+	res.Findings = append(res.Findings, Forms(b)...)
+	for _, f := range b.Forms {
+		res.Forms = append(res.Forms, Mix(b, f))
+	}
+	finding.Sort(res.Findings)
+	return res
+}
+
+// Forms checks every form of the bank and returns the findings, sorted.
+// An empty result means every committed form is valid.
+func Forms(b *bank.Bank) []finding.Finding {
+	var fs []finding.Finding
+	seen := map[string]*bank.Form{}
+	for _, f := range b.Forms {
+		if other, dup := seen[f.Form]; dup {
+			fs = append(fs, at(f.File, f.Pos.Form, RuleFormHeader, "", fmt.Sprintf("form id %s is also the id of %s; form ids are unique in a bank", f.Form, filepath.ToSlash(other.File))))
+		} else {
+			seen[f.Form] = f
+		}
+		fs = append(fs, Form(b, f)...)
+	}
+	finding.Sort(fs)
+	return fs
+}
+
+// Form checks one form against the bank and returns the findings, sorted.
+func Form(b *bank.Bank, f *bank.Form) []finding.Finding {
+	var fs []finding.Finding
+	add := func(p finding.Pos, rule, item, format string, args ...any) {
+		fs = append(fs, at(f.File, p, rule, item, fmt.Sprintf(format, args...)))
+	}
+	if f.Exam != b.Exam.Exam {
+		add(f.Pos.Exam, RuleFormHeader, "", "form is for exam %s but the bank's exam is %s", f.Exam, b.Exam.Exam)
+	}
+	if f.File != "" {
+		if base := filepath.Base(f.File); base != f.Form+".yaml" {
+			add(f.Pos.Form, RuleFormHeader, "", "form id %s does not match the file name %s; the file of form %s is %s.yaml", f.Form, base, f.Form, f.Form)
+		}
+	}
+	spec := b.Exam.Spec(f.Spec)
+	if spec == nil {
+		add(f.Pos.Spec, RuleFormHeader, "", "spec %q is not a form spec of exam.yaml (%s); counts and domain mix cannot be checked", f.Spec, strings.Join(b.Exam.SpecIDs(), ", "))
+	}
+
+	broken := map[string]bool{}
+	for _, it := range b.Broken {
+		broken[it.ID] = true
+	}
+	firstAt := map[string]int{}
+	items := make([]*bank.Item, len(f.Items)) // nil for unknown and repeated entries
+	for i, e := range f.Items {
+		if j, dup := firstAt[e.ID]; dup {
+			add(e.IDPos, RuleFormItem, e.ID, "%s is already on this form as item %d (line %d); an item appears at most once on a form", e.ID, j+1, f.Items[j].IDPos.Line)
+			continue
+		}
+		firstAt[e.ID] = i
+		it := b.Item(e.ID)
+		if it == nil {
+			if broken[e.ID] {
+				add(e.IDPos, RuleFormItem, e.ID, "the file of item %s fails the schema (qbank lint shows why); fix it or replace the item", e.ID)
+			} else {
+				add(e.IDPos, RuleFormItem, e.ID, "no item %s in the bank; fix the id or replace the item", e.ID)
+			}
+			continue
+		}
+		items[i] = it
+		want := bank.StatusOperational
+		if e.Role == bank.RolePretest {
+			want = bank.StatusPretest
+		}
+		if it.Status != want {
+			add(e.RolePos, RuleFormStatus, e.ID, "%s is on the form as a %s item but its status is %s; %s slots take %s items only", e.ID, e.Role, it.Status, e.Role, want)
+		}
+		switch {
+		case e.Revision < it.Revision:
+			add(e.RevisionPos, RuleFormRevision, e.ID, "%s is pinned at revision %d but the item is at revision %d; review the change and produce the next form version (qbank assemble --replace %s)", e.ID, e.Revision, it.Revision, f.Form)
+		case e.Revision > it.Revision:
+			add(e.RevisionPos, RuleFormRevision, e.ID, "%s is pinned at revision %d but the item file is at revision %d; a pin cannot be newer than the item", e.ID, e.Revision, it.Revision)
+		}
+	}
+
+	// Enemies: either side's declaration counts; report each pair once, at
+	// the later entry.
+	for i, it := range items {
+		if it == nil {
+			continue
+		}
+		for j := 0; j < i; j++ {
+			other := items[j]
+			if other != nil && Enemies(it, other) {
+				add(f.Items[i].IDPos, RuleFormEnemy, it.ID, "%s and %s are enemies and may not share a form (%s is item %d, line %d); replace one of them", it.ID, other.ID, other.ID, j+1, f.Items[j].IDPos.Line)
+			}
+		}
+	}
+
+	if spec == nil {
+		finding.Sort(fs)
+		return fs
+	}
+	for _, role := range []string{bank.RoleScored, bank.RolePretest} {
+		want := spec.Scored
+		if role == bank.RolePretest {
+			want = spec.Pretest
+		}
+		n := 0
+		for _, e := range f.Items {
+			if e.Role != role {
+				continue
+			}
+			n++
+			if n == want+1 {
+				add(e.Pos, RuleFormCount, e.ID, "form has %d %s items; spec %s has %d, so %s and the %s items after it are too many", countRole(f, role), role, spec.ID, want, e.ID, role)
+			}
+		}
+		if n < want {
+			add(f.Pos.Items, RuleFormCount, "", "form has %d %s items; spec %s needs %d", n, role, spec.ID, want)
+		}
+
+		targets := b.Exam.Apportion(want)
+		got := make([]int, len(b.Exam.Domains))
+		for i, e := range f.Items {
+			if e.Role != role || items[i] == nil {
+				continue
+			}
+			d := b.Exam.DomainIndex(items[i].Domain)
+			if d < 0 {
+				continue
+			}
+			got[d]++
+			if got[d] == targets[d]+1 {
+				add(e.IDPos, RuleFormDomainMix, e.ID, "%s items of domain %s: %d; spec %s needs %d, so %s is one too many", role, items[i].Domain, domainCount(f, items, role, items[i].Domain), spec.ID, targets[d], e.ID)
+			}
+		}
+		for d, dom := range b.Exam.Domains {
+			if got[d] < targets[d] {
+				add(f.Pos.Items, RuleFormDomainMix, "", "%s items of domain %s: %d; spec %s needs %d", role, dom.ID, got[d], spec.ID, targets[d])
+			}
+		}
+	}
+	finding.Sort(fs)
+	return fs
+}
+
+// Enemies reports whether a or b lists the other among its enemies.
+func Enemies(a, b *bank.Item) bool {
+	for _, e := range a.Enemies {
+		if e == b.ID {
+			return true
+		}
+	}
+	for _, e := range b.Enemies {
+		if e == a.ID {
+			return true
+		}
+	}
+	return false
+}
+
+func countRole(f *bank.Form, role string) int {
+	n := 0
+	for _, e := range f.Items {
+		if e.Role == role {
+			n++
+		}
+	}
+	return n
+}
+
+func domainCount(f *bank.Form, items []*bank.Item, role, domain string) int {
+	n := 0
+	for i, e := range f.Items {
+		if e.Role == role && items[i] != nil && items[i].Domain == domain {
+			n++
+		}
+	}
+	return n
+}
+
+// Mix returns the form's domain mix beside its targets.
+func Mix(b *bank.Bank, f *bank.Form) FormMix {
+	m := FormMix{Form: f.Form, File: f.File, Spec: f.Spec, Version: f.Version}
+	spec := b.Exam.Spec(f.Spec)
+	m.KnownSpec = spec != nil
+	var wantScored, wantPretest []int
+	if spec != nil {
+		wantScored = b.Exam.Apportion(spec.Scored)
+		wantPretest = b.Exam.Apportion(spec.Pretest)
+	} else {
+		wantScored = make([]int, len(b.Exam.Domains))
+		wantPretest = make([]int, len(b.Exam.Domains))
+	}
+	for i, d := range b.Exam.Domains {
+		m.Scored = append(m.Scored, DomainCount{Domain: d.ID, Want: wantScored[i]})
+		m.Pretest = append(m.Pretest, DomainCount{Domain: d.ID, Want: wantPretest[i]})
+	}
+	sum, n := 0, 0
+	seen := map[string]bool{}
+	for _, e := range f.Items {
+		if e.Role == bank.RoleScored {
+			m.ScoredTotal++
+		} else {
+			m.PretestTotal++
+		}
+		it := b.Item(e.ID)
+		if it == nil || seen[e.ID] {
+			continue
+		}
+		seen[e.ID] = true
+		d := b.Exam.DomainIndex(it.Domain)
+		if d < 0 {
+			continue
+		}
+		if e.Role == bank.RoleScored {
+			m.Scored[d].Got++
+			p, _ := difficulty.PerMille(b.Stats, it)
+			sum += p
+			n++
+		} else {
+			m.Pretest[d].Got++
+		}
+	}
+	if n > 0 {
+		m.MeanPValue = (sum + n/2) / n
+	}
+	return m
+}
+
+func supply(b *bank.Bank, spec *blueprint.FormSpec, minForms int) (Supply, []finding.Finding) {
+	e := b.Exam
+	s := Supply{Spec: spec.ID, Scored: spec.Scored, Pretest: spec.Pretest, DisjointForms: -1}
+	needS := e.Apportion(spec.Scored)
+	needP := e.Apportion(spec.Pretest)
+	for i, d := range e.Domains {
+		ds := DomainSupply{Domain: d.ID, Weight: d.Weight, NeedScored: needS[i], NeedPretest: needP[i], Forms: -1, Tasks: len(d.Tasks)}
+		covered := map[string]bool{}
+		for _, it := range b.Items {
+			if it.Domain != d.ID {
+				continue
+			}
+			switch it.Status {
+			case bank.StatusOperational:
+				ds.Operational++
+				covered[it.Task] = true
+			case bank.StatusPretest:
+				ds.Pretest++
+			}
+		}
+		for _, t := range d.Tasks {
+			if covered[t.ID] {
+				ds.Covered++
+			}
+		}
+		if ds.NeedScored > 0 {
+			ds.Forms = ds.Operational / ds.NeedScored
+			if s.DisjointForms < 0 || ds.Forms < s.DisjointForms {
+				s.DisjointForms = ds.Forms
+			}
+		}
+		s.Operational += ds.Operational
+		s.PretestItems += ds.Pretest
+		s.Domains = append(s.Domains, ds)
+	}
+	var fs []finding.Finding
+	for i, ds := range s.Domains {
+		p := e.Domains[i].Pos
+		switch {
+		case ds.Operational < ds.NeedScored:
+			fs = append(fs, at(e.File, p, RuleSupply, "", fmt.Sprintf("domain %s has %s; one %s form needs %d (short %d)", ds.Domain, items(ds.Operational, "operational"), spec.ID, ds.NeedScored, ds.NeedScored-ds.Operational)))
+		case ds.Forms >= 0 && ds.Forms < minForms:
+			f := at(e.File, p, RuleSupply, "", fmt.Sprintf("domain %s has %s: enough for %d %s form(s) with no shared scored item (%d each); %d forms need %d", ds.Domain, items(ds.Operational, "operational"), ds.Forms, spec.ID, ds.NeedScored, minForms, minForms*ds.NeedScored))
+			f.Severity = finding.Warning
+			fs = append(fs, f)
+		}
+		if ds.Pretest < ds.NeedPretest {
+			fs = append(fs, at(e.File, p, RuleSupply, "", fmt.Sprintf("domain %s has %s; one %s form needs %d (short %d)", ds.Domain, items(ds.Pretest, "pretest"), spec.ID, ds.NeedPretest, ds.NeedPretest-ds.Pretest)))
+		}
+	}
+	return s, fs
+}
+
+func items(n int, status string) string {
+	if n == 1 {
+		return "1 " + status + " item"
+	}
+	return fmt.Sprintf("%d %s items", n, status)
+}
+
+func taskCoverage(b *bank.Bank) []finding.Finding {
+	covered := map[string]bool{}
+	for _, it := range b.Items {
+		if it.Status == bank.StatusOperational {
+			covered[it.Domain+"\x00"+it.Task] = true
+		}
+	}
+	var fs []finding.Finding
+	for _, d := range b.Exam.Domains {
+		for _, t := range d.Tasks {
+			if !covered[d.ID+"\x00"+t.ID] {
+				fs = append(fs, at(b.Exam.File, t.Pos, RuleTaskCoverage, "", fmt.Sprintf("task %s of domain %s has no operational item, so no form can test it", t.ID, d.ID)))
+			}
+		}
+	}
+	return fs
+}
+
+func at(file string, p finding.Pos, rule, item, msg string) finding.Finding {
+	return finding.Finding{File: file, Line: max(p.Line, 1), Column: max(p.Column, 1), Rule: rule, Severity: severity(rule), Item: item, Message: msg}
+}

@@ -1,0 +1,321 @@
+// Package itemfmt rewrites item files into qbank's one canonical layout,
+// the layout of FORMAT.md, the way gofmt does for Go: it parses the file
+// into a yaml.Node tree (which keeps comments), reorders and restyles the
+// nodes, and encodes the tree again. It never changes what the file means:
+// every result is parsed back and compared, value for value and comment for
+// comment, with the input, and a file that cannot be laid out without a
+// loss is refused with an error rather than rewritten.
+//
+// The canonical layout:
+//
+//   - top-level keys in FORMAT.md order: id, revision, status, domain, task,
+//     type, difficulty, stem, options, explanation, references, tags,
+//     enemies, author; keys the format does not know are kept, after those,
+//     in their original order;
+//   - each option's keys in the order text, correct, why (then unknown keys);
+//     "correct: false" is kept when written (fmt never drops data);
+//   - stem and explanation as literal block scalars (|, or |- / |+ when the
+//     text does not end in exactly one newline, so the value is unchanged);
+//   - tags and enemies as flow lists ([a, b]) unless an entry carries a
+//     comment, which only a block list can keep;
+//   - every other node in yaml.v3's default style: block mappings and lists,
+//     plain scalars where they read back as the same value, quotes where
+//     they do not (task: "2.1" stays quoted); strings that YAML 1.1 readers
+//     take for booleans (yes, no, on, off, y, n) are double-quoted;
+//   - two-space indentation with list entries indented under their key, no
+//     blank lines between keys, and exactly one newline at the end.
+//
+// Comments stay attached to the node they were written at and move with it.
+// The comments above the first key are the file's header (the
+// yaml-language-server modeline) and stay at the top even when the first key
+// changes; the comment below the last key stays at the bottom.
+package itemfmt
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/yamlx"
+	"gopkg.in/yaml.v3"
+)
+
+// KeyOrder is the canonical order of an item's top-level keys (FORMAT.md).
+var KeyOrder = []string{"id", "revision", "status", "domain", "task", "type", "difficulty", "stem", "options", "explanation", "references", "tags", "enemies", "author"}
+
+// OptionKeyOrder is the canonical order of an option's keys.
+var OptionKeyOrder = []string{"text", "correct", "why"}
+
+// blockTextKeys are the top-level keys written as literal block scalars.
+var blockTextKeys = map[string]bool{"stem": true, "explanation": true}
+
+// flowListKeys are the top-level keys written as flow lists.
+var flowListKeys = map[string]bool{"tags": true, "enemies": true}
+
+// Format returns the canonical layout of the item file data. The error, when
+// not nil, holds one or more *yamlx.Error (list them with yamlx.Errors),
+// each with the line and column at fault; data is then left as it is.
+func Format(data []byte) ([]byte, error) {
+	doc, err := yamlx.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	want, err := yamlx.ToValue(doc, yamlx.DefaultMaxNodes)
+	if err != nil {
+		return nil, err
+	}
+	wantComments := comments(doc)
+	lineComments := fullLineComments(data)
+	out, err := layout(doc)
+	if err != nil {
+		return nil, err
+	}
+	// yaml.v3 places a few comments differently on a second pass; settle on
+	// the fixed point so that formatting twice changes nothing.
+	for range 3 {
+		doc2, err := yamlx.Parse(out)
+		if err != nil {
+			return nil, cannot("the re-encoded file does not parse (%v)", err)
+		}
+		got, err := yamlx.ToValue(doc2, yamlx.DefaultMaxNodes)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			return nil, cannot("the canonical layout would change a value")
+		}
+		if c := comments(doc2); !reflect.DeepEqual(c, wantComments) {
+			return nil, cannot("the canonical layout would lose or alter a comment (%s)", missing(wantComments, c))
+		}
+		if c := lostLines(lineComments, out); c != "" {
+			return nil, cannot("the canonical layout would lose the comment %q", c)
+		}
+		again, err := layout(doc2)
+		if err != nil {
+			return nil, err
+		}
+		if bytes.Equal(again, out) {
+			return out, nil
+		}
+		out = again
+	}
+	return nil, cannot("the layout does not settle")
+}
+
+// cannot reports a file that fmt leaves unchanged because rewriting it
+// would lose something.
+func cannot(format string, args ...any) error {
+	return &yamlx.Error{Pos: finding.Pos{Line: 1, Column: 1}, Msg: "fmt leaves this file unchanged: " + fmt.Sprintf(format, args...) + "; please report it"}
+}
+
+// layout rewrites the tree in place and encodes it.
+func layout(doc *yaml.Node) ([]byte, error) {
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, &yamlx.Error{Pos: finding.Pos{Line: root.Line, Column: root.Column}, Msg: fmt.Sprintf("an item file holds a mapping, not a %s; fmt leaves it unchanged", yamlx.KindName(root))}
+	}
+	if a := findAlias(doc); a != nil {
+		return nil, &yamlx.Error{Pos: finding.Pos{Line: a.Line, Column: a.Column}, Msg: fmt.Sprintf("alias *%s: fmt does not rewrite files with YAML aliases (moving keys could put an alias before its anchor); write the value out", a.Value)}
+	}
+	doc.Style = 0
+	reorder(root, KeyOrder)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		restyle(k)
+		switch {
+		case blockTextKeys[k.Value] && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value != "":
+			restyle(v)
+			v.Style = yaml.LiteralStyle
+		case flowListKeys[k.Value] && v.Kind == yaml.SequenceNode:
+			restyle(v)
+			if !hasInnerComments(v) {
+				v.Style = yaml.FlowStyle
+			}
+		case k.Value == "options" && v.Kind == yaml.SequenceNode:
+			for _, o := range v.Content {
+				if o.Kind == yaml.MappingNode {
+					reorder(o, OptionKeyOrder)
+				}
+			}
+			restyle(v)
+		default:
+			restyle(v)
+		}
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, cannot("yaml: %v", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, cannot("yaml: %v", err)
+	}
+	out := bytes.TrimRight(b.Bytes(), "\n")
+	return append(out, '\n'), nil
+}
+
+// reorder sorts the pairs of mapping m: keys of order first, in that
+// order, then the others in their original order. The comments above the
+// first key and below the last key stay at the top and bottom.
+func reorder(m *yaml.Node, order []string) {
+	type pair struct{ k, v *yaml.Node }
+	n := len(m.Content) / 2
+	if n == 0 {
+		return
+	}
+	pairs := make([]pair, n)
+	for i := range pairs {
+		pairs[i] = pair{m.Content[2*i], m.Content[2*i+1]}
+	}
+	firstKey, lastKey := pairs[0].k, pairs[n-1].k
+	rank := func(p pair) int {
+		for i, k := range order {
+			if p.k.Value == k {
+				return i
+			}
+		}
+		return len(order)
+	}
+	sort.SliceStable(pairs, func(i, j int) bool { return rank(pairs[i]) < rank(pairs[j]) })
+	if pairs[0].k != firstKey && firstKey.HeadComment != "" {
+		pairs[0].k.HeadComment = joinComments(firstKey.HeadComment, pairs[0].k.HeadComment)
+		firstKey.HeadComment = ""
+	}
+	if pairs[n-1].k != lastKey && lastKey.FootComment != "" {
+		pairs[n-1].k.FootComment = joinComments(pairs[n-1].k.FootComment, lastKey.FootComment)
+		lastKey.FootComment = ""
+	}
+	for i, p := range pairs {
+		m.Content[2*i], m.Content[2*i+1] = p.k, p.v
+	}
+}
+
+func joinComments(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "\n" + b
+}
+
+// restyle gives n and everything under it yaml.v3's default style. Tags
+// are kept, so a quoted "2.1" is re-quoted by the encoder.
+func restyle(n *yaml.Node) {
+	n.Style = 0
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && yaml11Bools[n.Value] {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	for _, c := range n.Content {
+		restyle(c)
+	}
+}
+
+// yaml11Bools are the plain scalars that yaml.v3 (YAML 1.2) reads as
+// strings but YAML 1.1 readers (editors, other tools) read as booleans.
+// fmt keeps them quoted so every reader sees the same string.
+var yaml11Bools = map[string]bool{
+	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true,
+	"n": true, "N": true, "no": true, "No": true, "NO": true,
+	"on": true, "On": true, "ON": true, "off": true, "Off": true, "OFF": true,
+}
+
+// hasInnerComments reports whether an entry of sequence s carries a
+// comment, which a flow list cannot hold.
+func hasInnerComments(s *yaml.Node) bool {
+	for _, c := range s.Content {
+		if c.HeadComment != "" || c.LineComment != "" || c.FootComment != "" || len(c.Content) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func findAlias(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode {
+		return n
+	}
+	for _, c := range n.Content {
+		if a := findAlias(c); a != nil {
+			return a
+		}
+	}
+	return nil
+}
+
+// comments returns every comment line of the tree, trimmed and sorted: the
+// multiset that must survive formatting.
+func comments(n *yaml.Node) []string {
+	var out []string
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		for _, c := range []string{n.HeadComment, n.LineComment, n.FootComment} {
+			for _, l := range strings.Split(c, "\n") {
+				if l = strings.TrimSpace(l); l != "" {
+					out = append(out, l)
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	sort.Strings(out)
+	return out
+}
+
+// missing names a comment of want that got lacks (or the first extra one).
+func missing(want, got []string) string {
+	count := map[string]int{}
+	for _, c := range got {
+		count[c]++
+	}
+	for _, c := range want {
+		if count[c] == 0 {
+			return fmt.Sprintf("%q", c)
+		}
+		count[c]--
+	}
+	for c, k := range count {
+		if k > 0 {
+			return fmt.Sprintf("extra %q", c)
+		}
+	}
+	return "comments moved"
+}
+
+// fullLineComments returns the trimmed lines of data that are comments on
+// a line of their own. The YAML parser attaches most comments to nodes, but
+// a few positions drop them; checking the raw lines catches those.
+// A "#" line inside a block scalar is content, which the value comparison
+// guards; it is listed too, and must then reappear as a line.
+func fullLineComments(data []byte) []string {
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// lostLines returns the first of lines that is not a trimmed line of out.
+func lostLines(lines []string, out []byte) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	have := map[string]int{}
+	for _, l := range strings.Split(string(out), "\n") {
+		have[strings.TrimSpace(l)]++
+	}
+	for _, l := range lines {
+		if have[l] == 0 {
+			return l
+		}
+		have[l]--
+	}
+	return ""
+}

@@ -1,0 +1,146 @@
+package itemfmt
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/qbank/qbank/internal/yamlx"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// TestGolden formats every testdata/*.yaml and compares the result (or the
+// errors) with testdata/*.golden. Run with -update to regenerate the golden
+// files, then review the diff.
+func TestGolden(t *testing.T) {
+	inputs, err := filepath.Glob("testdata/*.yaml")
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no inputs: %v", err)
+	}
+	for _, in := range inputs {
+		name := strings.TrimSuffix(filepath.Base(in), ".yaml")
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, ferr := Format(data)
+			got := string(out)
+			if ferr != nil {
+				got = ""
+				for _, e := range yamlx.Errors(ferr) {
+					got += "error: " + e.Error() + "\n"
+				}
+			}
+			golden := strings.TrimSuffix(in, ".yaml") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("Format(%s):\n%s\nwant:\n%s", in, got, want)
+			}
+			if ferr == nil {
+				assertStable(t, data, out)
+			}
+		})
+	}
+}
+
+// assertStable checks the two promises of Format: the value is unchanged
+// and formatting again changes nothing.
+func assertStable(t *testing.T, in, out []byte) {
+	t.Helper()
+	if !reflect.DeepEqual(value(t, in), value(t, out)) {
+		t.Errorf("the value changed:\n%s\n->\n%s", in, out)
+	}
+	again, err := Format(out)
+	if err != nil {
+		t.Fatalf("formatting the output: %v", err)
+	}
+	if string(again) != string(out) {
+		t.Errorf("not idempotent:\n%s\n->\n%s", out, again)
+	}
+}
+
+func value(t *testing.T, data []byte) any {
+	t.Helper()
+	doc, err := yamlx.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := yamlx.ToValue(doc, yamlx.DefaultMaxNodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestFormatProperties(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string // substrings the output must contain
+	}{
+		{"correct false is kept", "id: A-1\noptions:\n  - text: x\n    correct: false\n", []string{"    correct: false\n"}},
+		{"stem without final newline is |-", "stem: one line\nid: A-1\n", []string{"id: A-1\nstem: |-\n  one line\n"}},
+		{"quoted number stays a string", "task: \"2.1\"\nid: A-1\n", []string{"task: \"2.1\""}},
+		{"single trailing newline", "id: A-1\n\n\n", []string{"id: A-1\n"}},
+		{"unknown keys keep their order after known ones", "zeta: 1\nid: A-1\nalpha: 2\n", []string{"id: A-1\nzeta: 1\nalpha: 2\n"}},
+		{"empty stem is not a block", "id: A-1\nstem: \"\"\n", []string{"stem: \"\"\n"}},
+		{"header comment stays on top", "# top\nstatus: draft\nid: A-1\n", []string{"# top\nid: A-1\nstatus: draft\n"}},
+		{"CRLF becomes LF", "id: A-1\r\nstem: |\r\n  a\r\n  b\r\n", []string{"id: A-1\nstem: |\n  a\n  b\n"}},
+		{"tabs and trailing spaces fall back to quotes", "stem: \"a  \\nb\"\n", []string{"stem: \"a  \\nb\"\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := Format([]byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(out), w) {
+					t.Errorf("output\n%s\ndoes not contain %q", out, w)
+				}
+			}
+			if strings.HasSuffix(string(out), "\n\n") || !strings.HasSuffix(string(out), "\n") {
+				t.Errorf("output must end in exactly one newline: %q", out)
+			}
+			assertStable(t, []byte(tt.in), out)
+		})
+	}
+}
+
+func TestFormatErrorsCarryPositions(t *testing.T) {
+	tests := []struct {
+		name, in string
+		line     int
+		msg      string
+	}{
+		{"syntax", "id: A-1\nstem: [x\ntask: \"1.1\"\n", 2, "YAML syntax error"},
+		{"not a mapping", "id: A-1\n---\nid: B-1\n", 3, "second YAML document"},
+		{"list", "- a\n", 1, "holds a mapping, not a sequence"},
+		{"alias", "id: A-1\nstem: &s x\nexplanation: *s\n", 3, "alias *s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Format([]byte(tt.in))
+			errs := yamlx.Errors(err)
+			if len(errs) == 0 {
+				t.Fatal("Format succeeded")
+			}
+			if errs[0].Pos.Line != tt.line || !strings.Contains(errs[0].Msg, tt.msg) {
+				t.Errorf("got %v; want line %d containing %q", errs[0], tt.line, tt.msg)
+			}
+		})
+	}
+}

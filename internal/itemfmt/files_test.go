@@ -1,0 +1,51 @@
+package itemfmt
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestFilesExpandsBanksToTheirItems(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{
+		"bank/exam.yaml", "bank/stats.yaml", "bank/forms/F-1.yaml",
+		"bank/items/b/B-0001.yaml", "bank/items/a/A-0002.yaml", "bank/items/a/notes.txt",
+		"loose/x.yaml", "loose/sub/y.yaml", "loose/z.yml",
+	} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("id: A-1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j := func(s string) string { return filepath.Join(dir, s) }
+	got, err := Files([]string{j("bank"), j("loose"), j("loose/z.yml"), j("bank/items/a/A-0002.yaml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{j("bank/items/a/A-0002.yaml"), j("bank/items/b/B-0001.yaml"), j("loose/sub/y.yaml"), j("loose/x.yaml"), j("loose/z.yml")}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+	if _, err := Files([]string{j("missing")}); err == nil {
+		t.Error("a missing path must be an error")
+	}
+}
+
+func TestReadFileLimit(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "big.yaml")
+	if err := os.WriteFile(p, []byte(strings.Repeat("a", 11)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadFile(p, 10); err == nil || !strings.Contains(err.Error(), "larger than 10 bytes") {
+		t.Errorf("got %v; want a size error", err)
+	}
+	if data, err := ReadFile(p, 11); err != nil || len(data) != 11 {
+		t.Errorf("got %d bytes, %v", len(data), err)
+	}
+}

@@ -1,0 +1,147 @@
+// Package synth generates synthetic question banks for benchmarks and load
+// tests: a CLF-C02-shaped blueprint and any number of valid, lint-clean
+// items with varied stems, spread over domains, tasks, statuses and types.
+package synth
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Options control generation.
+type Options struct {
+	// Items is the number of item files to write.
+	Items int
+	// Seed makes the bank reproducible.
+	Seed uint64
+}
+
+type domain struct {
+	id, prefix string
+	weight     int
+	tasks      []string
+}
+
+var domains = []domain{
+	{"cloud-concepts", "CC", 24, []string{"1.1", "1.2", "1.3", "1.4"}},
+	{"security-compliance", "SEC", 30, []string{"2.1", "2.2", "2.3", "2.4"}},
+	{"cloud-technology", "TECH", 34, []string{"3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8"}},
+	{"billing-pricing-support", "BILL", 12, []string{"4.1", "4.2", "4.3"}},
+}
+
+// Exam returns the blueprint text of synthetic banks.
+func Exam() string {
+	var b strings.Builder
+	b.WriteString("exam: SYN-01\ntitle: Synthetic exam\noptions: {single: 4, multiple_min: 5}\nscale: {min: 100, max: 1000, pass: 700}\ndomains:\n")
+	for _, d := range domains {
+		fmt.Fprintf(&b, "  - id: %s\n    name: %s\n    weight: %d\n    prefix: %s\n    tasks:\n", d.id, d.id, d.weight, d.prefix)
+		for _, t := range d.tasks {
+			fmt.Fprintf(&b, "      - {id: %q, title: Task %s.}\n", t, t)
+		}
+	}
+	b.WriteString("forms:\n  - {id: full, title: Full, scored: 50, pretest: 15, minutes: 90}\n  - {id: diagnostic, title: Diagnostic, scored: 10, pretest: 0, minutes: 15}\n")
+	return b.String()
+}
+
+// Write generates a bank in dir (which must not hold one already).
+func Write(ctx context.Context, dir string, opts Options) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "exam.yaml"), []byte(Exam()), 0o644); err != nil {
+		return err
+	}
+	for _, d := range domains {
+		if err := os.MkdirAll(filepath.Join(dir, "items", d.id), 0o755); err != nil {
+			return err
+		}
+	}
+	g := newGenerator(opts.Seed)
+	counters := make([]int, len(domains))
+	for i := 0; i < opts.Items; i++ {
+		if i%1000 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		di := g.domain()
+		counters[di]++
+		d := domains[di]
+		id := fmt.Sprintf("%s-%06d", d.prefix, counters[di])
+		path := filepath.Join(dir, "items", d.id, id+".yaml")
+		if err := os.WriteFile(path, []byte(g.item(id, d)), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type generator struct {
+	r     *rand.Rand
+	vocab []string
+}
+
+func newGenerator(seed uint64) *generator {
+	g := &generator{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	// A vocabulary of pronounceable made-up words makes stems varied
+	// enough that near-duplicate detection sees realistic overlap.
+	syl := []string{"ka", "lo", "mi", "ra", "te", "su", "no", "vi", "pe", "da", "zo", "ri", "fa", "gu", "be", "xi"}
+	for i := 0; i < 4096; i++ {
+		w := syl[i%16] + syl[(i/16)%16] + syl[(i/256)%16]
+		g.vocab = append(g.vocab, w)
+	}
+	return g
+}
+
+func (g *generator) domain() int {
+	n := g.r.IntN(100)
+	for i, d := range domains {
+		if n < d.weight {
+			return i
+		}
+		n -= d.weight
+	}
+	return len(domains) - 1
+}
+
+func (g *generator) words(n int) string {
+	w := make([]string, n)
+	for i := range w {
+		w[i] = g.vocab[g.r.IntN(len(g.vocab))]
+	}
+	return strings.Join(w, " ")
+}
+
+var (
+	actors   = []string{"A company", "A startup", "A retailer", "A hospital", "A bank", "A developer", "A solutions architect", "A finance team"}
+	statuses = []string{"operational", "operational", "operational", "operational", "pretest", "review", "draft", "retired"}
+	levels   = []string{"easy", "medium", "medium", "hard"}
+)
+
+func (g *generator) item(id string, d domain) string {
+	multiple := g.r.IntN(100) < 15
+	typ, n, keys := "single", 4, map[int]bool{g.r.IntN(4): true}
+	stem := fmt.Sprintf("%s wants to %s with %s. Which approach meets these requirements?", actors[g.r.IntN(len(actors))], g.words(6), g.words(5))
+	if multiple {
+		typ, n = "multiple", 5
+		a := g.r.IntN(5)
+		keys = map[int]bool{a: true, (a + 1 + g.r.IntN(4)) % 5: true}
+		stem = strings.TrimSuffix(stem, "?") + "? (Select TWO.)"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# yaml-language-server: $schema=../../../schema/item.schema.json\nid: %s\nrevision: %d\nstatus: %s\ndomain: %s\ntask: %q\ntype: %s\ndifficulty: %s\n",
+		id, 1+g.r.IntN(3), statuses[g.r.IntN(len(statuses))], d.id, d.tasks[g.r.IntN(len(d.tasks))], typ, levels[g.r.IntN(len(levels))])
+	fmt.Fprintf(&b, "stem: |\n  %s\noptions:\n", stem)
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "  - text: Use %s.\n", g.words(3))
+		if keys[i] {
+			b.WriteString("    correct: true\n    why: This meets the requirements.\n")
+		} else {
+			b.WriteString("    why: This does not meet the requirements.\n")
+		}
+	}
+	fmt.Fprintf(&b, "explanation: |\n  %s.\nreferences:\n  - https://docs.aws.amazon.com/whitepapers/latest/aws-overview/introduction.html\ntags: [synthetic]\n", g.words(8))
+	return b.String()
+}

@@ -56,6 +56,7 @@ func newApp(stdout, stderr *os.File) *cli.App {
 			lintCommand(),
 			rulesCommand(),
 			schemaCommand(),
+			checkCommand(),
 			fmtCommand(),
 		},
 	}

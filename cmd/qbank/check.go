@@ -1,0 +1,86 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/check"
+	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/lint"
+	"github.com/urfave/cli/v2"
+)
+
+func checkCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "check the bank's composition and every form in forms/ against the blueprint",
+		ArgsUsage: "[BANK]",
+		Description: "check reports each domain's operational and pretest supply against one form of the spec (rule supply),\n" +
+			"task statements with no operational item (task-coverage) and every form against its spec (form-* rules).\n" +
+			"Lint errors are reported too: an item that fails lint is not fit for a form. The text format starts\n" +
+			"with a supply table and a table of each form's domain mix beside its targets.",
+		Flags: []cli.Flag{
+			formatFlag(),
+			configFlag(),
+			&cli.IntFlag{Name: "min-forms", Value: check.DefaultMinForms, Usage: "warn (rule supply) when the operational supply allows fewer than `N` forms with no shared scored item"},
+			&cli.StringFlag{Name: "spec", Usage: "the form spec the supply is measured against (default: full, else the largest spec)"},
+		},
+		Action: func(c *cli.Context) error {
+			dir, err := bankArg(c)
+			if err != nil {
+				return err
+			}
+			format, err := resolveFormat(c)
+			if err != nil {
+				return err
+			}
+			known := map[string]bool{}
+			for _, id := range append(lint.RuleIDs(), check.RuleIDs()...) {
+				known[id] = true
+			}
+			cfg, err := loadConfig(c, known)
+			if err != nil {
+				return err
+			}
+			rules := append(lint.Rules(), check.Rules()...)
+			res, err := lint.Run(c.Context, dir, lint.Options{Config: cfg})
+			if err != nil {
+				var be *bank.BlueprintError
+				if errors.As(err, &be) {
+					_ = writeFindings(c, format, res.Findings, res.Summary, rules, -1)
+				}
+				return cli.Exit(err.Error(), 2)
+			}
+			b := res.Bank
+			if spec := c.String("spec"); spec != "" && b.Exam.Spec(spec) == nil {
+				return cli.Exit(fmt.Sprintf("--spec %s: no such form spec in exam.yaml (%s)", spec, strings.Join(b.Exam.SpecIDs(), ", ")), 2)
+			}
+			cr := check.Bank(b, check.Options{Spec: c.String("spec"), MinForms: c.Int("min-forms")})
+
+			var fs []finding.Finding
+			for _, f := range res.Findings {
+				if f.Severity == finding.Error {
+					fs = append(fs, f)
+				}
+			}
+			for _, f := range cr.Findings {
+				sev := cfg.SeverityOf(f.Rule, f.Severity)
+				if sev == finding.Off {
+					continue
+				}
+				f.Severity = sev
+				fs = append(fs, f)
+			}
+			sum := res.Summary
+			sum.Errors, sum.Warnings = finding.Count(fs)
+			if format == "text" {
+				if err := check.WriteTables(c.App.Writer, cr); err != nil {
+					return cli.Exit(err.Error(), 2)
+				}
+			}
+			return writeFindings(c, format, fs, sum, rules, -1)
+		},
+	}
+}

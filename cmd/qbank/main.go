@@ -58,6 +58,7 @@ func newApp(stdout, stderr *os.File) *cli.App {
 			schemaCommand(),
 			checkCommand(),
 			fmtCommand(),
+			newCommand(),
 		},
 	}
 }

@@ -1,0 +1,83 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qbank/qbank/internal/finding"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name, src, err string
+	}{
+		{"empty file is the default", "", ""},
+		{"full", "rules:\n  key-length: off\nreferences:\n  allowed_hosts: [a.example]\nnear_duplicate:\n  threshold: 0.8\n", ""},
+		{"bad severity", "rules:\n  key-length: loud\n", ".qbank.yaml:2:15: rule key-length: unknown severity \"loud\""},
+		{"unknown setting", "rulez: {}\n", `.qbank.yaml:1:1: unknown setting "rulez"`},
+		{"threshold out of range", "near_duplicate:\n  threshold: 1.5\n", ".qbank.yaml:2:14: near_duplicate.threshold must be in (0, 1]"},
+		{"not a mapping", "- a\n", ".qbank.yaml:1:1: the configuration must be a mapping"},
+		{"syntax error", "rules: [\n", ".qbank.yaml:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse([]byte(tt.src), ".qbank.yaml")
+			if tt.err == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Fatalf("err = %v; want %q (config %+v)", err, tt.err, c)
+			}
+		})
+	}
+}
+
+func TestSettingsApply(t *testing.T) {
+	c, err := Parse([]byte("rules:\n  key-length: off\n  yaml: warning\nreferences:\n  allowed_hosts: [docs.example.com, '*.example.org']\nnear_duplicate:\n  threshold: 0.8\n"), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SeverityOf("key-length", finding.Warning) != finding.Off || c.SeverityOf("yaml", finding.Error) != finding.Warning || c.SeverityOf("schema", finding.Error) != finding.Error {
+		t.Errorf("severities = %v", c.Severity)
+	}
+	for host, want := range map[string]bool{"docs.example.com": true, "DOCS.EXAMPLE.COM": true, "x.example.com": false, "a.example.org": true, "example.org": false, "docs.aws.amazon.com": false} {
+		if got := c.HostAllowed(host); got != want {
+			t.Errorf("HostAllowed(%q) = %v; want %v", host, got, want)
+		}
+	}
+	if c.NearDuplicateThreshold != 0.8 {
+		t.Errorf("threshold = %v", c.NearDuplicateThreshold)
+	}
+	if err := c.CheckRules(map[string]bool{"key-length": true}); err == nil || !strings.Contains(err.Error(), `c.yaml:3:3: unknown rule "yaml"`) {
+		t.Errorf("CheckRules = %v", err)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	c := Default()
+	if !c.HostAllowed("docs.aws.amazon.com") || !c.HostAllowed("aws.amazon.com") || c.HostAllowed("evil.com") || c.NearDuplicateThreshold != 0.7 {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestFindLooksUpward(t *testing.T) {
+	root := t.TempDir()
+	deep := filepath.Join(root, "a", "b")
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := Find(deep); got != "" && strings.HasPrefix(got, root) {
+		t.Fatalf("found %s before creating one", got)
+	}
+	if err := os.WriteFile(filepath.Join(root, "a", FileName), []byte("rules: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := Find(deep); got != filepath.Join(root, "a", FileName) {
+		t.Errorf("Find = %q", got)
+	}
+}

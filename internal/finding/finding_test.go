@@ -20,7 +20,7 @@ func TestSortIsByFileLineColumnRuleMessage(t *testing.T) {
 		got = append(got, f.String())
 	}
 	want := []string{
-		"a:2:1: : [z]", "a:2:5: : 1 [x]", "a:2:5: : 2 [x]", "a:2:5: : [y]", "a:10:1: : [x]", "b:1:1: : [x]",
+		"a:2:1: :  [z]", "a:2:5: : 1 [x]", "a:2:5: : 2 [x]", "a:2:5: :  [y]", "a:10:1: :  [x]", "b:1:1: :  [x]",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)

@@ -59,6 +59,7 @@ func newApp(stdout, stderr *os.File) *cli.App {
 			checkCommand(),
 			fmtCommand(),
 			newCommand(),
+			showCommand(),
 		},
 	}
 }

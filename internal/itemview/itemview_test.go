@@ -1,0 +1,97 @@
+package itemview
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qbank/qbank/internal/bank"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+var single = &bank.Item{
+	ID: "CC-0001", Revision: 2, Status: "operational", Domain: "cloud-concepts", Task: "1.1", Type: "single",
+	Stem: "A company wants to stop guessing its capacity needs. Which benefit of the\nAWS Cloud addresses this?\n",
+	Options: []bank.Option{
+		{Text: "Global reach", Why: "Global reach is about serving users with low latency in many Regions of the world, not about capacity."},
+		{Text: "Elasticity", Correct: true, Why: "Elasticity adds and removes resources as demand changes."},
+		{Text: "High availability\nacross zones", Why: "Availability is about failure."},
+		{Text: "Agility"},
+	},
+	Explanation: "Elasticity lets the company provision what it needs now.\n\n- and more later\n",
+	References:  []string{"https://docs.aws.amazon.com/whitepapers/latest/aws-overview/six-advantages-of-cloud-computing.html"},
+}
+
+var multiple = &bank.Item{
+	ID: "SEC-0002", Revision: 1, Status: "draft", Domain: "security-compliance", Task: "2.1", Type: "multiple",
+	Stem: "Which tasks are the customer's responsibility? (Select TWO.)",
+	Options: []bank.Option{
+		{Text: "Patching the guest operating system", Correct: true, Why: "The customer manages the guest OS on EC2."},
+		{Text: "Securing physical data centers", Why: "AWS secures the facilities."},
+		{Text: "Configuring security groups", Correct: true, Why: "Security groups are customer configuration."},
+		{Text: "Maintaining hypervisors"},
+		{Text: "Disposing of storage devices"},
+	},
+}
+
+func TestRenderGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		it   *bank.Item
+		opts Options
+	}{
+		{"single", single, Options{}},
+		{"single-key", single, Options{Key: true}},
+		{"multiple", multiple, Options{}},
+		{"multiple-key", multiple, Options{Key: true, Width: 60}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			if err := Render(&b, tt.it, tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", tt.name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if b.String() != string(want) {
+				t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+			}
+		})
+	}
+}
+
+// TestCandidateViewHidesTheKey: without Key nothing tells the answer.
+func TestCandidateViewHidesTheKey(t *testing.T) {
+	var b strings.Builder
+	if err := Render(&b, single, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, leak := range []string{"Key", "correct", "Elasticity adds", "Explanation", "https://"} {
+		if strings.Contains(b.String(), leak) {
+			t.Errorf("candidate view contains %q:\n%s", leak, b.String())
+		}
+	}
+}
+
+func TestWrap(t *testing.T) {
+	got := wrap("  A. wrong: ", "one two three four five six", 20)
+	want := "  A. wrong: one two\n            three\n            four\n            five six"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if got := wrap("x ", "averyveryverylongword", 5); got != "x averyveryverylongword" {
+		t.Errorf("a long word must stay whole: %q", got)
+	}
+}

@@ -1,0 +1,284 @@
+package bundle
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/signing"
+)
+
+// RuleBundle is the rule id of findings that stop a bundle from being
+// built (a form pinning a revision the bank no longer has).
+const RuleBundle = "bundle"
+
+// Options say what to build.
+type Options struct {
+	// Version is the bundle's semantic version.
+	Version string
+	// Forms are the ids of the forms to include; empty means every form of
+	// the bank. The bundle lists them sorted, whatever the order given.
+	Forms []string
+	// Tool names the building program.
+	Tool Tool
+	// Source records the git commit the bank came from (nil: unknown).
+	Source *Source
+	// SourceDate is SOURCE_DATE_EPOCH when set (zero otherwise); it is
+	// recorded in the manifest.
+	SourceDate time.Time
+	// Key signs the manifest when set.
+	Key ed25519.PrivateKey
+}
+
+// BuildError means the bank's forms cannot be bundled; its findings say
+// where and why.
+type BuildError struct {
+	Findings []finding.Finding
+}
+
+func (e *BuildError) Error() string {
+	if len(e.Findings) == 1 {
+		return e.Findings[0].String()
+	}
+	return fmt.Sprintf("%d problems stop the bundle; the first: %s", len(e.Findings), e.Findings[0])
+}
+
+// safeName matches exam codes and form ids, which become file names.
+var safeName = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]*$`)
+
+// SelectForms returns the bank's forms with the given ids (every form when
+// ids is empty), sorted by id. Unknown and repeated ids are errors.
+func SelectForms(b *bank.Bank, ids []string) ([]*bank.Form, error) {
+	if len(ids) == 0 {
+		if len(b.Forms) == 0 {
+			return nil, fmt.Errorf("the bank has no forms in %s/forms; assemble some first (qbank assemble)", b.Dir)
+		}
+		return append([]*bank.Form(nil), b.Forms...), nil
+	}
+	seen := map[string]bool{}
+	var forms []*bank.Form
+	for _, id := range ids {
+		if seen[id] {
+			return nil, fmt.Errorf("form %s is named twice", id)
+		}
+		seen[id] = true
+		f := b.Form(id)
+		if f == nil {
+			var have []string
+			for _, f := range b.Forms {
+				have = append(have, f.Form)
+			}
+			if len(have) == 0 {
+				return nil, fmt.Errorf("form %s is not in the bank, which has no forms", id)
+			}
+			return nil, fmt.Errorf("form %s is not in the bank (have: %s)", id, strings.Join(have, ", "))
+		}
+		forms = append(forms, f)
+	}
+	sort.Slice(forms, func(i, j int) bool { return forms[i].Form < forms[j].Form })
+	return forms, nil
+}
+
+// Build builds the bundle of the selected forms of b in memory. It fails
+// with a *BuildError when a form cannot be bundled: an item it names is
+// not in the bank, or the bank's item is at another revision than the one
+// pinned (the bank holds only the current revision of an item, so the
+// pinned content is gone). Form validity beyond that (counts, domain mix,
+// statuses, enemies) is the business of the check package, which callers
+// run first.
+func Build(b *bank.Bank, opts Options) (*Bundle, error) {
+	if err := ValidVersion(opts.Version); err != nil {
+		return nil, err
+	}
+	exam := b.Exam
+	if !safeName.MatchString(exam.Exam) {
+		return nil, fmt.Errorf("exam code %q cannot name a bundle directory", exam.Exam)
+	}
+	forms, err := SelectForms(b, opts.Forms)
+	if err != nil {
+		return nil, err
+	}
+	var problems []finding.Finding
+	problem := func(file string, p finding.Pos, item, format string, args ...any) {
+		problems = append(problems, finding.Finding{File: file, Line: p.Line, Column: p.Column, Rule: RuleBundle, Severity: finding.Error, Item: item, Message: fmt.Sprintf(format, args...)})
+	}
+	files := map[string][]byte{}
+	m := &Manifest{
+		Format:    Format,
+		Exam:      exam.Exam,
+		Title:     exam.Title,
+		Version:   opts.Version,
+		Tool:      opts.Tool,
+		Blueprint: blueprintOf(b),
+	}
+	if opts.Source != nil || !opts.SourceDate.IsZero() {
+		src := Source{}
+		if opts.Source != nil {
+			src = *opts.Source
+		}
+		if !opts.SourceDate.IsZero() {
+			src.Date = opts.SourceDate.UTC().Format(time.RFC3339)
+		}
+		m.Source = &src
+	}
+	var domains []DomainName
+	for _, d := range exam.Domains {
+		domains = append(domains, DomainName{ID: d.ID, Name: d.Name})
+	}
+	for _, f := range forms {
+		if !safeName.MatchString(f.Form) {
+			problem(f.File, f.Pos.Form, "", "form id %q cannot name a bundle file", f.Form)
+			continue
+		}
+		spec := exam.Spec(f.Spec)
+		if spec == nil {
+			problem(f.File, f.Pos.Spec, "", "spec %q is not a form specification of exam.yaml", f.Spec)
+			continue
+		}
+		mf := ManifestForm{
+			Form: f.Form, Version: f.Version, Spec: f.Spec, Title: spec.Title, Minutes: spec.Minutes,
+			CandidateFile: CandidatePath(f.Form), KeyFile: KeyPath(f.Form),
+			Items: []ManifestItem{},
+		}
+		if f.HasSeed {
+			seed := f.Seed
+			mf.Seed = &seed
+		}
+		cf := CandidateForm{Exam: exam.Exam, Form: f.Form, Version: f.Version, Bundle: opts.Version, Title: spec.Title, Minutes: spec.Minutes, Domains: domains, Items: []CandidateItem{}}
+		kf := KeyForm{Exam: exam.Exam, Form: f.Form, Version: f.Version, Bundle: opts.Version, Items: []KeyItem{}}
+		for i, e := range f.Items {
+			it := b.Item(e.ID)
+			switch {
+			case it == nil:
+				problem(f.File, e.IDPos, e.ID, "item %s is not in the bank (or its file is broken); the form cannot be bundled", e.ID)
+				continue
+			case it.Revision != e.Revision:
+				problem(f.File, e.RevisionPos, e.ID, "%s is pinned at revision %d but %s is at revision %d; the pinned content no longer exists: re-review the item and pin revision %d in a new form version (qbank assemble --replace %s)",
+					e.ID, e.Revision, it.File, it.Revision, it.Revision, f.Form)
+				continue
+			}
+			switch e.Role {
+			case bank.RoleScored:
+				mf.Scored++
+			case bank.RolePretest:
+				mf.Pretest++
+			}
+			pos := i + 1
+			mf.Items = append(mf.Items, ManifestItem{Position: pos, ID: it.ID, Revision: it.Revision, Role: e.Role})
+			ci, ki := itemViews(it, pos, e.Role)
+			cf.Items = append(cf.Items, ci)
+			kf.Items = append(kf.Items, ki)
+		}
+		cdata, err := canonicalJSON(cf)
+		if err != nil {
+			return nil, err
+		}
+		kdata, err := canonicalJSON(kf)
+		if err != nil {
+			return nil, err
+		}
+		files[mf.CandidateFile] = cdata
+		files[mf.KeyFile] = kdata
+		m.Forms = append(m.Forms, mf)
+	}
+	if len(problems) > 0 {
+		finding.Sort(problems)
+		return nil, &BuildError{Findings: problems}
+	}
+	for _, p := range sortedKeys(files) {
+		m.Files = append(m.Files, FileEntry{Path: p, Size: int64(len(files[p])), SHA256: sha256Hex(files[p])})
+	}
+	if opts.Key != nil {
+		m.Signature = &SignatureInfo{Algorithm: "ed25519", KeyID: signing.KeyID(opts.Key.Public().(ed25519.PublicKey)), File: SignatureFile}
+	}
+	mdata, err := canonicalJSON(m)
+	if err != nil {
+		return nil, err
+	}
+	files[ManifestFile] = mdata
+	if opts.Key != nil {
+		files[SignatureFile] = signing.Sign(opts.Key, ManifestFile, mdata).Encode()
+	}
+	files[SumsFile] = sums(files)
+	return &Bundle{Name: Name(exam.Exam, opts.Version), Files: files}, nil
+}
+
+// itemViews returns the candidate view and the key of an item at a
+// position. Trailing line breaks of YAML block scalars are dropped.
+func itemViews(it *bank.Item, pos int, role string) (CandidateItem, KeyItem) {
+	ci := CandidateItem{Position: pos, ID: it.ID, Domain: it.Domain, Type: it.Type, Stem: trim(it.Stem), Options: []CandidateOption{}}
+	ki := KeyItem{Position: pos, ID: it.ID, Revision: it.Revision, Role: role, Domain: it.Domain, Task: it.Task, Key: []string{}, Options: []KeyOption{},
+		Explanation: trim(it.Explanation), References: append([]string{}, it.References...)}
+	for j, o := range it.Options {
+		letter := bank.Letter(j)
+		ci.Options = append(ci.Options, CandidateOption{Letter: letter, Text: trim(o.Text)})
+		ki.Options = append(ki.Options, KeyOption{Letter: letter, Correct: o.Correct, Why: trim(o.Why)})
+		if o.Correct {
+			ki.Key = append(ki.Key, letter)
+		}
+	}
+	ci.Select = max(len(ki.Key), 1)
+	return ci, ki
+}
+
+func trim(s string) string { return strings.TrimRight(s, " \t\r\n") }
+
+func blueprintOf(b *bank.Bank) Blueprint {
+	e := b.Exam
+	bp := Blueprint{
+		Exam: e.Exam, Title: e.Title,
+		Options: BlueprintOpts{Single: e.Options.Single, MultipleMin: e.Options.MultipleMin},
+		Scale:   BlueprintScale{Min: e.Scale.Min, Max: e.Scale.Max, Pass: e.Scale.Pass},
+		Domains: []BlueprintDom{}, Forms: []BlueprintSpec{},
+	}
+	for _, d := range e.Domains {
+		bd := BlueprintDom{ID: d.ID, Name: d.Name, Weight: d.Weight, Tasks: []BlueprintTask{}}
+		for _, t := range d.Tasks {
+			bd.Tasks = append(bd.Tasks, BlueprintTask{ID: t.ID, Title: t.Title})
+		}
+		bp.Domains = append(bp.Domains, bd)
+	}
+	for _, s := range e.Forms {
+		bp.Forms = append(bp.Forms, BlueprintSpec{ID: s.ID, Title: s.Title, Scored: s.Scored, Pretest: s.Pretest, Minutes: s.Minutes})
+	}
+	return bp
+}
+
+// sums renders SHA256SUMS for every file but itself, sorted by path, in the
+// format `sha256sum -c` reads: hash, two spaces, path.
+func sums(files map[string][]byte) []byte {
+	var b strings.Builder
+	for _, p := range sortedKeys(files) {
+		if p == SumsFile {
+			continue
+		}
+		fmt.Fprintf(&b, "%s  %s\n", sha256Hex(files[p]), p)
+	}
+	return []byte(b.String())
+}
+
+func sha256Hex(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// ErrExists means a bundle directory or archive already exists. Released
+// bundles are immutable: qbank never replaces one.
+var ErrExists = errors.New("already exists")

@@ -1,0 +1,7 @@
+-----BEGIN QBANK ED25519 SIGNATURE-----
+Key-Id: fe812c12f3ab4ce6
+Signed-File: manifest.json
+
+Sqt53QxfEdq58pMtH7hFMIcuJhIkEZGqgMmxI4QXTm/aYBBA31PTNeNxCAVLJwlJ
+lDKC+kXW7eU9iKTwAC4HAw==
+-----END QBANK ED25519 SIGNATURE-----

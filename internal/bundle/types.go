@@ -1,0 +1,183 @@
+package bundle
+
+// The JSON documents of a bundle. schema/bundle-manifest.schema.json,
+// bundle-form.schema.json and bundle-key.schema.json describe them field by
+// field; keep the two in step (a test validates built bundles against the
+// schemas).
+
+// Manifest is manifest.json.
+type Manifest struct {
+	Format    string         `json:"format"`
+	Exam      string         `json:"exam"`
+	Title     string         `json:"title"`
+	Version   string         `json:"version"`
+	Tool      Tool           `json:"tool"`
+	Source    *Source        `json:"source,omitempty"`
+	Blueprint Blueprint      `json:"blueprint"`
+	Forms     []ManifestForm `json:"forms"`
+	Files     []FileEntry    `json:"files"`
+	Signature *SignatureInfo `json:"signature,omitempty"`
+}
+
+// Tool names the program that built a bundle.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Source says where the bank came from.
+type Source struct {
+	Commit string `json:"commit,omitempty"`
+	Dirty  bool   `json:"dirty,omitempty"`
+	Date   string `json:"date,omitempty"`
+}
+
+// Blueprint is exam.yaml as JSON.
+type Blueprint struct {
+	Exam    string          `json:"exam"`
+	Title   string          `json:"title"`
+	Options BlueprintOpts   `json:"options"`
+	Scale   BlueprintScale  `json:"scale"`
+	Domains []BlueprintDom  `json:"domains"`
+	Forms   []BlueprintSpec `json:"forms"`
+}
+
+// BlueprintOpts are the option counts of a blueprint.
+type BlueprintOpts struct {
+	Single      int `json:"single"`
+	MultipleMin int `json:"multiple_min"`
+}
+
+// BlueprintScale is the score scale of a blueprint.
+type BlueprintScale struct {
+	Min  int `json:"min"`
+	Max  int `json:"max"`
+	Pass int `json:"pass"`
+}
+
+// BlueprintDom is a content domain.
+type BlueprintDom struct {
+	ID     string          `json:"id"`
+	Name   string          `json:"name"`
+	Weight int             `json:"weight"`
+	Tasks  []BlueprintTask `json:"tasks"`
+}
+
+// BlueprintTask is a task statement.
+type BlueprintTask struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+// BlueprintSpec is a form specification.
+type BlueprintSpec struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Scored  int    `json:"scored"`
+	Pretest int    `json:"pretest"`
+	Minutes int    `json:"minutes"`
+}
+
+// ManifestForm describes one form of the bundle.
+type ManifestForm struct {
+	Form          string         `json:"form"`
+	Version       int            `json:"version"`
+	Spec          string         `json:"spec"`
+	Title         string         `json:"title"`
+	Minutes       int            `json:"minutes"`
+	Seed          *int64         `json:"seed,omitempty"`
+	Scored        int            `json:"scored"`
+	Pretest       int            `json:"pretest"`
+	CandidateFile string         `json:"candidate_file"`
+	KeyFile       string         `json:"key_file"`
+	Items         []ManifestItem `json:"items"`
+}
+
+// ManifestItem is one slot of a form.
+type ManifestItem struct {
+	Position int    `json:"position"`
+	ID       string `json:"id"`
+	Revision int    `json:"revision"`
+	Role     string `json:"role"`
+}
+
+// FileEntry is the checksum of one bundle file.
+type FileEntry struct {
+	Path   string `json:"path"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+// SignatureInfo declares that a bundle is signed, and by which key.
+type SignatureInfo struct {
+	Algorithm string `json:"algorithm"`
+	KeyID     string `json:"key_id"`
+	File      string `json:"file"`
+}
+
+// CandidateForm is forms/<FORM>.json: what a candidate's browser receives.
+// Every item has the same fields whatever its role, and none of them is
+// the key.
+type CandidateForm struct {
+	Exam    string          `json:"exam"`
+	Form    string          `json:"form"`
+	Version int             `json:"version"`
+	Bundle  string          `json:"bundle"`
+	Title   string          `json:"title"`
+	Minutes int             `json:"minutes"`
+	Domains []DomainName    `json:"domains"`
+	Items   []CandidateItem `json:"items"`
+}
+
+// DomainName names a domain for the score report.
+type DomainName struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// CandidateItem is one question as the candidate sees it.
+type CandidateItem struct {
+	Position int               `json:"position"`
+	ID       string            `json:"id"`
+	Domain   string            `json:"domain"`
+	Type     string            `json:"type"`
+	Select   int               `json:"select"`
+	Stem     string            `json:"stem"`
+	Options  []CandidateOption `json:"options"`
+}
+
+// CandidateOption is an answer option as the candidate sees it.
+type CandidateOption struct {
+	Letter string `json:"letter"`
+	Text   string `json:"text"`
+}
+
+// KeyForm is keys/<FORM>.json: the answer key and review content.
+type KeyForm struct {
+	Exam    string    `json:"exam"`
+	Form    string    `json:"form"`
+	Version int       `json:"version"`
+	Bundle  string    `json:"bundle"`
+	Items   []KeyItem `json:"items"`
+}
+
+// KeyItem is the key of one item.
+type KeyItem struct {
+	Position    int         `json:"position"`
+	ID          string      `json:"id"`
+	Revision    int         `json:"revision"`
+	Role        string      `json:"role"`
+	Domain      string      `json:"domain"`
+	Task        string      `json:"task"`
+	Key         []string    `json:"key"`
+	Options     []KeyOption `json:"options"`
+	Explanation string      `json:"explanation,omitempty"`
+	References  []string    `json:"references"`
+}
+
+// KeyOption is an option's correctness and rationale.
+type KeyOption struct {
+	Letter  string `json:"letter"`
+	Correct bool   `json:"correct"`
+	Why     string `json:"why"`
+}

@@ -1,0 +1,255 @@
+package bundle
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// File modes inside a bundle, on disk and in archives.
+const (
+	FileMode = 0o644
+	DirMode  = 0o755
+)
+
+// Targets returns the directory and archive paths a bundle named name gets
+// under outDir.
+func Targets(outDir, name string) (dir, archive string) {
+	return filepath.Join(outDir, name), filepath.Join(outDir, name+".tar.gz")
+}
+
+// CheckTargets fails with an error wrapping ErrExists when the bundle
+// directory (or, with archive, the archive) already exists.
+func CheckTargets(outDir, name string, archive bool) error {
+	dir, arc := Targets(outDir, name)
+	paths := []string{dir}
+	if archive {
+		paths = append(paths, arc)
+	}
+	for _, p := range paths {
+		if _, err := os.Lstat(p); err == nil {
+			return fmt.Errorf("%s %w; released bundles are immutable: choose a new --version", p, ErrExists)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteOptions tune Write.
+type WriteOptions struct {
+	// Archive also writes <outDir>/<name>.tar.gz.
+	Archive bool
+	// ModTime is the modification time of every file, directory and archive
+	// entry (DefaultEpoch when zero).
+	ModTime time.Time
+}
+
+// Write writes the bundle to outDir/<name> (and the archive beside it). It
+// builds everything under temporary names in outDir and renames the
+// directory and links the archive into place at the end, so a reader never
+// sees a half-written bundle and a failed run leaves nothing behind. It
+// refuses with ErrExists, touching nothing, when a target exists.
+func Write(ctx context.Context, outDir string, b *Bundle, opts WriteOptions) (dir, archive string, err error) {
+	if opts.ModTime.IsZero() {
+		opts.ModTime = DefaultEpoch
+	}
+	opts.ModTime = opts.ModTime.Truncate(time.Second)
+	if err := CheckTargets(outDir, b.Name, opts.Archive); err != nil {
+		return "", "", err
+	}
+	dir, archive = Targets(outDir, b.Name)
+	if err := os.MkdirAll(outDir, DirMode); err != nil {
+		return "", "", err
+	}
+	tmp, err := os.MkdirTemp(outDir, "."+b.Name+".tmp-*")
+	if err != nil {
+		return "", "", err
+	}
+	defer os.RemoveAll(tmp) // a no-op once renamed
+	if err := writeTree(ctx, tmp, b, opts.ModTime); err != nil {
+		return "", "", err
+	}
+	var tmpArchive string
+	if opts.Archive {
+		f, err := os.CreateTemp(outDir, "."+b.Name+".tar.gz.tmp-*")
+		if err != nil {
+			return "", "", err
+		}
+		tmpArchive = f.Name()
+		defer os.Remove(tmpArchive)
+		err = WriteArchive(f, b, opts.ModTime)
+		if err == nil {
+			err = f.Chmod(FileMode)
+		}
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Chtimes(tmpArchive, opts.ModTime, opts.ModTime)
+		}
+		if err != nil {
+			return "", "", fmt.Errorf("writing %s: %w", archive, err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return "", "", err
+	}
+	// Check again right before the rename: rename(2) would replace an
+	// empty directory that appeared meanwhile.
+	if err := CheckTargets(outDir, b.Name, opts.Archive); err != nil {
+		return "", "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return "", "", err
+	}
+	if opts.Archive {
+		// link(2) fails when the name exists, so an archive is never replaced.
+		if err := os.Link(tmpArchive, archive); err != nil {
+			os.RemoveAll(dir)
+			if errors.Is(err, fs.ErrExist) {
+				return "", "", fmt.Errorf("%s %w; released bundles are immutable", archive, ErrExists)
+			}
+			return "", "", err
+		}
+	}
+	return dir, archive, nil
+}
+
+// writeTree writes the bundle's files under root with fixed modes and
+// times.
+func writeTree(ctx context.Context, root string, b *Bundle, mtime time.Time) error {
+	dirs := map[string]bool{}
+	for _, p := range b.Paths() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !validPath(p) {
+			return fmt.Errorf("bundle path %q is not a clean relative path", p)
+		}
+		full := filepath.Join(root, filepath.FromSlash(p))
+		if d := path.Dir(p); d != "." && !dirs[d] {
+			if err := os.MkdirAll(filepath.Dir(full), DirMode); err != nil {
+				return err
+			}
+			dirs[d] = true
+		}
+		f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, FileMode)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(b.Files[p])
+		if err == nil {
+			err = f.Chmod(FileMode) // whatever the umask
+		}
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		if err := os.Chtimes(full, mtime, mtime); err != nil {
+			return err
+		}
+	}
+	// Directories last: writing a file changes its directory's time.
+	dirs["."] = true
+	for d := range dirs {
+		full := filepath.Join(root, filepath.FromSlash(d))
+		if err := os.Chmod(full, DirMode); err != nil {
+			return err
+		}
+		if err := os.Chtimes(full, mtime, mtime); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validPath reports whether p is a clean, relative, slash-separated path
+// without "." or ".." elements.
+func validPath(p string) bool {
+	if p == "" || p != path.Clean(p) || path.IsAbs(p) || strings.ContainsAny(p, "\\\x00") {
+		return false
+	}
+	for _, el := range strings.Split(p, "/") {
+		if el == "." || el == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+// WriteArchive writes the bundle as a gzip-compressed tar archive whose
+// entries are the directory <name>/ and everything under it, sorted by
+// path, with modes 0755 (directories) and 0644 (files), uid and gid 0, no
+// owner names and modification time mtime. The gzip header carries no
+// file name and modification time 0. The same bundle and mtime always give
+// the same bytes (with the same Go version: compress/flate's output is
+// stable within a release).
+func WriteArchive(w io.Writer, b *Bundle, mtime time.Time) error {
+	mtime = mtime.Truncate(time.Second)
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	zw.Header = gzip.Header{OS: 255} // no name, no time, unknown OS
+	tw := tar.NewWriter(zw)
+	type entry struct {
+		name string
+		dir  bool
+	}
+	entries := []entry{{b.Name + "/", true}}
+	seen := map[string]bool{}
+	for _, p := range b.Paths() {
+		if !validPath(p) {
+			return fmt.Errorf("bundle path %q is not a clean relative path", p)
+		}
+		for d := path.Dir(p); d != "."; d = path.Dir(d) {
+			if !seen[d] {
+				seen[d] = true
+				entries = append(entries, entry{b.Name + "/" + d + "/", true})
+			}
+		}
+		entries = append(entries, entry{b.Name + "/" + p, false})
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
+	for _, e := range entries {
+		// Format unset: the writer picks the first of USTAR, PAX and GNU
+		// that can hold the header, which depends on the header alone.
+		h := &tar.Header{Name: e.name, ModTime: mtime, Uid: 0, Gid: 0}
+		var data []byte
+		if e.dir {
+			h.Typeflag, h.Mode = tar.TypeDir, DirMode
+		} else {
+			data = b.Files[strings.TrimPrefix(e.name, b.Name+"/")]
+			h.Typeflag, h.Mode, h.Size = tar.TypeReg, FileMode, int64(len(data))
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			return err
+		}
+		if _, err := tw.Write(data); err != nil {
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	return zw.Close()
+}

@@ -1,0 +1,93 @@
+package gitx
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// git runs git in dir for a test, with a fixed identity.
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	full := append([]string{"-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"}, args...)
+	cmd := exec.Command("git", full...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func write(t *testing.T, dir, name, content string) {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRepo(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	ctx := context.Background()
+	top := t.TempDir()
+	git(t, top, "init", "-q")
+	write(t, top, "bank/items/a.yaml", "one\n")
+	write(t, top, "bank/items/sub/b.yaml", "two\n")
+	write(t, top, "other.txt", "x\n")
+	git(t, top, "add", ".")
+	git(t, top, "commit", "-q", "-m", "first")
+	first := git(t, top, "rev-parse", "HEAD")
+	write(t, top, "bank/items/a.yaml", "ONE\n")
+	git(t, top, "commit", "-q", "-am", "second")
+
+	r, err := Open(ctx, filepath.Join(top, "bank"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	realTop, _ := filepath.EvalSymlinks(top)
+	if r.Top != realTop && r.Top != top || r.Prefix != "bank/" {
+		t.Errorf("Open = %+v; want top %s, prefix bank/", r, top)
+	}
+	c, err := r.Commit(ctx, "HEAD~1")
+	if err != nil || c != first {
+		t.Errorf("Commit(HEAD~1) = %s, %v; want %s", c, err, first)
+	}
+	files, err := r.ReadTree(ctx, c, "bank/items", 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || string(files["a.yaml"]) != "one\n" || string(files["sub/b.yaml"]) != "two\n" {
+		t.Errorf("ReadTree = %q", files)
+	}
+	if _, err := r.ReadTree(ctx, c, "bank", 4); err == nil || !strings.Contains(err.Error(), "more than 4 bytes") {
+		t.Errorf("ReadTree over the limit: %v", err)
+	}
+	head, dirty, err := r.Head(ctx, "bank")
+	if err != nil || dirty || len(head) != 40 {
+		t.Errorf("Head = %s, %v, %v", head, dirty, err)
+	}
+	write(t, top, "bank/new.yaml", "x")
+	if _, dirty, _ := r.Head(ctx, "bank"); !dirty {
+		t.Error("an untracked file in bank does not make it dirty")
+	}
+
+	var rnf *RevNotFoundError
+	_, err = r.Commit(ctx, "abc1234")
+	if !errors.As(err, &rnf) || err.Error() != "REV abc1234 not found in this repository; in a shallow CI checkout fetch it first: git fetch --depth=1 origin abc1234" {
+		t.Errorf("Commit(abc1234) = %v", err)
+	}
+	if _, err := r.Commit(ctx, "--output=/tmp/x"); err == nil || errors.As(err, &rnf) {
+		t.Errorf("an option-like revision was not refused: %v", err)
+	}
+	if _, err := Open(ctx, t.TempDir()); !errors.Is(err, ErrNotRepo) {
+		t.Errorf("Open outside a repository = %v", err)
+	}
+}

@@ -57,9 +57,11 @@ func newApp(stdout, stderr *os.File) *cli.App {
 			rulesCommand(),
 			schemaCommand(),
 			checkCommand(),
+			assembleCommand(),
 			fmtCommand(),
 			newCommand(),
 			showCommand(),
+			statsCommand(),
 		},
 	}
 }

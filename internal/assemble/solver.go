@@ -1,0 +1,599 @@
+package assemble
+
+import (
+	"context"
+	"fmt"
+	"math/bits"
+	"math/rand/v2"
+	"sort"
+	"strings"
+
+	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/blueprint"
+	"github.com/qbank/qbank/internal/difficulty"
+)
+
+const (
+	roleScored  = 0
+	rolePretest = 1
+)
+
+// Weights of the soft objectives (see the package doc). Each dominates
+// the ones below it over the ranges that occur: a missing task outweighs
+// any exposure, an exposure unit any difficulty spread.
+const (
+	weightTask     = 1e13
+	weightExposure = 1e11
+	weightKeyPerN  = 2000 // times the number of forms, as the spread term grows with it
+	attempts       = 3
+)
+
+// itemInfo is what the search needs of an item.
+type itemInfo struct {
+	item    *bank.Item
+	role    int
+	domain  int
+	task    int // index into problem.taskIndex, -1 for an unknown task
+	key     int // key letter of a single item, -1 otherwise
+	p       int64
+	prior   int // uses on the bank's committed forms
+	enemies []int32
+}
+
+type span struct{ lo, hi int }
+
+type slotInfo struct{ role, domain int }
+
+// problem is the fixed part of an assembly: the pools and the form layout.
+type problem struct {
+	exam    *blueprint.Exam
+	spec    *blueprint.FormSpec
+	n, m    int
+	letters int
+	domains []string
+	need    [2][]int
+	items   []itemInfo
+	pools   [2][][]int32 // role -> domain -> items
+	slots   []slotInfo   // one form's slots: scored by domain, then pretest by domain
+	ranges  [2][]span    // role -> domain -> slots
+	// taskIndex numbers the blueprint's tasks ("domain\x00task").
+	taskIndex map[string]int
+	// supplied[t] reports that task t has operational items.
+	supplied []bool
+}
+
+func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int) *problem {
+	e := b.Exam
+	p := &problem{exam: e, spec: spec, n: n, m: m, letters: max(e.Options.Single, 1), taskIndex: map[string]int{}}
+	p.need[roleScored] = e.Apportion(spec.Scored)
+	p.need[rolePretest] = e.Apportion(spec.Pretest)
+	for _, d := range e.Domains {
+		p.domains = append(p.domains, d.ID)
+		for _, t := range d.Tasks {
+			p.taskIndex[d.ID+"\x00"+t.ID] = len(p.taskIndex)
+		}
+	}
+	p.supplied = make([]bool, len(p.taskIndex))
+	prior := map[string]int{}
+	for _, f := range b.Forms {
+		for _, en := range f.Items {
+			prior[en.ID]++
+		}
+	}
+	index := map[string]int32{}
+	for r := range p.pools {
+		p.pools[r] = make([][]int32, len(e.Domains))
+	}
+	for _, it := range b.Items {
+		role := -1
+		switch it.Status {
+		case bank.StatusOperational:
+			role = roleScored
+		case bank.StatusPretest:
+			role = rolePretest
+		}
+		d := e.DomainIndex(it.Domain)
+		if role < 0 || d < 0 {
+			continue
+		}
+		task, ok := p.taskIndex[it.Domain+"\x00"+it.Task]
+		if !ok {
+			task = -1
+		}
+		if role == roleScored && task >= 0 {
+			p.supplied[task] = true
+		}
+		pv, _ := difficulty.PerMille(b.Stats, it)
+		i := int32(len(p.items))
+		index[it.ID] = i
+		p.items = append(p.items, itemInfo{item: it, role: role, domain: d, task: task, key: singleKey(it), p: int64(pv), prior: prior[it.ID]})
+		p.pools[role][d] = append(p.pools[role][d], i)
+	}
+	// Enemies, both ways, each pair once, in item order.
+	seen := map[[2]int32]bool{}
+	for i := range p.items {
+		for _, id := range p.items[i].item.Enemies {
+			j, ok := index[id]
+			if !ok || j == int32(i) {
+				continue
+			}
+			pair := [2]int32{min(int32(i), j), max(int32(i), j)}
+			if seen[pair] {
+				continue
+			}
+			seen[pair] = true
+			p.items[i].enemies = append(p.items[i].enemies, j)
+			p.items[j].enemies = append(p.items[j].enemies, int32(i))
+		}
+	}
+	for r := range p.ranges {
+		p.ranges[r] = make([]span, len(e.Domains))
+		for d := range e.Domains {
+			lo := len(p.slots)
+			for k := 0; k < p.need[r][d]; k++ {
+				p.slots = append(p.slots, slotInfo{role: r, domain: d})
+			}
+			p.ranges[r][d] = span{lo, len(p.slots)}
+		}
+	}
+	return p
+}
+
+func (p *problem) domainIDs() []string { return append([]string(nil), p.domains...) }
+
+func (p *problem) letterNames() []string {
+	l := make([]string, p.letters)
+	for i := range l {
+		l[i] = bank.Letter(i)
+	}
+	return l
+}
+
+func (p *problem) possibleTasks() int {
+	n := 0
+	for _, s := range p.supplied {
+		if s {
+			n++
+		}
+	}
+	return n
+}
+
+// feasible checks the request against the supply by counts.
+func (p *problem) feasible(overlap float64) error {
+	var short []string
+	for d, id := range p.domains {
+		if have, need := len(p.pools[roleScored][d]), p.need[roleScored][d]; have < need {
+			short = append(short, fmt.Sprintf("domain %s has %s; one %s form needs %d", id, count(have, "operational"), p.spec.ID, need))
+		}
+		if have, need := len(p.pools[rolePretest][d]), p.need[rolePretest][d]; have < need {
+			short = append(short, fmt.Sprintf("domain %s has %s; one %s form needs %d", id, count(have, "pretest"), p.spec.ID, need))
+		}
+	}
+	if len(short) > 0 {
+		return &InfeasibleError{Constraint: "supply", Msg: strings.Join(short, "; ")}
+	}
+	if p.n == 1 {
+		return nil
+	}
+	if p.m == 0 {
+		for d, id := range p.domains {
+			if have, need := len(p.pools[roleScored][d]), p.n*p.need[roleScored][d]; have < need {
+				short = append(short, fmt.Sprintf("domain %s has %s; %d forms with max overlap 0 need %d", id, count(have, "operational"), p.n, need))
+			}
+		}
+		if len(short) > 0 {
+			return &InfeasibleError{Constraint: "overlap", Msg: strings.Join(short, "; ")}
+		}
+		return nil
+	}
+	// Each scored slot beyond a domain's supply reuses an item, and every
+	// reuse is shared by at least one pair of forms; pairs share at most m.
+	pairs := p.n * (p.n - 1) / 2
+	reuse := 0
+	for d, id := range p.domains {
+		if have, need := len(p.pools[roleScored][d]), p.n*p.need[roleScored][d]; have < need {
+			reuse += need - have
+			short = append(short, fmt.Sprintf("domain %s has %s for %d scored slots", id, count(have, "operational"), need))
+		}
+	}
+	if reuse > pairs*p.m {
+		return &InfeasibleError{Constraint: "overlap", Msg: fmt.Sprintf("%d forms must share at least %d scored items (%s) but max overlap %g allows %d per pair, %d over all %d pairs",
+			p.n, reuse, strings.Join(short, "; "), overlap, p.m, pairs*p.m, pairs)}
+	}
+	return nil
+}
+
+func count(n int, status string) string {
+	if n == 1 {
+		return "1 " + status + " item"
+	}
+	return fmt.Sprintf("%d %s items", n, status)
+}
+
+// cost is compared lexicographically: hard violations first.
+type cost struct{ hard, soft int64 }
+
+func (a cost) less(b cost) bool {
+	return a.hard < b.hard || (a.hard == b.hard && a.soft < b.soft)
+}
+
+// state is a set of forms under construction with every quantity of the
+// objective kept up to date.
+type state struct {
+	p       *problem
+	sel     [][]int32 // form -> slot -> item
+	mask    []uint64  // item -> forms using it
+	shared  [][]int32 // scored items shared by two forms
+	taskCnt [][]int32 // form -> task -> scored items
+	keyCnt  [][]int32 // form -> letter -> single items
+	singles []int32
+	keyDevF []int64
+	sums    []int64 // form -> summed p of scored items
+
+	enemyPairs, overlapExcess, missing, exposure, keyDev, sumS, sumSq int64
+	rng                                                               *rand.Rand
+}
+
+func (p *problem) newState(rng *rand.Rand) *state {
+	s := &state{p: p, rng: rng, mask: make([]uint64, len(p.items))}
+	s.sel = make([][]int32, p.n)
+	s.shared = make([][]int32, p.n)
+	s.taskCnt = make([][]int32, p.n)
+	s.keyCnt = make([][]int32, p.n)
+	s.singles = make([]int32, p.n)
+	s.keyDevF = make([]int64, p.n)
+	s.sums = make([]int64, p.n)
+	supplied := int64(p.possibleTasks())
+	for f := 0; f < p.n; f++ {
+		s.sel[f] = make([]int32, len(p.slots))
+		s.shared[f] = make([]int32, p.n)
+		s.taskCnt[f] = make([]int32, len(p.taskIndex))
+		s.keyCnt[f] = make([]int32, p.letters)
+		s.missing += supplied
+	}
+	for i := range p.items {
+		u := int64(p.items[i].prior)
+		s.exposure += u * u
+	}
+	return s
+}
+
+func (s *state) on(i int32, f int) bool { return s.mask[i]&(1<<uint(f)) != 0 }
+
+func (s *state) uses(i int32) int64 {
+	return int64(bits.OnesCount64(s.mask[i]) + s.p.items[i].prior)
+}
+
+func (s *state) cost() cost {
+	n := int64(s.p.n)
+	soft := weightTask*s.missing + weightExposure*s.exposure + weightKeyPerN*n*s.keyDev + (n*s.sumSq - s.sumS*s.sumS)
+	return cost{hard: s.enemyPairs + s.overlapExcess, soft: soft}
+}
+
+func (s *state) updateKeys(f int) {
+	var dev int64
+	l := int64(s.p.letters)
+	for _, c := range s.keyCnt[f] {
+		d := l*int64(c) - int64(s.singles[f])
+		dev += d * d
+	}
+	s.keyDev += dev - s.keyDevF[f]
+	s.keyDevF[f] = dev
+}
+
+func (s *state) setSum(f int, y int64) {
+	x := s.sums[f]
+	s.sumS += y - x
+	s.sumSq += y*y - x*x
+	s.sums[f] = y
+}
+
+// add puts item i on form f (not into a slot: callers set sel).
+func (s *state) add(f int, i int32) {
+	it := &s.p.items[i]
+	bit := uint64(1) << uint(f)
+	for _, e := range it.enemies {
+		if s.mask[e]&bit != 0 {
+			s.enemyPairs++
+		}
+	}
+	u := s.uses(i)
+	s.exposure += 2*u + 1
+	if it.role == roleScored {
+		m := int32(s.p.m)
+		for g := s.mask[i]; g != 0; g &= g - 1 {
+			j := bits.TrailingZeros64(g)
+			s.shared[f][j]++
+			s.shared[j][f]++
+			if s.shared[f][j] > m {
+				s.overlapExcess++
+			}
+		}
+		if it.task >= 0 {
+			s.taskCnt[f][it.task]++
+			if s.taskCnt[f][it.task] == 1 && s.p.supplied[it.task] {
+				s.missing--
+			}
+		}
+		s.setSum(f, s.sums[f]+it.p)
+	}
+	s.mask[i] |= bit
+	if it.key >= 0 && it.key < s.p.letters {
+		s.keyCnt[f][it.key]++
+		s.singles[f]++
+		s.updateKeys(f)
+	}
+}
+
+// remove takes item i off form f.
+func (s *state) remove(f int, i int32) {
+	it := &s.p.items[i]
+	bit := uint64(1) << uint(f)
+	s.mask[i] &^= bit
+	for _, e := range it.enemies {
+		if s.mask[e]&bit != 0 {
+			s.enemyPairs--
+		}
+	}
+	u := s.uses(i)
+	s.exposure -= 2*u + 1
+	if it.role == roleScored {
+		m := int32(s.p.m)
+		for g := s.mask[i]; g != 0; g &= g - 1 {
+			j := bits.TrailingZeros64(g)
+			if s.shared[f][j] > m {
+				s.overlapExcess--
+			}
+			s.shared[f][j]--
+			s.shared[j][f]--
+		}
+		if it.task >= 0 {
+			s.taskCnt[f][it.task]--
+			if s.taskCnt[f][it.task] == 0 && s.p.supplied[it.task] {
+				s.missing++
+			}
+		}
+		s.setSum(f, s.sums[f]-it.p)
+	}
+	if it.key >= 0 && it.key < s.p.letters {
+		s.keyCnt[f][it.key]--
+		s.singles[f]--
+		s.updateKeys(f)
+	}
+}
+
+// fits reports whether item i can join form f without breaking a hard
+// constraint.
+func (s *state) fits(f int, i int32) bool {
+	bit := uint64(1) << uint(f)
+	it := &s.p.items[i]
+	for _, e := range it.enemies {
+		if s.mask[e]&bit != 0 {
+			return false
+		}
+	}
+	if it.role == roleScored {
+		for g := s.mask[i]; g != 0; g &= g - 1 {
+			if s.shared[f][bits.TrailingZeros64(g)] >= int32(s.p.m) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// construct fills every form greedily (see the package doc).
+func (s *state) construct() {
+	p := s.p
+	cands := make([]int32, 0)
+	for f := 0; f < p.n; f++ {
+		for r := range p.ranges {
+			for d, sp := range p.ranges[r] {
+				if sp.hi == sp.lo {
+					continue
+				}
+				cands = append(cands[:0], p.pools[r][d]...)
+				s.rng.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
+				uses := make(map[int32]int64, len(cands))
+				for _, c := range cands {
+					uses[c] = s.uses(c)
+				}
+				sort.SliceStable(cands, func(i, j int) bool { return uses[cands[i]] < uses[cands[j]] })
+				for k := sp.lo; k < sp.hi; k++ {
+					wantTask := r == roleScored && s.lacksTask(f, d)
+					pick, fallback := int32(-1), int32(-1)
+					for _, c := range cands {
+						if s.on(c, f) {
+							continue
+						}
+						if fallback < 0 {
+							fallback = c
+						}
+						if !s.fits(f, c) {
+							continue
+						}
+						if !wantTask {
+							pick = c
+							break
+						}
+						if t := p.items[c].task; t >= 0 && s.taskCnt[f][t] == 0 {
+							pick = c
+							break
+						}
+						if pick < 0 {
+							pick = c
+						}
+					}
+					if pick < 0 {
+						pick = fallback // breaks a constraint; the search repairs it
+					}
+					s.add(f, pick)
+					s.sel[f][k] = pick
+				}
+			}
+		}
+	}
+}
+
+// lacksTask reports whether form f lacks a supplied task of domain d.
+func (s *state) lacksTask(f, d int) bool {
+	dom := s.p.exam.Domains[d]
+	for _, t := range dom.Tasks {
+		ti := s.p.taskIndex[dom.ID+"\x00"+t.ID]
+		if s.p.supplied[ti] && s.taskCnt[f][ti] == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// search improves the forms by local search (see the package doc).
+func (s *state) search(ctx context.Context, budget int) error {
+	p := s.p
+	cur := s.cost()
+	stall, stallLimit := 0, max(20000, budget/4)
+	nslots := len(p.slots)
+	for it := 0; it < budget && stall < stallLimit; it++ {
+		if it&4095 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		stall++
+		f := s.rng.IntN(p.n)
+		k := s.rng.IntN(nslots)
+		a := s.sel[f][k]
+		sl := p.slots[k]
+		if p.n > 1 && s.rng.IntN(2) == 0 {
+			g := s.rng.IntN(p.n - 1)
+			if g >= f {
+				g++
+			}
+			sp := p.ranges[sl.role][sl.domain]
+			k2 := sp.lo + s.rng.IntN(sp.hi-sp.lo)
+			b := s.sel[g][k2]
+			if b == a || s.on(b, f) || s.on(a, g) {
+				continue
+			}
+			s.remove(f, a)
+			s.add(f, b)
+			s.remove(g, b)
+			s.add(g, a)
+			if c := s.cost(); !cur.less(c) {
+				if c.less(cur) {
+					stall = 0
+				}
+				cur = c
+				s.sel[f][k], s.sel[g][k2] = b, a
+				continue
+			}
+			s.remove(g, a)
+			s.add(g, b)
+			s.remove(f, b)
+			s.add(f, a)
+			continue
+		}
+		pool := p.pools[sl.role][sl.domain]
+		b := pool[s.rng.IntN(len(pool))]
+		if s.on(b, f) {
+			continue
+		}
+		s.remove(f, a)
+		s.add(f, b)
+		if c := s.cost(); !cur.less(c) {
+			if c.less(cur) {
+				stall = 0
+			}
+			cur = c
+			s.sel[f][k] = b
+			continue
+		}
+		s.remove(f, b)
+		s.add(f, a)
+	}
+	return nil
+}
+
+// solve runs construction and search, with restarts while hard
+// constraints are broken.
+func (p *problem) solve(ctx context.Context, seed uint64, budget int) (*state, error) {
+	if budget <= 0 {
+		budget = min(max(1000*p.n*len(p.slots), 50000), 2000000)
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	var best *state
+	for a := 0; a < attempts; a++ {
+		s := p.newState(rng)
+		s.construct()
+		if err := s.search(ctx, budget); err != nil {
+			return nil, err
+		}
+		if best == nil || s.cost().less(best.cost()) {
+			best = s
+		}
+		if best.cost().hard == 0 {
+			break
+		}
+	}
+	if best.cost().hard > 0 {
+		return nil, p.explain(best)
+	}
+	return best, nil
+}
+
+// explain names the constraint the best attempt still broke.
+func (p *problem) explain(s *state) error {
+	if s.enemyPairs > 0 {
+		for f := 0; f < p.n; f++ {
+			for _, i := range s.sel[f] {
+				for _, e := range p.items[i].enemies {
+					if s.on(e, f) {
+						a, b := p.items[i].item, p.items[e].item
+						return &InfeasibleError{Constraint: "enemies", Msg: fmt.Sprintf("cannot keep enemies apart: after %d attempts the best assembly still had enemies %s and %s on one form; the pools of domains %s and %s have too few items that are not enemies of each other (add items or review the enemies lists)",
+							attempts, a.ID, b.ID, a.Domain, b.Domain)}
+					}
+				}
+			}
+		}
+	}
+	worst := int32(0)
+	for f := range s.shared {
+		for g := range s.shared[f] {
+			worst = max(worst, s.shared[f][g])
+		}
+	}
+	return &InfeasibleError{Constraint: "overlap", Msg: fmt.Sprintf("cannot keep every two forms within %d shared scored items: after %d attempts the best assembly had two forms sharing %d (enemies narrow the choice); add operational items, assemble fewer forms or raise --max-overlap",
+		p.m, attempts, worst)}
+}
+
+// order returns form f's items in delivery order: pretest items one in
+// each of P equal stretches at a random offset, scored items shuffled
+// into the other positions.
+func (s *state) order(f int) []int32 {
+	var scored, pretest []int32
+	for k, i := range s.sel[f] {
+		if s.p.slots[k].role == rolePretest {
+			pretest = append(pretest, i)
+		} else {
+			scored = append(scored, i)
+		}
+	}
+	s.rng.Shuffle(len(scored), func(i, j int) { scored[i], scored[j] = scored[j], scored[i] })
+	s.rng.Shuffle(len(pretest), func(i, j int) { pretest[i], pretest[j] = pretest[j], pretest[i] })
+	t := len(scored) + len(pretest)
+	isPretest := make([]bool, t)
+	for j := range pretest {
+		lo, hi := j*t/len(pretest), (j+1)*t/len(pretest)
+		isPretest[lo+s.rng.IntN(hi-lo)] = true
+	}
+	out := make([]int32, 0, t)
+	for _, pre := range isPretest {
+		if pre {
+			out, pretest = append(out, pretest[0]), pretest[1:]
+		} else {
+			out, scored = append(out, scored[0]), scored[1:]
+		}
+	}
+	return out
+}

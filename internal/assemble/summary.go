@@ -1,0 +1,67 @@
+package assemble
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteSummary writes the summary table of an assembly: per form the
+// domain mix (scored+pretest), the mean p-value of the scored items, the
+// spread of single-answer keys over the option letters and the task
+// statements covered; then the scored items every two forms share and the
+// spread of the form means.
+func WriteSummary(w io.Writer, r *Result) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := []string{"FORM"}
+	for _, d := range r.Domains {
+		head = append(head, d)
+	}
+	head = append(head, "MEAN P", "KEYS "+strings.Join(r.Letters, "/"), "TASKS")
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	measured, scored := 0, 0
+	for _, s := range r.Summary {
+		row := []string{s.Form}
+		for d := range s.Scored {
+			row = append(row, fmt.Sprintf("%d+%d", s.Scored[d], s.Pretest[d]))
+			scored += s.Scored[d]
+		}
+		keys := make([]string, len(s.Keys))
+		for i, k := range s.Keys {
+			keys[i] = fmt.Sprint(k)
+		}
+		row = append(row, fmt.Sprintf("%.3f", s.MeanP), strings.Join(keys, "/"), fmt.Sprintf("%d/%d", s.Tasks, s.Possible))
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+		measured += s.Measured
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "(items per domain: scored+pretest; MEAN P: mean p-value of the scored items, higher is easier;\n KEYS: single-answer items by key letter; TASKS: task statements among the scored items / with operational items)")
+	if len(r.Forms) > 1 {
+		fmt.Fprintf(w, "\nScored items shared by two forms (at most %d allowed)\n", r.MaxShared)
+		head := []string{"FORM"}
+		for _, s := range r.Summary {
+			head = append(head, s.Form)
+		}
+		fmt.Fprintln(tw, strings.Join(head, "\t"))
+		for i, s := range r.Summary {
+			row := []string{s.Form}
+			for j := range r.Summary {
+				if i == j {
+					row = append(row, "-")
+				} else {
+					row = append(row, fmt.Sprint(r.Shared[i][j]))
+				}
+			}
+			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, "\nSpread of form mean p-values (largest - smallest): %.3f\n", r.Spread)
+	_, err := fmt.Fprintf(w, "Difficulty: %d of %d scored items measured (stats.yaml, current revision), %d authored (easy 0.85, medium 0.65, hard 0.45, none 0.65).\n", measured, scored, scored-measured)
+	return err
+}

@@ -85,10 +85,10 @@ func fmtCommand() *cli.Command {
 			}
 			var msgs []string
 			if differ > 0 && !write {
-				msgs = append(msgs, fmt.Sprintf("%s not formatted; run qbank fmt -w", plural(differ, "file")))
+				msgs = append(msgs, fmt.Sprintf("%s not formatted; run qbank fmt -w", fileCount(differ)))
 			}
 			if failed > 0 {
-				msgs = append(msgs, fmt.Sprintf("%s could not be formatted", plural(failed, "file")))
+				msgs = append(msgs, fmt.Sprintf("%s could not be formatted", fileCount(failed)))
 			}
 			if len(msgs) > 0 {
 				return cli.Exit(strings.Join(msgs, "; "), 1)
@@ -98,10 +98,10 @@ func fmtCommand() *cli.Command {
 	}
 }
 
-// plural renders "1 file" or "3 files".
-func plural(n int, noun string) string {
+// fileCount renders "1 file" or "3 files".
+func fileCount(n int) string {
 	if n == 1 {
-		return fmt.Sprintf("1 %s", noun)
+		return "1 file"
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return fmt.Sprintf("%d files", n)
 }

@@ -187,19 +187,24 @@ func (p *problem) feasible(overlap float64) error {
 		}
 		return nil
 	}
-	// Each scored slot beyond a domain's supply reuses an item, and every
-	// reuse is shared by at least one pair of forms; pairs share at most m.
+	// An item on k forms is shared by k(k-1)/2 pairs of forms. A domain
+	// whose n x need slots are spread as evenly as possible over its items
+	// forces the fewest shared pairs; every pair may share at most m.
 	pairs := p.n * (p.n - 1) / 2
-	reuse := 0
+	forced := 0
 	for d, id := range p.domains {
-		if have, need := len(p.pools[roleScored][d]), p.n*p.need[roleScored][d]; have < need {
-			reuse += need - have
-			short = append(short, fmt.Sprintf("domain %s has %s for %d scored slots", id, count(have, "operational"), need))
+		have, slots := len(p.pools[roleScored][d]), p.n*p.need[roleScored][d]
+		if have >= slots {
+			continue
 		}
+		q, r := slots/have, slots%have
+		f := r*(q+1)*q/2 + (have-r)*q*(q-1)/2
+		forced += f
+		short = append(short, fmt.Sprintf("domain %s has %s for %d scored slots (%d shared)", id, count(have, "operational"), slots, f))
 	}
-	if reuse > pairs*p.m {
-		return &InfeasibleError{Constraint: "overlap", Msg: fmt.Sprintf("%d forms must share at least %d scored items (%s) but max overlap %g allows %d per pair, %d over all %d pairs",
-			p.n, reuse, strings.Join(short, "; "), overlap, p.m, pairs*p.m, pairs)}
+	if forced > pairs*p.m {
+		return &InfeasibleError{Constraint: "overlap", Msg: fmt.Sprintf("%d forms with max overlap %g may share %d scored items per pair, %d over all %d pairs, but the supply forces at least %d: %s",
+			p.n, overlap, p.m, pairs*p.m, pairs, forced, strings.Join(short, "; "))}
 	}
 	return nil
 }
@@ -550,8 +555,12 @@ func (p *problem) explain(s *state) error {
 				for _, e := range p.items[i].enemies {
 					if s.on(e, f) {
 						a, b := p.items[i].item, p.items[e].item
-						return &InfeasibleError{Constraint: "enemies", Msg: fmt.Sprintf("cannot keep enemies apart: after %d attempts the best assembly still had enemies %s and %s on one form; the pools of domains %s and %s have too few items that are not enemies of each other (add items or review the enemies lists)",
-							attempts, a.ID, b.ID, a.Domain, b.Domain)}
+						pools := "the pool of domain " + a.Domain + " has"
+						if a.Domain != b.Domain {
+							pools = "the pools of domains " + a.Domain + " and " + b.Domain + " have"
+						}
+						return &InfeasibleError{Constraint: "enemies", Msg: fmt.Sprintf("cannot keep enemies apart: after %d attempts the best assembly still had enemies %s and %s on one form; %s too few items that are not enemies of each other (add items or review the enemies lists)",
+							attempts, a.ID, b.ID, pools)}
 					}
 				}
 			}

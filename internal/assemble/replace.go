@@ -79,7 +79,11 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 	for _, it := range b.Broken {
 		broken[it.ID] = true
 	}
-	entries := append([]bank.FormEntry(nil), old.Items...)
+	// The next version's entries, without the old file's positions.
+	entries := make([]bank.FormEntry, len(old.Items))
+	for i, e := range old.Items {
+		entries[i] = bank.FormEntry{ID: e.ID, Revision: e.Revision, Role: e.Role}
+	}
 	rep := &Replacement{Old: old}
 	vacant := map[int]string{} // position -> reason
 	onForm := map[string]bool{}

@@ -14,8 +14,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -199,6 +201,29 @@ func (r *Repo) ReadTree(ctx context.Context, commit, dir string, maxTotal int64)
 		return nil, fmt.Errorf("git cat-file: %v: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	return files, nil
+}
+
+// Export writes the regular files under dir (relative to Top) at commit
+// into dest, an existing directory, and returns how many it wrote. Paths
+// from the tree are checked to stay inside dest.
+func (r *Repo) Export(ctx context.Context, commit, dir, dest string, maxTotal int64) (int, error) {
+	files, err := r.ReadTree(ctx, commit, dir, maxTotal)
+	if err != nil {
+		return 0, err
+	}
+	for name, data := range files {
+		if name == "" || path.IsAbs(name) || path.Clean(name) != name || name == ".." || strings.HasPrefix(name, "../") {
+			return 0, fmt.Errorf("git tree path %q is not a clean relative path", name)
+		}
+		p := filepath.Join(dest, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return 0, err
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return 0, err
+		}
+	}
+	return len(files), nil
 }
 
 // run runs git with args in dir and returns its standard output.

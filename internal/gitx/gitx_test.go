@@ -70,6 +70,13 @@ func TestRepo(t *testing.T) {
 	if _, err := r.ReadTree(ctx, c, "bank", 4); err == nil || !strings.Contains(err.Error(), "more than 4 bytes") {
 		t.Errorf("ReadTree over the limit: %v", err)
 	}
+	dest := t.TempDir()
+	if n, err := r.Export(ctx, c, "bank", dest, 1<<20); err != nil || n != 2 {
+		t.Fatalf("Export = %d, %v", n, err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dest, "items", "sub", "b.yaml")); string(data) != "two\n" {
+		t.Errorf("exported b.yaml = %q", data)
+	}
 	head, dirty, err := r.Head(ctx, "bank")
 	if err != nil || dirty || len(head) != 40 {
 		t.Errorf("Head = %s, %v, %v", head, dirty, err)

@@ -55,7 +55,8 @@ type WriteOptions struct {
 	ModTime time.Time
 }
 
-// Write writes the bundle to outDir/<name> (and the archive beside it). It
+// Write writes the bundle to outDir/<name> (and, with opts.Archive, the
+// archive beside it) and returns the paths written (archive "" without). It
 // builds everything under temporary names in outDir and renames the
 // directory and links the archive into place at the end, so a reader never
 // sees a half-written bundle and a failed run leaves nothing behind. It
@@ -69,6 +70,9 @@ func Write(ctx context.Context, outDir string, b *Bundle, opts WriteOptions) (di
 		return "", "", err
 	}
 	dir, archive = Targets(outDir, b.Name)
+	if !opts.Archive {
+		archive = ""
+	}
 	if err := os.MkdirAll(outDir, DirMode); err != nil {
 		return "", "", err
 	}

@@ -17,7 +17,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-func loadBank(t *testing.T, files map[string]string) *bank.Bank {
+func testBank(t *testing.T, files map[string]string) *bank.Bank {
 	t.Helper()
 	res, err := lint.Run(context.Background(), releasetest.WriteBank(t, t.TempDir(), files), lint.Options{})
 	if err != nil {
@@ -28,7 +28,7 @@ func loadBank(t *testing.T, files map[string]string) *bank.Bank {
 
 func bundleOf(t *testing.T, files map[string]string, version string) *Snapshot {
 	t.Helper()
-	b, err := bundle.Build(loadBank(t, files), bundle.Options{Version: version, Tool: bundle.Tool{Name: "qbank", Version: "test"}})
+	b, err := bundle.Build(testBank(t, files), bundle.Options{Version: version, Tool: bundle.Tool{Name: "qbank", Version: "test"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,13 +160,13 @@ func golden(t *testing.T, name string, got []byte) {
 // longer has is reported without its text, and the rest is compared.
 func TestBanks(t *testing.T) {
 	files := releasetest.Files()
-	old := FromBank("old/bank", loadBank(t, files))
+	old := FromBank("old/bank", testBank(t, files))
 	// The form pins revision 2, but the item has moved on to revision 3:
 	// the bank no longer holds the pinned text.
 	files[be101] = releasetest.Edit(t, files[be101], "revision: 1", "revision: 3")
 	files[formA] = releasetest.Edit(t, files[formA], "{id: BE-0101, revision: 1", "{id: BE-0101, revision: 2")
 	files[formA] = releasetest.Edit(t, files[formA], "version: 1", "version: 2")
-	r := Diff(old, FromBank("new/bank", loadBank(t, files)))
+	r := Diff(old, FromBank("new/bank", testBank(t, files)))
 	var text bytes.Buffer
 	r.WriteText(&text)
 	golden(t, "banks.golden", text.Bytes())

@@ -62,6 +62,7 @@ func newApp(stdout, stderr *os.File) *cli.App {
 			newCommand(),
 			showCommand(),
 			statsCommand(),
+			bundleCommand(), keygenCommand(), verifyCommand(), diffCommand(),
 		},
 	}
 }

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/bundle"
+	"github.com/qbank/qbank/internal/check"
+	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/gitx"
+	"github.com/qbank/qbank/internal/lint"
+	"github.com/qbank/qbank/internal/signing"
+	"github.com/urfave/cli/v2"
+)
+
+func bundleCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "bundle",
+		Usage:     "build a versioned, reproducible release bundle of exam forms",
+		ArgsUsage: "[BANK]",
+		Description: "bundle writes DIR/<exam>-<version>/ with manifest.json, SHA256SUMS, forms/<FORM>.json (what a\n" +
+			"candidate sees: no key, nothing marking pretest items) and keys/<FORM>.json (keys and rationales),\n" +
+			"and with --archive also DIR/<exam>-<version>.tar.gz. The same commit and flags give byte-identical\n" +
+			"output; file times are SOURCE_DATE_EPOCH when set, else 2000-01-01T00:00:00Z.\n" +
+			"It refuses (exit 1, nothing written) when lint or check finds an error, when a form pins a\n" +
+			"revision the bank no longer has, or when the version already exists: released bundles are immutable.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "version", Usage: "the bundle's semantic version `V`, such as 1.0.0 or 1.1.0-rc.1 (required)"},
+			&cli.StringFlag{Name: "forms", Usage: "comma-separated `IDS` of the forms to bundle"},
+			&cli.BoolFlag{Name: "all", Usage: "bundle every form in forms/"},
+			&cli.StringFlag{Name: "out", Value: "dist", Usage: "directory `DIR` the bundle is written into"},
+			&cli.BoolFlag{Name: "archive", Usage: "also write DIR/<exam>-<version>.tar.gz"},
+			&cli.StringFlag{Name: "sign", Usage: "sign manifest.json with the Ed25519 private key in `KEY` (qbank keygen makes one)"},
+			configFlag(),
+		},
+		Action: runBundle,
+	}
+}
+
+func runBundle(c *cli.Context) error {
+	pos, err := positionalArgs(c)
+	if err != nil {
+		return err
+	}
+	dir, err := bankFromArgs(c, pos)
+	if err != nil {
+		return err
+	}
+	ver := c.String("version")
+	if ver == "" {
+		return cli.Exit("bundle needs --version V, a semantic version such as 1.0.0", 2)
+	}
+	if err := bundle.ValidVersion(ver); err != nil {
+		return cli.Exit("--version: "+err.Error(), 2)
+	}
+	var ids []string
+	for _, id := range strings.Split(c.String("forms"), ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	switch {
+	case c.Bool("all") && len(ids) > 0:
+		return cli.Exit("give either --forms or --all, not both", 2)
+	case !c.Bool("all") && len(ids) == 0:
+		return cli.Exit("name the forms to bundle with --forms F1,F2 or bundle every form with --all", 2)
+	}
+	var key ed25519.PrivateKey
+	if p := c.String("sign"); p != "" {
+		if key, err = signing.ReadPrivateKey(p); err != nil {
+			return cli.Exit("--sign: "+err.Error(), 2)
+		}
+	}
+	epoch, err := sourceDateEpoch()
+	if err != nil {
+		return cli.Exit(err.Error(), 2)
+	}
+
+	known := map[string]bool{}
+	for _, id := range append(lint.RuleIDs(), check.RuleIDs()...) {
+		known[id] = true
+	}
+	cfg, err := loadConfig(c, known)
+	if err != nil {
+		return err
+	}
+	res, err := lint.Run(c.Context, dir, lint.Options{Config: cfg})
+	if err != nil {
+		var be *bank.BlueprintError
+		if errors.As(err, &be) {
+			printFindings(c, res.Findings)
+		}
+		return cli.Exit(err.Error(), 2)
+	}
+	b := res.Bank
+	out := c.String("out")
+	if err := bundle.CheckTargets(out, bundle.Name(b.Exam.Exam, ver), c.Bool("archive")); err != nil {
+		if errors.Is(err, bundle.ErrExists) {
+			return cli.Exit("refusing to bundle: "+err.Error(), 1)
+		}
+		return cli.Exit(err.Error(), 2)
+	}
+	forms, err := bundle.SelectForms(b, ids)
+	if err != nil {
+		return cli.Exit(err.Error(), 2)
+	}
+
+	// Lint errors anywhere in the bank and check errors in the selected
+	// forms stop the release.
+	var blocking []finding.Finding
+	for _, f := range res.Findings {
+		if f.Severity == finding.Error {
+			blocking = append(blocking, f)
+		}
+	}
+	for _, form := range forms {
+		for _, f := range check.Form(b, form) {
+			if f.Severity = cfg.SeverityOf(f.Rule, f.Severity); f.Severity == finding.Error {
+				blocking = append(blocking, f)
+			}
+		}
+	}
+	if len(blocking) > 0 {
+		printFindings(c, blocking)
+		return cli.Exit(fmt.Sprintf("refusing to bundle: %s from lint and check (nothing was written); fix them and run qbank lint and qbank check", plural(len(blocking), "error")), 1)
+	}
+
+	opts := bundle.Options{
+		Version:    ver,
+		Forms:      ids,
+		Tool:       bundle.Tool{Name: "qbank", Version: version},
+		SourceDate: epoch,
+		Key:        key,
+	}
+	if repo, err := gitx.Open(c.Context, dir); err == nil {
+		if commit, dirty, err := repo.Head(c.Context, strings.TrimSuffix(repo.Prefix, "/")); err == nil {
+			opts.Source = &bundle.Source{Commit: commit, Dirty: dirty}
+		}
+	}
+	bun, err := bundle.Build(b, opts)
+	if err != nil {
+		var be *bundle.BuildError
+		if errors.As(err, &be) {
+			printFindings(c, be.Findings)
+			return cli.Exit(fmt.Sprintf("refusing to bundle: %s (nothing was written)", plural(len(be.Findings), "problem")), 1)
+		}
+		return cli.Exit(err.Error(), 2)
+	}
+	dirPath, archive, err := bundle.Write(c.Context, out, bun, bundle.WriteOptions{Archive: c.Bool("archive"), ModTime: epoch})
+	if err != nil {
+		if errors.Is(err, bundle.ErrExists) {
+			return cli.Exit("refusing to bundle: "+err.Error(), 1)
+		}
+		return cli.Exit(err.Error(), 2)
+	}
+	items := 0
+	for _, f := range forms {
+		items += len(f.Items)
+	}
+	signed := "unsigned"
+	if key != nil {
+		signed = "signed by key " + signing.KeyID(key.Public().(ed25519.PublicKey))
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "wrote %s: %s, %s, %s, %s\n", dirPath, plural(len(forms), "form"), plural(items, "item slot"), plural(len(bun.Files), "file"), signed)
+	if archive != "" {
+		fmt.Fprintf(w, "wrote %s\n", archive)
+	}
+	return nil
+}
+
+// sourceDateEpoch reads SOURCE_DATE_EPOCH (https://reproducible-builds.org/
+// specs/source-date-epoch/): unset or empty gives the zero time.
+func sourceDateEpoch() (time.Time, error) {
+	s := os.Getenv("SOURCE_DATE_EPOCH")
+	if s == "" {
+		return time.Time{}, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a non-negative number of seconds since 1970", s)
+	}
+	return time.Unix(n, 0).UTC(), nil
+}
+
+// printFindings writes findings, one per line, to standard error: they say
+// why a command refused.
+func printFindings(c *cli.Context, fs []finding.Finding) {
+	finding.Sort(fs)
+	for _, f := range fs {
+		fmt.Fprintln(c.App.ErrWriter, f.String())
+	}
+}
+
+// plural returns "1 form", "2 forms".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

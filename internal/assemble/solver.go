@@ -203,8 +203,8 @@ func (p *problem) feasible(overlap float64) error {
 		short = append(short, fmt.Sprintf("domain %s has %s for %d scored slots (%d shared)", id, count(have, "operational"), slots, f))
 	}
 	if forced > pairs*p.m {
-		return &InfeasibleError{Constraint: "overlap", Msg: fmt.Sprintf("%d forms with max overlap %g may share %d scored items per pair, %d over all %d pairs, but the supply forces at least %d: %s",
-			p.n, overlap, p.m, pairs*p.m, pairs, forced, strings.Join(short, "; "))}
+		return &InfeasibleError{Constraint: "overlap", Msg: fmt.Sprintf("%d forms with max overlap %g may share %s per pair, %d over all %d pairs, but the supply forces at least %d: %s",
+			p.n, overlap, count(p.m, "scored"), pairs*p.m, pairs, forced, strings.Join(short, "; "))}
 	}
 	return nil
 }

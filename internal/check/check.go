@@ -470,7 +470,7 @@ func supply(b *bank.Bank, spec *blueprint.FormSpec, minForms int) (Supply, []fin
 		case ds.Operational < ds.NeedScored:
 			fs = append(fs, at(e.File, p, RuleSupply, "", fmt.Sprintf("domain %s has %s; one %s form needs %d (short %d)", ds.Domain, items(ds.Operational, "operational"), spec.ID, ds.NeedScored, ds.NeedScored-ds.Operational)))
 		case ds.Forms >= 0 && ds.Forms < minForms:
-			f := at(e.File, p, RuleSupply, "", fmt.Sprintf("domain %s has %s: enough for %d %s form(s) with no shared scored item (%d each); %d forms need %d", ds.Domain, items(ds.Operational, "operational"), ds.Forms, spec.ID, ds.NeedScored, minForms, minForms*ds.NeedScored))
+			f := at(e.File, p, RuleSupply, "", fmt.Sprintf("domain %s has %s: enough for %s with no shared scored item (%d each); %d forms need %d", ds.Domain, items(ds.Operational, "operational"), forms(ds.Forms, spec.ID), ds.NeedScored, minForms, minForms*ds.NeedScored))
 			f.Severity = finding.Warning
 			fs = append(fs, f)
 		}
@@ -479,6 +479,13 @@ func supply(b *bank.Bank, spec *blueprint.FormSpec, minForms int) (Supply, []fin
 		}
 	}
 	return s, fs
+}
+
+func forms(n int, spec string) string {
+	if n == 1 {
+		return "1 " + spec + " form"
+	}
+	return fmt.Sprintf("%d %s forms", n, spec)
 }
 
 func items(n int, status string) string {

@@ -264,7 +264,7 @@ func TestSupplyAndTaskCoverage(t *testing.T) {
 	}{
 		{"enough for two forms", 4, 1, 4, Options{MinForms: 2}, []want{taskWarning}, 2, 1, 0},
 		{"enough for one form only: warning", 3, 1, 5, Options{MinForms: 2},
-			[]want{taskWarning, {RuleSupply, 7, 9, "domain alpha has 3 operational items: enough for 1 mini form(s) with no shared scored item (2 each); 2 forms need 4"}}, 1, 2, 0},
+			[]want{taskWarning, {RuleSupply, 7, 9, "domain alpha has 3 operational items: enough for 1 mini form with no shared scored item (2 each); 2 forms need 4"}}, 1, 2, 0},
 		{"min forms 1 does not warn", 3, 1, 5, Options{MinForms: 1}, []want{taskWarning}, 1, 1, 0},
 		{"not one form: error", 1, 1, 0, Options{MinForms: 2},
 			[]want{taskWarning,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/lint"
+	"github.com/qbank/qbank/internal/revcheck"
 	"github.com/qbank/qbank/schema"
 	"github.com/urfave/cli/v2"
 )
@@ -21,6 +22,7 @@ func lintCommand() *cli.Command {
 			formatFlag(),
 			configFlag(),
 			&cli.IntFlag{Name: "max-warnings", Value: -1, Usage: "fail (exit 1) when there are more than `N` warnings; -1 never fails on warnings"},
+			&cli.StringFlag{Name: "since", Usage: "also flag operational items whose candidate-visible content changed since git revision `REV` without a revision bump (rule revision-bump)"},
 		},
 		Action: func(c *cli.Context) error {
 			dir, err := bankArg(c)
@@ -47,6 +49,11 @@ func lintCommand() *cli.Command {
 					return cli.Exit(err.Error(), 2)
 				}
 				return cli.Exit(err.Error(), 2)
+			}
+			if rev := c.String("since"); rev != "" {
+				if err := revcheck.Apply(c.Context, res, rev, cfg); err != nil {
+					return cli.Exit(err.Error(), 2)
+				}
 			}
 			return writeFindings(c, format, res.Findings, res.Summary, lint.Rules(), c.Int("max-warnings"))
 		},

@@ -34,6 +34,7 @@ const (
 	RuleNearDuplicate    = "near-duplicate"
 	RuleKeyLength        = "key-length"
 	RuleSuppression      = "suppression"
+	RuleRevisionBump     = "revision-bump"
 )
 
 var rules = []finding.Rule{
@@ -77,6 +78,8 @@ var rules = []finding.Rule{
 		"Test-wise candidates pick the longest option. The rule fires when a correct option is at least 1.5 times as long as the longest distractor and at least 20 characters longer. Shorten the key or lengthen the distractors."),
 	rule(RuleSuppression, finding.Warning, "A qbank:ignore comment has no reason or names an unknown rule.",
 		"A finding is suppressed by a YAML comment \"# qbank:ignore RULE[,RULE] -- reason\" on the line of the finding or the line above. The reason is required, so that reviewers can judge the exception later."),
+	rule(RuleRevisionBump, finding.Error, "An operational item's candidate-visible content changed since a git revision, but its revision did not increase.",
+		"Only with qbank lint --since REV (package revcheck). Every change a candidate would see (the stem, the option texts and their order, which options are correct) needs revision +1: the item's statistics (p-value, point-biserial) were measured on the old text and no longer hold, and forms pin revisions. The old version is read from git (git show REV:path); the finding is at the revision and its message holds the unified diff of what changed. Items new since REV, and edits to why, explanation, references or tags, are fine. In a shallow CI checkout fetch REV first (git fetch --depth=1 origin REV). Inline qbank:ignore comments do not apply to it; set its severity in .qbank.yaml."),
 }
 
 func rule(id string, sev finding.Severity, summary, doc string) finding.Rule {

@@ -86,8 +86,8 @@ const DefaultMinForms = 2
 
 // Options tune Bank.
 type Options struct {
-	// Spec is the form spec the supply is measured against; "" means
-	// DefaultSpec.
+	// Spec is the form spec the supply is measured against; "" (or an id
+	// exam.yaml lacks: callers validate user input) means DefaultSpec.
 	Spec string
 	// MinForms: the supply rule warns when the operational supply allows
 	// fewer forms with no shared scored item. Values below 1 mean 1 (only

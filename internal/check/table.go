@@ -62,6 +62,8 @@ func WriteTables(w io.Writer, r Result) error {
 			row = append(row, cell(total, want, m.KnownSpec))
 			if role == 0 {
 				row = append(row, fmt.Sprintf("%.3f", float64(m.MeanPValue)/1000))
+			} else {
+				row = append(row, "-") // mean p is of scored items; the cell keeps the columns aligned
 			}
 			fmt.Fprintln(tw, strings.Join(row, "\t"))
 		}

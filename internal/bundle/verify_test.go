@@ -154,7 +154,7 @@ type entry struct {
 	size     int64 // header size when body is empty and size is set
 }
 
-func archive(t *testing.T, entries ...entry) []byte {
+func archive(t testing.TB, entries ...entry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)

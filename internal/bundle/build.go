@@ -214,7 +214,7 @@ func Build(b *bank.Bank, opts Options) (*Bundle, error) {
 // itemViews returns the candidate view and the key of an item at a
 // position. Trailing line breaks of YAML block scalars are dropped.
 func itemViews(it *bank.Item, pos int, role string) (CandidateItem, KeyItem) {
-	ci := CandidateItem{Position: pos, ID: it.ID, Domain: it.Domain, Type: it.Type, Stem: trim(it.Stem), Options: []CandidateOption{}}
+	ci := CandidateItem{Position: pos, Domain: it.Domain, Type: it.Type, Stem: trim(it.Stem), Options: []CandidateOption{}}
 	ki := KeyItem{Position: pos, ID: it.ID, Revision: it.Revision, Role: role, Domain: it.Domain, Task: it.Task, Key: []string{}, Options: []KeyOption{},
 		Explanation: trim(it.Explanation), References: append([]string{}, it.References...)}
 	for j, o := range it.Options {

@@ -136,7 +136,7 @@ func TestCandidateFileHidesKeysAndRoles(t *testing.T) {
 			}
 		}
 	}
-	if shape != "domain,id,options,position,select,stem,type" {
+	if shape != "domain,options,position,select,stem,type" {
 		t.Errorf("item fields = %s", shape)
 	}
 	// No key, role or rationale anywhere: not as a field name, not as a value.
@@ -148,6 +148,10 @@ func TestCandidateFileHidesKeysAndRoles(t *testing.T) {
 				switch k {
 				case "key", "keys", "correct", "role", "scored", "pretest", "why", "explanation", "references", "revision":
 					t.Errorf("%s has field %q", at, k)
+				case "id":
+					if strings.HasPrefix(at, "/items") {
+						t.Errorf("%s has field %q", at, k)
+					}
 				}
 				walk(at+"/"+k, e)
 			}
@@ -162,9 +166,16 @@ func TestCandidateFileHidesKeysAndRoles(t *testing.T) {
 		}
 	}
 	walk("", doc)
+	// No item id either: ids are allocated in sequence, and pretest items
+	// are the newest.
+	for _, id := range []string{"AL-0003", "BE-0101", "BE-0001", "AL-0101"} {
+		if bytes.Contains(data, []byte(id)) {
+			t.Errorf("candidate file names item %s", id)
+		}
+	}
 	// And the pretest items' text is there, so they are indistinguishable
 	// rather than missing.
-	if !bytes.Contains(data, []byte("BE-0101")) || !bytes.Contains(data, []byte("AL-0101")) {
+	if !bytes.Contains(data, []byte("data warehouses for analytics queries")) || !bytes.Contains(data, []byte("message queues between microservices")) {
 		t.Error("pretest items missing from the candidate file")
 	}
 	for _, leak := range []string{"It is built for this.", "The managed service is the right fit.", "docs.aws.amazon.com"} {

@@ -117,7 +117,10 @@ type SignatureInfo struct {
 
 // CandidateForm is forms/<FORM>.json: what a candidate's browser receives.
 // Every item has the same fields whatever its role, and none of them is
-// the key.
+// the key. Items carry no id: ids are allocated in sequence and pretest
+// items are the newest, so an id could give a pretest item away. The
+// position is the reference; keys/<FORM>.json and the manifest map it to
+// the item and its revision.
 type CandidateForm struct {
 	Exam    string          `json:"exam"`
 	Form    string          `json:"form"`
@@ -138,7 +141,6 @@ type DomainName struct {
 // CandidateItem is one question as the candidate sees it.
 type CandidateItem struct {
 	Position int               `json:"position"`
-	ID       string            `json:"id"`
 	Domain   string            `json:"domain"`
 	Type     string            `json:"type"`
 	Select   int               `json:"select"`

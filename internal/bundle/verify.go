@@ -387,12 +387,12 @@ func checkCandidate(f ManifestForm, cf *CandidateForm, m *Manifest, add func(fil
 		return
 	}
 	for i, it := range cf.Items {
-		if it.ID != f.Items[i].ID || it.Position != i+1 {
-			add(f.CandidateFile, "item %d is %s at position %d; the manifest has %s", i+1, it.ID, it.Position, f.Items[i].ID)
+		if it.Position != i+1 {
+			add(f.CandidateFile, "item %d has position %d", i+1, it.Position)
 		}
 		for j, o := range it.Options {
 			if o.Letter != letter(j) {
-				add(f.CandidateFile, "item %s: option %d is lettered %s; want %s", it.ID, j+1, o.Letter, letter(j))
+				add(f.CandidateFile, "item %d: option %d is lettered %s; want %s", i+1, j+1, o.Letter, letter(j))
 			}
 		}
 	}
@@ -432,6 +432,9 @@ func checkKeyMatchesCandidate(file string, cf *CandidateForm, kf *KeyForm, add f
 		c, k := cf.Items[i], kf.Items[i]
 		if len(c.Options) != len(k.Options) {
 			add(file, "item %s: %d options, but the candidate file has %d", k.ID, len(k.Options), len(c.Options))
+		}
+		if c.Domain != k.Domain {
+			add(file, "item %s: domain %s, but the candidate file says %s", k.ID, k.Domain, c.Domain)
 		}
 		if c.Select != len(k.Key) {
 			add(file, "item %s: %d keys, but the candidate file asks to select %d", k.ID, len(k.Key), c.Select)

@@ -2,6 +2,6 @@
 Key-Id: fe812c12f3ab4ce6
 Signed-File: manifest.json
 
-Sqt53QxfEdq58pMtH7hFMIcuJhIkEZGqgMmxI4QXTm/aYBBA31PTNeNxCAVLJwlJ
-lDKC+kXW7eU9iKTwAC4HAw==
+/X+A2kEG17+q3vUUy4Aa38eGQ6FcNfxpqXr7u7yoNrq1FpUR5W8BEReJ5B0yOvIy
+6tgeWs9H3sMZbCwsoIdeAA==
 -----END QBANK ED25519 SIGNATURE-----

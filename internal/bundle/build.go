@@ -44,6 +44,7 @@ type BuildError struct {
 	Findings []finding.Finding
 }
 
+// Error names the first problem (all of them when there is one).
 func (e *BuildError) Error() string {
 	if len(e.Findings) == 1 {
 		return e.Findings[0].String()

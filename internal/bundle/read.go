@@ -40,6 +40,7 @@ type InvalidError struct {
 	Msg  string
 }
 
+// Error renders "file: message".
 func (e *InvalidError) Error() string {
 	if e.File == "" {
 		return e.Msg

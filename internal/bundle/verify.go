@@ -87,6 +87,7 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
+// String renders "file: message".
 func (p Problem) String() string {
 	if p.File == "" {
 		return p.Message

@@ -63,6 +63,7 @@ type RevNotFoundError struct {
 	Shallow bool
 }
 
+// Error says that the revision is missing and how to fetch it.
 func (e *RevNotFoundError) Error() string {
 	msg := fmt.Sprintf("REV %s not found in this repository", e.Rev)
 	if e.Shallow {

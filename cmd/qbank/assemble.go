@@ -11,6 +11,7 @@ import (
 	"github.com/qbank/qbank/internal/assemble"
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/lint"
+	"github.com/qbank/qbank/internal/report"
 	"github.com/urfave/cli/v2"
 )
 
@@ -43,11 +44,7 @@ func assembleCommand() *cli.Command {
 			if f < 0 || f > 1 || f != f {
 				return cli.Exit(fmt.Sprintf("--max-overlap %v: want a share from 0 to 1", f), 2)
 			}
-			known := map[string]bool{}
-			for _, id := range lint.RuleIDs() {
-				known[id] = true
-			}
-			cfg, err := loadConfig(c, known)
+			cfg, err := loadConfig(c)
 			if err != nil {
 				return err
 			}
@@ -56,7 +53,7 @@ func assembleCommand() *cli.Command {
 				return cli.Exit(err.Error(), 2)
 			}
 			if res.Summary.Errors > 0 {
-				return cli.Exit(fmt.Sprintf("the bank has %s (qbank lint %s lists them); fix them before assembling", countNoun(res.Summary.Errors, "lint error"), dir), 1)
+				return cli.Exit(fmt.Sprintf("the bank has %s (qbank lint %s lists them); fix them before assembling", report.Plural(res.Summary.Errors, "lint error"), dir), 1)
 			}
 			b := res.Bank
 			out := c.String("out")
@@ -99,7 +96,7 @@ func assembleCommand() *cli.Command {
 				return cli.Exit(err.Error(), 2)
 			}
 			w := c.App.Writer
-			fmt.Fprintf(w, "Assembled %s of spec %s from %s (seed %d, max overlap %g)\n\n", countNoun(len(r.Forms), "form"), c.String("spec"), dir, c.Int64("seed"), f)
+			fmt.Fprintf(w, "Assembled %s of spec %s from %s (seed %d, max overlap %g)\n\n", report.Plural(len(r.Forms), "form"), c.String("spec"), dir, c.Int64("seed"), f)
 			if err := assemble.WriteSummary(w, r); err != nil {
 				return cli.Exit(err.Error(), 2)
 			}
@@ -132,13 +129,6 @@ func formFiles(dir string) ([]string, error) {
 	return ids, nil
 }
 
-func countNoun(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // replaceForm writes the next version of form id and prints the changes.
 func replaceForm(c *cli.Context, b *bank.Bank, id string, overlap float64) error {
 	r, err := assemble.Replace(b, id, overlap)
@@ -158,7 +148,7 @@ func replaceForm(c *cli.Context, b *bank.Bank, id string, overlap float64) error
 	if filepath.Base(r.Old.File) != id+".yaml" {
 		return cli.Exit(fmt.Sprintf("%s: the file name does not match form id %s; rename it first", r.Old.File, id), 2)
 	}
-	fmt.Fprintf(w, "%s: version %d -> %d (%s)\n", id, r.Old.Version, r.Form.Version, countNoun(len(r.Changes), "change"))
+	fmt.Fprintf(w, "%s: version %d -> %d (%s)\n", id, r.Old.Version, r.Form.Version, report.Plural(len(r.Changes), "change"))
 	for _, ch := range r.Changes {
 		if ch.Repinned {
 			fmt.Fprintf(w, "  #%d %s %s: re-pinned revision %d -> %d (the item was revised; review it)\n", ch.Position, ch.Role, ch.Old, ch.OldRevision, ch.NewRevision)

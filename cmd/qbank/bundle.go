@@ -15,6 +15,7 @@ import (
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/gitx"
 	"github.com/qbank/qbank/internal/lint"
+	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/signing"
 	"github.com/urfave/cli/v2"
 )
@@ -82,11 +83,7 @@ func runBundle(c *cli.Context) error {
 		return cli.Exit(err.Error(), 2)
 	}
 
-	known := map[string]bool{}
-	for _, id := range append(lint.RuleIDs(), check.RuleIDs()...) {
-		known[id] = true
-	}
-	cfg, err := loadConfig(c, known)
+	cfg, err := loadConfig(c)
 	if err != nil {
 		return err
 	}
@@ -128,7 +125,7 @@ func runBundle(c *cli.Context) error {
 	}
 	if len(blocking) > 0 {
 		printFindings(c, blocking)
-		return cli.Exit(fmt.Sprintf("refusing to bundle: %s from lint and check (nothing was written); fix them and run qbank lint and qbank check", plural(len(blocking), "error")), 1)
+		return cli.Exit(fmt.Sprintf("refusing to bundle: %s from lint and check (nothing was written); fix them and run qbank lint and qbank check", report.Plural(len(blocking), "error")), 1)
 	}
 
 	opts := bundle.Options{
@@ -148,7 +145,7 @@ func runBundle(c *cli.Context) error {
 		var be *bundle.BuildError
 		if errors.As(err, &be) {
 			printFindings(c, be.Findings)
-			return cli.Exit(fmt.Sprintf("refusing to bundle: %s (nothing was written)", plural(len(be.Findings), "problem")), 1)
+			return cli.Exit(fmt.Sprintf("refusing to bundle: %s (nothing was written)", report.Plural(len(be.Findings), "problem")), 1)
 		}
 		return cli.Exit(err.Error(), 2)
 	}
@@ -168,7 +165,7 @@ func runBundle(c *cli.Context) error {
 		signed = "signed by key " + signing.KeyID(key.Public().(ed25519.PublicKey))
 	}
 	w := c.App.Writer
-	fmt.Fprintf(w, "wrote %s: %s, %s, %s, %s\n", dirPath, plural(len(forms), "form"), plural(items, "item slot"), plural(len(bun.Files), "file"), signed)
+	fmt.Fprintf(w, "wrote %s: %s, %s, %s, %s\n", dirPath, report.Plural(len(forms), "form"), report.Plural(items, "item slot"), report.Plural(len(bun.Files), "file"), signed)
 	if archive != "" {
 		fmt.Fprintf(w, "wrote %s\n", archive)
 	}
@@ -196,12 +193,4 @@ func printFindings(c *cli.Context, fs []finding.Finding) {
 	for _, f := range fs {
 		fmt.Fprintln(c.App.ErrWriter, f.String())
 	}
-}
-
-// plural returns "1 form", "2 forms".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

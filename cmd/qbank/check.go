@@ -36,15 +36,11 @@ func checkCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			known := map[string]bool{}
-			for _, id := range append(lint.RuleIDs(), check.RuleIDs()...) {
-				known[id] = true
-			}
-			cfg, err := loadConfig(c, known)
+			cfg, err := loadConfig(c)
 			if err != nil {
 				return err
 			}
-			rules := append(lint.Rules(), check.Rules()...)
+			rules := allRules()
 			res, err := lint.Run(c.Context, dir, lint.Options{Config: cfg})
 			if err != nil {
 				var be *bank.BlueprintError

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/report"
 	"github.com/urfave/cli/v2"
 )
@@ -33,9 +35,17 @@ func configFlag() *cli.StringFlag {
 	return &cli.StringFlag{Name: "config", Usage: "lint configuration file (default: .qbank.yaml found from the current directory upward)"}
 }
 
+// allRules lists every rule qbank reports: lint's, then check's.
+func allRules() []finding.Rule { return append(lint.Rules(), check.Rules()...) }
+
 // loadConfig reads --config, or .qbank.yaml found upward from the current
-// directory, and checks its rule ids against known.
-func loadConfig(c *cli.Context, known map[string]bool) (*config.Config, error) {
+// directory. One file configures every command, so it may name any rule of
+// allRules; another id is an error at its position.
+func loadConfig(c *cli.Context) (*config.Config, error) {
+	known := map[string]bool{}
+	for _, r := range allRules() {
+		known[r.ID] = true
+	}
 	path := c.String("config")
 	if path == "" {
 		path = config.Find(".")

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/qbank/qbank/internal/bundlediff"
-	"github.com/qbank/qbank/internal/lint"
 	"github.com/urfave/cli/v2"
 )
 
@@ -34,11 +33,7 @@ func diffCommand() *cli.Command {
 			if format != "text" && format != "json" {
 				return cli.Exit(fmt.Sprintf("unknown format %q; use text or json", format), 2)
 			}
-			known := map[string]bool{}
-			for _, id := range lint.RuleIDs() {
-				known[id] = true
-			}
-			cfg, err := loadConfig(c, known)
+			cfg, err := loadConfig(c)
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/qbank/qbank/internal/atomicfile"
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/itemfmt"
+	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/textdiff"
 	"github.com/qbank/qbank/internal/yamlx"
 	"github.com/urfave/cli/v2"
@@ -85,10 +86,10 @@ func fmtCommand() *cli.Command {
 			}
 			var msgs []string
 			if differ > 0 && !write {
-				msgs = append(msgs, fmt.Sprintf("%s not formatted; run qbank fmt -w", fileCount(differ)))
+				msgs = append(msgs, fmt.Sprintf("%s not formatted; run qbank fmt -w", report.Plural(differ, "file")))
 			}
 			if failed > 0 {
-				msgs = append(msgs, fmt.Sprintf("%s could not be formatted", fileCount(failed)))
+				msgs = append(msgs, fmt.Sprintf("%s could not be formatted", report.Plural(failed, "file")))
 			}
 			if len(msgs) > 0 {
 				return cli.Exit(strings.Join(msgs, "; "), 1)
@@ -96,12 +97,4 @@ func fmtCommand() *cli.Command {
 			return nil
 		},
 	}
-}
-
-// fileCount renders "1 file" or "3 files".
-func fileCount(n int) string {
-	if n == 1 {
-		return "1 file"
-	}
-	return fmt.Sprintf("%d files", n)
 }

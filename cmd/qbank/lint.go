@@ -33,11 +33,7 @@ func lintCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			known := map[string]bool{}
-			for _, id := range lint.RuleIDs() {
-				known[id] = true
-			}
-			cfg, err := loadConfig(c, known)
+			cfg, err := loadConfig(c)
 			if err != nil {
 				return err
 			}
@@ -63,12 +59,12 @@ func lintCommand() *cli.Command {
 func rulesCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "rules",
-		Usage: "list the lint rules with their default severity and description",
+		Usage: "list every rule (lint and check) with its default severity and description",
 		Flags: []cli.Flag{&cli.BoolFlag{Name: "doc", Usage: "also print each rule's documentation paragraph"}},
 		Action: func(c *cli.Context) error {
 			w := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, "RULE\tSEVERITY\tDESCRIPTION")
-			for _, r := range lint.Rules() {
+			for _, r := range allRules() {
 				fmt.Fprintf(w, "%s\t%s\t%s\n", r.ID, r.Severity, r.Summary)
 				if c.Bool("doc") {
 					fmt.Fprintf(w, "\t\t%s\n", r.Doc)

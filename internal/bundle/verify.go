@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/signing"
 	"github.com/qbank/qbank/schema"
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -496,7 +497,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	what := r.Bundle
 	if r.Exam != "" {
-		what = fmt.Sprintf("%s (exam %s, version %s, %s, %s)", r.Bundle, r.Exam, r.Version, plural(r.Forms, "form"), plural(r.Files, "file"))
+		what = fmt.Sprintf("%s (exam %s, version %s, %s, %s)", r.Bundle, r.Exam, r.Version, report.Plural(r.Forms, "form"), report.Plural(r.Files, "file"))
 	}
 	fmt.Fprintf(&b, "bundle %s\n", what)
 	for _, p := range r.Problems {
@@ -519,15 +520,8 @@ func (r *Report) WriteText(w io.Writer) error {
 		b.WriteString("signature: INVALID\n")
 	}
 	if !r.OK() {
-		fmt.Fprintf(&b, "verification failed: %s\n", plural(len(r.Problems), "problem"))
+		fmt.Fprintf(&b, "verification failed: %s\n", report.Plural(len(r.Problems), "problem"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

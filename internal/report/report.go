@@ -76,10 +76,11 @@ func writeText(w io.Writer, fs []finding.Finding, sum Summary) error {
 // SummaryLine renders the summary for people, such as
 // "412 files, 410 items: 1 error, no warnings".
 func SummaryLine(sum Summary) string {
-	return fmt.Sprintf("%s, %s: %s, %s", plural(sum.Files, "file"), plural(sum.Items, "item"), count(sum.Errors, "error"), count(sum.Warnings, "warning"))
+	return fmt.Sprintf("%s, %s: %s, %s", Plural(sum.Files, "file"), Plural(sum.Items, "item"), count(sum.Errors, "error"), count(sum.Warnings, "warning"))
 }
 
-func plural(n int, word string) string {
+// Plural renders a count with its noun: "1 file", "2 files".
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
@@ -90,7 +91,7 @@ func count(n int, word string) string {
 	if n == 0 {
 		return "no " + word + "s"
 	}
-	return plural(n, word)
+	return Plural(n, word)
 }
 
 func writeJSON(w io.Writer, fs []finding.Finding, sum Summary) error {

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/finding"
-	"github.com/qbank/qbank/internal/lint"
 	"github.com/urfave/cli/v2"
 )
 
@@ -28,27 +25,16 @@ func checkCommand() *cli.Command {
 			&cli.StringFlag{Name: "spec", Usage: "the form spec the supply is measured against (default: full, else the largest spec)"},
 		},
 		Action: func(c *cli.Context) error {
-			dir, err := bankArg(c)
-			if err != nil {
-				return err
-			}
-			format, err := resolveFormat(c)
-			if err != nil {
-				return err
-			}
-			cfg, err := loadConfig(c)
+			fc, err := setupFindingsCommand(c)
 			if err != nil {
 				return err
 			}
 			rules := allRules()
-			res, err := lint.Run(c.Context, dir, lint.Options{Config: cfg})
+			res, err := fc.lint(c, rules)
 			if err != nil {
-				var be *bank.BlueprintError
-				if errors.As(err, &be) {
-					_ = writeFindings(c, format, res.Findings, res.Summary, rules, -1)
-				}
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
+			format, cfg := fc.format, fc.cfg
 			b := res.Bank
 			if spec := c.String("spec"); spec != "" && b.Exam.Spec(spec) == nil {
 				return cli.Exit(fmt.Sprintf("--spec %s: no such form spec in exam.yaml (%s)", spec, strings.Join(b.Exam.SpecIDs(), ", ")), 2)

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
+	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
@@ -87,4 +89,44 @@ func writeFindings(c *cli.Context, format string, fs []finding.Finding, sum repo
 		return cli.Exit(fmt.Sprintf("%d warnings exceed --max-warnings %d", sum.Warnings, maxWarnings), 1)
 	}
 	return nil
+}
+
+// findingsCommand is what lint and check share: the bank argument, the
+// output format and the configuration, resolved and validated.
+type findingsCommand struct {
+	dir    string
+	format string
+	cfg    *config.Config
+}
+
+// setupFindingsCommand reads BANK, --format and the configuration.
+func setupFindingsCommand(c *cli.Context) (*findingsCommand, error) {
+	dir, err := bankArg(c)
+	if err != nil {
+		return nil, err
+	}
+	format, err := resolveFormat(c)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return nil, err
+	}
+	return &findingsCommand{dir: dir, format: format, cfg: cfg}, nil
+}
+
+// lint loads and lints the bank. When the bank cannot be used it prints the
+// blueprint's findings (in the command's format) and returns the exit-2
+// error.
+func (fc *findingsCommand) lint(c *cli.Context, rules []finding.Rule) (*lint.Result, error) {
+	res, err := lint.Run(c.Context, fc.dir, lint.Options{Config: fc.cfg})
+	if err != nil {
+		var be *bank.BlueprintError
+		if errors.As(err, &be) {
+			_ = writeFindings(c, fc.format, res.Findings, res.Summary, rules, -1)
+		}
+		return nil, cli.Exit(err.Error(), 2)
+	}
+	return res, nil
 }

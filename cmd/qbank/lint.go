@@ -1,12 +1,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/revcheck"
 	"github.com/qbank/qbank/schema"
@@ -25,27 +23,15 @@ func lintCommand() *cli.Command {
 			&cli.StringFlag{Name: "since", Usage: "also flag operational items whose candidate-visible content changed since git revision `REV` without a revision bump (rule revision-bump)"},
 		},
 		Action: func(c *cli.Context) error {
-			dir, err := bankArg(c)
+			fc, err := setupFindingsCommand(c)
 			if err != nil {
 				return err
 			}
-			format, err := resolveFormat(c)
+			res, err := fc.lint(c, lint.Rules())
 			if err != nil {
 				return err
 			}
-			cfg, err := loadConfig(c)
-			if err != nil {
-				return err
-			}
-			res, err := lint.Run(c.Context, dir, lint.Options{Config: cfg})
-			if err != nil {
-				var be *bank.BlueprintError
-				if errors.As(err, &be) {
-					_ = writeFindings(c, format, res.Findings, res.Summary, lint.Rules(), -1)
-					return cli.Exit(err.Error(), 2)
-				}
-				return cli.Exit(err.Error(), 2)
-			}
+			format, cfg := fc.format, fc.cfg
 			if rev := c.String("since"); rev != "" {
 				if err := revcheck.Apply(c.Context, res, rev, cfg); err != nil {
 					return cli.Exit(err.Error(), 2)

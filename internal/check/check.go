@@ -15,7 +15,6 @@ package check
 import (
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/qbank/qbank/internal/bank"
@@ -37,7 +36,7 @@ const (
 	RuleFormEnemy     = "form-enemy"
 )
 
-var rules = []finding.Rule{
+var rules = finding.RuleSet{
 	{ID: RuleSupply, Severity: finding.Error, Summary: "A domain has too few operational or pretest items for the forms the program needs.",
 		Doc: "For the form spec checked (full by default), each domain needs its apportioned share of scored items from operational items and of pretest items from pretest items. The rule is an error, at the domain in exam.yaml, when not even one form can be built; and a warning when the operational supply allows fewer forms with no shared scored item than the minimum asked for (qbank check --min-forms, default 2). Enemies are not taken into account: the count is an upper bound."},
 	{ID: RuleTaskCoverage, Severity: finding.Warning, Summary: "A task statement of the blueprint has no operational item.",
@@ -62,23 +61,9 @@ var rules = []finding.Rule{
 func Rules() []finding.Rule { return append([]finding.Rule(nil), rules...) }
 
 // RuleIDs returns the check rule ids, sorted.
-func RuleIDs() []string {
-	ids := make([]string, len(rules))
-	for i, r := range rules {
-		ids[i] = r.ID
-	}
-	sort.Strings(ids)
-	return ids
-}
+func RuleIDs() []string { return rules.IDs() }
 
-func severity(id string) finding.Severity {
-	for _, r := range rules {
-		if r.ID == id {
-			return r.Severity
-		}
-	}
-	return finding.Error
-}
+func severity(id string) finding.Severity { return rules.Severity(id) }
 
 // DefaultMinForms is how many forms with no shared scored item the supply
 // should allow before the supply rule stops warning.

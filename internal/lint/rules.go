@@ -7,8 +7,6 @@
 package lint
 
 import (
-	"sort"
-
 	"github.com/qbank/qbank/internal/finding"
 )
 
@@ -37,7 +35,7 @@ const (
 	RuleRevisionBump     = "revision-bump"
 )
 
-var rules = []finding.Rule{
+var rules = finding.RuleSet{
 	rule(RuleYAML, finding.Error, "The file is not parseable YAML, or is empty.",
 		"An item file must be one YAML document holding a mapping, in UTF-8. The rule reports syntax errors at the line where the problem is (not only where the enclosing block starts), invalid UTF-8 and binary content at the first bad byte, duplicate mapping keys at the repeated key, more than one document, excessive alias expansion (\"billion laughs\"), files over the size limit, and files that cannot be read (permissions, symlink loops, non-regular files)."),
 	rule(RuleSchema, finding.Error, "The file violates its JSON Schema (item, exam, form or stats).",
@@ -90,20 +88,6 @@ func rule(id string, sev finding.Severity, summary, doc string) finding.Rule {
 func Rules() []finding.Rule { return append([]finding.Rule(nil), rules...) }
 
 // RuleIDs returns the lint rule ids, sorted.
-func RuleIDs() []string {
-	ids := make([]string, len(rules))
-	for i, r := range rules {
-		ids[i] = r.ID
-	}
-	sort.Strings(ids)
-	return ids
-}
+func RuleIDs() []string { return rules.IDs() }
 
-func defaultSeverity(id string) finding.Severity {
-	for _, r := range rules {
-		if r.ID == id {
-			return r.Severity
-		}
-	}
-	return finding.Error
-}
+func defaultSeverity(id string) finding.Severity { return rules.Severity(id) }

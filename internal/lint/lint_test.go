@@ -141,6 +141,24 @@ func TestRules(t *testing.T) {
 		{"suppression of an unknown rule", RuleSuppression, map[string]string{a1: item(t, "id: AL-0001", "id: AL-0001 # qbank:ignore no-such-rule -- because")}, "",
 			[]want{{a1, 1, 13, `unknown rule "no-such-rule"`}}},
 
+		{"option-count passes for multiple", RuleOptionCount, map[string]string{a1: multiple(t, 2, multipleStem)}, "", nil},
+		{"duplicate-option passes on near-identical texts", RuleDuplicateOption, map[string]string{a1: item(t, "The third answer.", "The second answers.")}, "", nil},
+		{"select-phrase passes", RuleSelectPhrase, map[string]string{a1: multiple(t, 3, "Which choices fit? (Select THREE.)")}, "", nil},
+		{"banned-phrase passes when the phrase is part of a real option", RuleBannedPhrase, map[string]string{a1: item(t, "The fourth answer.", "All of the above services in one Region.")}, "", nil},
+		{"key-length passes when a distractor is as long", RuleKeyLength, map[string]string{a1: item(t, "The first answer about storage.", "The first answer about storage, which is longer than all of the others by far.", "The second answer.", "The second answer, which is just about as long as the key is, by design.")}, "", nil},
+		{"suppression with a reason is not a finding", RuleSuppression, map[string]string{a1: item(t, "  - text: The fourth answer.", "  # qbank:ignore banned-phrase -- the item quotes the phrase on purpose\n  - text: None of the above.")}, "", nil},
+		{"duplicate-id is not reported for one file", RuleDuplicateID, map[string]string{a1: item(t)}, "", nil},
+		{"unknown-domain passes", RuleUnknownDomain, map[string]string{a1: item(t)}, "", nil},
+		{"reference-url passes", RuleReferenceURL, map[string]string{a1: item(t)}, "", nil},
+		{"negative-stem passes on a positive stem", RuleNegativeStem, map[string]string{a1: item(t)}, "", nil},
+		{"missing-why passes", RuleMissingWhy, map[string]string{a1: item(t)}, "", nil},
+		{"answer-count single passes", RuleAnswerCount, map[string]string{a1: item(t)}, "", nil},
+		{"option-count single passes", RuleOptionCount, map[string]string{a1: item(t)}, "", nil},
+		{"banned-phrase passes", RuleBannedPhrase, map[string]string{a1: item(t)}, "", nil},
+		{"select-phrase single passes", RuleSelectPhrase, map[string]string{a1: item(t)}, "", nil},
+		{"key-length passes", RuleKeyLength, map[string]string{a1: item(t)}, "", nil},
+		{"missing-reference passes", RuleMissingReference, map[string]string{a1: item(t)}, "", nil},
+
 		{"config turns a rule off", RuleBannedPhrase, map[string]string{a1: item(t, "The fourth answer.", "None of the above.")}, "rules:\n  banned-phrase: off\n", nil},
 	}
 	for _, tt := range tests {
@@ -217,4 +235,20 @@ func list(fs []finding.Finding) string {
 		fmt.Fprintln(&b, f.String())
 	}
 	return b.String()
+}
+
+func TestCleanBankHasNoFindings(t *testing.T) {
+	dir := t.TempDir()
+	banktest.Write(t, dir, map[string]string{
+		a1:                        item(t),
+		a2:                        banktest.Item("AL-0002", "queues"),
+		"items/alpha/AL-0003.yaml": banktest.Edit(t, multiple(t, 2, multipleStem), "id: AL-0001", "id: AL-0003"),
+	})
+	res, err := Run(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 0 || res.Summary.Files != 3 || res.Summary.Items != 3 {
+		t.Fatalf("summary %+v findings:\n%s", res.Summary, list(res.Findings))
+	}
 }

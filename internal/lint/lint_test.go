@@ -240,8 +240,8 @@ func list(fs []finding.Finding) string {
 func TestCleanBankHasNoFindings(t *testing.T) {
 	dir := t.TempDir()
 	banktest.Write(t, dir, map[string]string{
-		a1:                        item(t),
-		a2:                        banktest.Item("AL-0002", "queues"),
+		a1:                         item(t),
+		a2:                         banktest.Item("AL-0002", "queues"),
 		"items/alpha/AL-0003.yaml": banktest.Edit(t, multiple(t, 2, multipleStem), "id: AL-0001", "id: AL-0003"),
 	})
 	res, err := Run(context.Background(), dir, Options{})

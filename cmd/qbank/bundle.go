@@ -136,7 +136,10 @@ func runBundle(c *cli.Context) error {
 		Key:        key,
 	}
 	if repo, err := gitx.Open(c.Context, dir); err == nil {
-		if commit, dirty, err := repo.Head(c.Context, strings.TrimSuffix(repo.Prefix, "/")); err == nil {
+		// Dirty means the bank's own files differ from the commit: not
+		// the bundles written into the work tree, nor anything else that
+		// does not go into a bundle.
+		if commit, dirty, err := repo.Head(c.Context, repo.Prefix+"exam.yaml", repo.Prefix+"items", repo.Prefix+"forms"); err == nil {
 			opts.Source = &bundle.Source{Commit: commit, Dirty: dirty}
 		}
 	}

@@ -25,7 +25,8 @@ type Tool struct {
 	Version string `json:"version"`
 }
 
-// Source says where the bank came from.
+// Source says where the bank came from. Dirty is set when the bank's own
+// files (exam.yaml, items/, forms/) differ from the commit.
 type Source struct {
 	Commit string `json:"commit,omitempty"`
 	Dirty  bool   `json:"dirty,omitempty"`

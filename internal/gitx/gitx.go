@@ -89,17 +89,22 @@ func (r *Repo) Commit(ctx context.Context, rev string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// Head returns the commit checked out and whether the files under path
-// (relative to Top; "" for all) differ from it, untracked files included.
-func (r *Repo) Head(ctx context.Context, pathspec string) (commit string, dirty bool, err error) {
+// Head returns the commit checked out and whether the files under the
+// given paths (relative to Top; none or "" for the whole tree) differ from
+// it, untracked files included.
+func (r *Repo) Head(ctx context.Context, pathspecs ...string) (commit string, dirty bool, err error) {
 	out, err := run(ctx, r.Top, nil, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
 	if err != nil {
 		return "", false, fmt.Errorf("the repository has no commit yet")
 	}
 	commit = strings.TrimSpace(string(out))
 	args := []string{"--literal-pathspecs", "status", "--porcelain", "--untracked-files=all", "--"}
-	if pathspec != "" {
-		args = append(args, pathspec)
+	for _, p := range pathspecs {
+		if p == "" { // the whole tree
+			args = args[:5]
+			break
+		}
+		args = append(args, p)
 	}
 	st, err := run(ctx, r.Top, nil, args...)
 	if err != nil {

@@ -85,6 +85,17 @@ func TestRepo(t *testing.T) {
 	if _, dirty, _ := r.Head(ctx, "bank"); !dirty {
 		t.Error("an untracked file in bank does not make it dirty")
 	}
+	// Several paths: only changes under them count.
+	if _, dirty, err := r.Head(ctx, "bank/items", "bank/forms"); err != nil || dirty {
+		t.Errorf("Head(bank/items, bank/forms) = dirty %v, %v; bank/new.yaml is outside both", dirty, err)
+	}
+	write(t, top, "bank/items/sub/b.yaml", "TWO\n")
+	if _, dirty, _ := r.Head(ctx, "bank/items", "bank/forms"); !dirty {
+		t.Error("an edited file under bank/items does not make it dirty")
+	}
+	if _, dirty, _ := r.Head(ctx); !dirty {
+		t.Error("Head() does not look at the whole tree")
+	}
 
 	var rnf *RevNotFoundError
 	_, err = r.Commit(ctx, "abc1234")

@@ -22,8 +22,13 @@
 //     plain scalars where they read back as the same value, quotes where
 //     they do not (task: "2.1" stays quoted); strings that YAML 1.1 readers
 //     take for booleans (yes, no, on, off, y, n) are double-quoted;
+//   - every mapping and list in block style, except tags and enemies (flow
+//     collections elsewhere, a whole item in flow style included, become
+//     blocks; a line comment after one moves to its key or first line);
 //   - two-space indentation with list entries indented under their key, no
-//     blank lines between keys, and exactly one newline at the end.
+//     blank lines between keys, LF line endings (CRLF files are read as
+//     LF), and exactly one newline at the end (more only when the last text
+//     is a |+ block whose trailing blank lines are part of its value).
 //
 // Comments stay attached to the node they were written at and move with it.
 // The comments above the first key are the file's header (the
@@ -59,6 +64,11 @@ var flowListKeys = map[string]bool{"tags": true, "enemies": true}
 // not nil, holds one or more *yamlx.Error (list them with yamlx.Errors),
 // each with the line and column at fault; data is then left as it is.
 func Format(data []byte) ([]byte, error) {
+	// YAML reads a CRLF line break as LF, so values do not change; but
+	// yaml.v3 attaches comments differently in CRLF files (a comment above
+	// a key becomes the foot of the key before, and gains a blank line), so
+	// the layout is computed from the LF text. Line numbers stay the same.
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	doc, err := yamlx.Parse(data)
 	if err != nil {
 		return nil, err
@@ -68,7 +78,7 @@ func Format(data []byte) ([]byte, error) {
 		return nil, err
 	}
 	wantComments := comments(doc)
-	lineComments := fullLineComments(data)
+	lineComments := fullLineComments(data, textLines(doc))
 	out, err := layout(doc)
 	if err != nil {
 		return nil, err
@@ -118,6 +128,8 @@ func layout(doc *yaml.Node) ([]byte, error) {
 		return nil, &yamlx.Error{Pos: finding.Pos{Line: a.Line, Column: a.Column}, Msg: fmt.Sprintf("alias *%s: fmt does not rewrite files with YAML aliases (moving keys could put an alias before its anchor); write the value out", a.Value)}
 	}
 	doc.Style = 0
+	flow := flowCollections(doc)
+	root.Style = 0
 	reorder(root, KeyOrder)
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
@@ -142,6 +154,7 @@ func layout(doc *yaml.Node) ([]byte, error) {
 			restyle(v)
 		}
 	}
+	keepLineComments(doc, flow)
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
@@ -151,8 +164,62 @@ func layout(doc *yaml.Node) ([]byte, error) {
 	if err := enc.Close(); err != nil {
 		return nil, cannot("yaml: %v", err)
 	}
-	out := bytes.TrimRight(b.Bytes(), "\n")
-	return append(out, '\n'), nil
+	// The encoder ends the file with one newline; more only come from the
+	// trailing blank lines of a keep-chomped (|+) text, which are content.
+	return b.Bytes(), nil
+}
+
+// flowCollections returns the non-empty flow mappings and sequences under
+// n that carry a line comment ("{...} # c"): when they become block
+// collections, keepLineComments moves the comment.
+func flowCollections(n *yaml.Node) map[*yaml.Node]bool {
+	out := map[*yaml.Node]bool{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && n.Style&yaml.FlowStyle != 0 && n.LineComment != "" && len(n.Content) > 0 {
+			out[n] = true
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// keepLineComments moves the line comment of every collection of flow that
+// is now a block collection to a place where the encoder writes it on the
+// same entry: yaml.v3 writes a block collection's line comment after its
+// last line, where it reads back as a comment of the next entry. The
+// comment of a mapping value goes after its key ("why: # c"); that of a
+// list entry or of the whole item after the entry's first scalar
+// ("- text: a # c"), or above its first line when that is taken.
+func keepLineComments(n *yaml.Node, flow map[*yaml.Node]bool) {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if flow[v] && v.Style&yaml.FlowStyle == 0 && k.LineComment == "" {
+				k.LineComment, v.LineComment = v.LineComment, ""
+			}
+		}
+	}
+	for _, c := range n.Content {
+		keepLineComments(c, flow)
+		if !flow[c] || c.Style&yaml.FlowStyle != 0 || c.LineComment == "" {
+			continue
+		}
+		first := c.Content[0] // the first key or entry
+		target := first
+		if c.Kind == yaml.MappingNode && len(c.Content) > 1 {
+			target = c.Content[1] // the first value
+		}
+		if target.Kind == yaml.ScalarNode && target.LineComment == "" && target.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 && !strings.Contains(target.Value, "\n") {
+			target.LineComment = c.LineComment
+		} else {
+			first.HeadComment = joinComments(c.LineComment, first.HeadComment)
+		}
+		c.LineComment = ""
+	}
 }
 
 // reorder sorts the pairs of mapping m: keys of order first, in that
@@ -291,14 +358,37 @@ func missing(want, got []string) string {
 // a line of their own. The YAML parser attaches most comments to nodes, but
 // a few positions drop them; checking the raw lines catches those.
 // A "#" line inside a block scalar is content, which the value comparison
-// guards; it is listed too, and must then reappear as a line.
-func fullLineComments(data []byte) []string {
+// guards, not a comment: as many of them as text (the trimmed lines of
+// the document's texts) holds are left out.
+func fullLineComments(data []byte, text map[string]int) []string {
 	var out []string
 	for _, l := range strings.Split(string(data), "\n") {
 		if l = strings.TrimSpace(l); strings.HasPrefix(l, "#") {
+			if text[l] > 0 {
+				text[l]--
+				continue
+			}
 			out = append(out, l)
 		}
 	}
+	return out
+}
+
+// textLines counts the trimmed lines of the multi-line scalars under n.
+func textLines(n *yaml.Node) map[string]int {
+	out := map[string]int{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "\n") {
+			for _, l := range strings.Split(n.Value, "\n") {
+				out[strings.TrimSpace(l)]++
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
 	return out
 }
 

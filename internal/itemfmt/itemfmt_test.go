@@ -100,6 +100,16 @@ func TestFormatProperties(t *testing.T) {
 		{"header comment stays on top", "# top\nstatus: draft\nid: A-1\n", []string{"# top\nid: A-1\nstatus: draft\n"}},
 		{"CRLF becomes LF", "id: A-1\r\nstem: |\r\n  a\r\n  b\r\n", []string{"id: A-1\nstem: |\n  a\n  b\n"}},
 		{"tabs and trailing spaces fall back to quotes", "stem: \"a  \\nb\"\n", []string{"stem: \"a  \\nb\"\n"}},
+		// A flow collection that becomes a block keeps its line comment on
+		// the same entry: after the key, or on the entry's first line (never on
+		// the next entry, where yaml.v3 would put it).
+		{"line comment of a flow option stays on it", "id: A-1\noptions:\n  - {text: a, correct: true} # first\n  - text: b\n", []string{"  - text: a # first\n    correct: true\n  - text: b\n"}},
+		{"line comment of a flow list moves to its key", "id: A-1\nreferences: [https://x.example] # refs\n", []string{"references: # refs\n  - https://x.example\n"}},
+		{"line comment of a nested flow mapping moves to its key", "id: A-1\noptions:\n  - text: a\n    why: {x: 1} # w\n", []string{"    why: # w\n      x: 1\n"}},
+		{"line comment of a flow list in a list", "id: A-1\nx:\n  - [a, b] # c\n", []string{"x:\n  - - a # c\n    - b\n"}},
+		{"a flow root becomes a block mapping", "!!map {status: draft, id: A-1} # c\n", []string{"id: A-1 # c\nstatus: draft\n"}},
+		{"trailing blank lines of the last text are kept", "id: A-1\nexplanation: \"a\\n\\n\"\n", []string{"explanation: |+\n  a\n\n"}},
+		{"a # line of a text that cannot be a block is content", "id: A-1\nstem: |\n  a  \n  # b\n", []string{"stem: \"a  \\n# b\\n\"\n"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,12 +122,33 @@ func TestFormatProperties(t *testing.T) {
 					t.Errorf("output\n%s\ndoes not contain %q", out, w)
 				}
 			}
-			if strings.HasSuffix(string(out), "\n\n") || !strings.HasSuffix(string(out), "\n") {
+			// (a keep-chomped text at the end keeps its blank lines: content)
+			if strings.HasSuffix(string(out), "\n\n") && !strings.Contains(string(out), "|+") || !strings.HasSuffix(string(out), "\n") {
 				t.Errorf("output must end in exactly one newline: %q", out)
 			}
 			assertStable(t, []byte(tt.in), out)
 		})
 	}
+}
+
+// TestFormatCRLF checks that a file saved with Windows line endings gets
+// the same canonical layout as the same file with LF line endings (yaml.v3
+// attaches comments differently when lines end in CRLF).
+func TestFormatCRLF(t *testing.T) {
+	lf := "# header\nid: A-1\nrevision: 1\n# above stem\nstem: |\n  a\n  b\noptions:\n  # above A\n  - text: a # A\n    why: w\n# end\n"
+	crlf := strings.ReplaceAll(lf, "\n", "\r\n")
+	want, err := Format([]byte(lf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Format([]byte(crlf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("CRLF file formats as\n%s\nwant (as with LF)\n%s", got, want)
+	}
+	assertStable(t, []byte(crlf), got)
 }
 
 func TestFormatErrorsCarryPositions(t *testing.T) {

@@ -12,8 +12,8 @@ import (
 
 // Files expands the paths given to qbank fmt into the item files to format,
 // in order and without repeats. A file is taken as it is, whatever its
-// name. A directory is walked for *.yaml files (directory symlinks are not
-// followed); a bank directory - one holding exam.yaml - stands for its
+// name. A directory is walked for *.yaml files (directory symlinks under it
+// are not followed; a directory named through a symlink is walked); a bank directory - one holding exam.yaml - stands for its
 // items/ folder, so the blueprint, the forms and stats.yaml are never
 // rewritten as items. A path that does not exist is an error.
 func Files(paths []string) ([]string, error) {
@@ -41,13 +41,23 @@ func Files(paths []string) ([]string, error) {
 				continue // a bank without items
 			}
 		}
+		// WalkDir does not descend into a root that is a symlink: walk its
+		// target and report the files under the name given.
+		walkRoot, err := filepath.EvalSymlinks(root)
+		if err != nil {
+			return nil, err
+		}
 		var found []string
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		err = filepath.WalkDir(walkRoot, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
 			if !d.IsDir() && strings.HasSuffix(d.Name(), ".yaml") {
-				found = append(found, path)
+				rel, err := filepath.Rel(walkRoot, path)
+				if err != nil {
+					return err
+				}
+				found = append(found, filepath.Join(root, rel))
 			}
 			return nil
 		})

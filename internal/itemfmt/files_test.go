@@ -49,3 +49,34 @@ func TestReadFileLimit(t *testing.T) {
 		t.Errorf("got %d bytes, %v", len(data), err)
 	}
 }
+
+// A directory named through a symlink (or a bank whose items/ is one) is
+// walked: fmt must not pass a CI gate by finding nothing. Paths are
+// reported under the name given.
+func TestFilesFollowsSymlinkedRoots(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"real/items/a/A-0001.yaml", "bank/exam.yaml", "loose/x.yaml"} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("id: A-1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j := func(s string) string { return filepath.Join(dir, s) }
+	if err := os.Symlink(j("real/items"), j("bank/items")); err != nil {
+		t.Skipf("no symlinks: %v", err)
+	}
+	if err := os.Symlink("loose", j("link")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Files([]string{j("bank"), j("link")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{j("bank/items/a/A-0001.yaml"), j("link/x.yaml")}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+}

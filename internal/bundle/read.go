@@ -169,7 +169,8 @@ func ReadArchive(ctx context.Context, r io.Reader, lim Limits) (*Bundle, error) 
 	// Bound the decompressed stream too: headers and padding count, so a
 	// stream of empty entries cannot run forever.
 	maxStream := lim.MaxTotalSize + int64(lim.MaxEntries+2)*4096 + 1<<20
-	tr := tar.NewReader(io.LimitReader(zr, maxStream))
+	stream := &io.LimitedReader{R: zr, N: maxStream}
+	tr := tar.NewReader(stream)
 	b := &Bundle{Files: map[string][]byte{}}
 	seen := map[string]bool{}
 	var total int64
@@ -238,6 +239,9 @@ func ReadArchive(ctx context.Context, r io.Reader, lim Limits) (*Bundle, error) 
 		}
 		b.Files[rel] = data
 	}
+	if err := checkTrailer(zr, stream); err != nil {
+		return nil, err
+	}
 	// A file and a directory of the same name, or a file under a file.
 	for p := range b.Files {
 		for d := path.Dir(p); d != "."; d = path.Dir(d) {
@@ -250,6 +254,43 @@ func ReadArchive(ctx context.Context, r io.Reader, lim Limits) (*Bundle, error) 
 		return nil, &InvalidError{Msg: "archive is empty"}
 	}
 	return b, nil
+}
+
+// checkTrailer reads what follows the tar end marker to the end of the
+// gzip stream and refuses anything but zero padding: a second archive
+// appended, or entries after the end marker, would be extracted by
+// tar --ignore-zeros but never seen here. Reading to the end also checks
+// the gzip checksum. stream is the bounded reader the tar reader used, zr
+// the gzip reader under it.
+func checkTrailer(zr io.Reader, stream *io.LimitedReader) error {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := stream.Read(buf)
+		if !allZero(buf[:n]) {
+			return &InvalidError{Msg: "data after the end of the tar archive (another archive appended?); a bundle archive is a single tar stream"}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return &InvalidError{Msg: "bad gzip stream after the end of the tar archive: " + err.Error()}
+		}
+	}
+	if stream.N <= 0 {
+		if n, _ := zr.Read(buf[:1]); n > 0 {
+			return &InvalidError{Msg: "the decompressed archive is larger than the limits allow"}
+		}
+	}
+	return nil
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // checkEntryName returns the cleaned entry name, or a message saying why

@@ -154,6 +154,40 @@ type entry struct {
 	size     int64 // header size when body is empty and size is set
 }
 
+// rawTar returns an uncompressed tar stream of entries, end marker
+// included.
+func rawTar(t testing.TB, entries ...entry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, e := range entries {
+		h := &tar.Header{Name: e.name, Typeflag: e.typ, Mode: 0o644, Size: int64(len(e.body)), Linkname: e.linkname}
+		if e.typ != tar.TypeReg {
+			h.Size = 0
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write([]byte(e.body))
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// gzipped compresses data as one gzip member.
+func gzipped(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(data)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 func archive(t testing.TB, entries ...entry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -201,6 +235,12 @@ func TestReadArchiveRejectsUnsafeEntries(t *testing.T) {
 		{"not gzip", []byte("just text"), DefaultLimits, "not a gzip-compressed tar archive"},
 		{"empty", archive(t), DefaultLimits, "archive is empty"},
 		{"truncated", archive(t, ok)[:30], DefaultLimits, ""},
+		// Data after the end of the tar stream is what verify never saw,
+		// but tar --ignore-zeros (and other readers) would extract it.
+		{"a second archive appended", append(archive(t, ok), archive(t, entry{name: "B-1.0.0/forms/evil.json", typ: tar.TypeReg, body: "{}"})...), DefaultLimits, "data after the end of the tar archive"},
+		{"entries after the end marker", gzipped(t, append(rawTar(t, ok), rawTar(t, entry{name: "B-1.0.0/l", typ: tar.TypeSymlink, linkname: "/etc"})...)), DefaultLimits, "data after the end of the tar archive"},
+		{"garbage after the gzip stream", append(archive(t, ok), "not gzip"...), DefaultLimits, "after the end of the tar archive"},
+		{"zeros past the limits", gzipped(t, append(rawTar(t, ok), make([]byte, 2<<20)...)), Limits{MaxFileSize: 10, MaxTotalSize: 15, MaxEntries: 4}, "larger than the limits allow"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -217,6 +257,19 @@ func TestReadArchiveRejectsUnsafeEntries(t *testing.T) {
 	got, err := ReadArchive(context.Background(), bytes.NewReader(archive(t, entry{name: "B-1.0.0/", typ: tar.TypeDir}, ok)), DefaultLimits)
 	if err != nil || got.Name != "B-1.0.0" || string(got.Files["manifest.json"]) != "{}" {
 		t.Errorf("a safe archive: %+v, %v", got, err)
+	}
+	// Zero padding after the end marker (GNU tar pads to 10 KiB records),
+	// also in a second gzip member, is fine.
+	padded := gzipped(t, append(rawTar(t, ok), make([]byte, 10240)...))
+	padded = append(padded, gzipped(t, make([]byte, 512))...)
+	if got, err := ReadArchive(context.Background(), bytes.NewReader(padded), DefaultLimits); err != nil || string(got.Files["manifest.json"]) != "{}" {
+		t.Errorf("a zero-padded archive: %+v, %v", got, err)
+	}
+	// A damaged gzip trailer (the CRC of the whole stream) is noticed.
+	damaged := archive(t, ok)
+	damaged[len(damaged)-8] ^= 0xff
+	if _, err := ReadArchive(context.Background(), bytes.NewReader(damaged), DefaultLimits); err == nil {
+		t.Error("an archive with a wrong gzip checksum was accepted")
 	}
 }
 

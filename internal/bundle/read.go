@@ -78,6 +78,11 @@ func readDir(ctx context.Context, root string, lim Limits) (*Bundle, error) {
 		return nil, err
 	}
 	b := &Bundle{Name: filepath.Base(abs), Files: map[string][]byte{}}
+	// The directory named may itself be a link (dist/current); WalkDir
+	// would not enter it. Links inside the bundle are still refused.
+	if root, err = filepath.EvalSymlinks(root); err != nil {
+		return nil, err
+	}
 	var total int64
 	entries := 0
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {

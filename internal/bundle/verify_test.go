@@ -291,3 +291,26 @@ func TestOpenDirRejectsLinks(t *testing.T) {
 		t.Errorf("a missing path should be a plain error, got %v", err)
 	}
 }
+
+// TestOpenDirThroughALink: the path named on the command line may be a
+// link to a bundle directory (such as dist/current); links inside it may
+// not.
+func TestOpenDirThroughALink(t *testing.T) {
+	b := build(t, releasetest.Bank(t), Options{})
+	out := t.TempDir()
+	dir, _, err := Write(context.Background(), out, b, WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(out, "current")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Skip("cannot create symlinks:", err)
+	}
+	got, err := Open(context.Background(), link, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := Verify(got, nil); !r.OK() || len(got.Files) != len(b.Files) {
+		t.Errorf("bundle read through a link: %d files, problems %v", len(got.Files), r.Problems)
+	}
+}

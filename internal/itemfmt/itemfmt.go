@@ -33,7 +33,9 @@
 // Comments stay attached to the node they were written at and move with it.
 // The comments above the first key are the file's header (the
 // yaml-language-server modeline) and stay at the top even when the first key
-// changes; the comment below the last key stays at the bottom.
+// changes - unless a blank line separates them from the key: then the
+// header is what is above the blank line, and the rest moves with the key.
+// The comment below the last key stays at the bottom.
 package itemfmt
 
 import (
@@ -130,7 +132,10 @@ func layout(doc *yaml.Node) ([]byte, error) {
 	doc.Style = 0
 	flow := flowCollections(doc)
 	root.Style = 0
-	reorder(root, KeyOrder)
+	// Comments above the first key are the file's header, unless a blank
+	// line sets the header off (yaml.v3 then keeps it on the document):
+	// the comment right above the key is then the key's own.
+	reorder(root, KeyOrder, doc.HeadComment == "")
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		restyle(k)
@@ -146,7 +151,7 @@ func layout(doc *yaml.Node) ([]byte, error) {
 		case k.Value == "options" && v.Kind == yaml.SequenceNode:
 			for _, o := range v.Content {
 				if o.Kind == yaml.MappingNode {
-					reorder(o, OptionKeyOrder)
+					reorder(o, OptionKeyOrder, true)
 				}
 			}
 			restyle(v)
@@ -223,9 +228,10 @@ func keepLineComments(n *yaml.Node, flow map[*yaml.Node]bool) {
 }
 
 // reorder sorts the pairs of mapping m: keys of order first, in that
-// order, then the others in their original order. The comments above the
-// first key and below the last key stay at the top and bottom.
-func reorder(m *yaml.Node, order []string) {
+// order, then the others in their original order. The comment below the
+// last key stays at the bottom, and so does the comment above the first key
+// stay at the top when pinHead is set.
+func reorder(m *yaml.Node, order []string, pinHead bool) {
 	type pair struct{ k, v *yaml.Node }
 	n := len(m.Content) / 2
 	if n == 0 {
@@ -245,7 +251,7 @@ func reorder(m *yaml.Node, order []string) {
 		return len(order)
 	}
 	sort.SliceStable(pairs, func(i, j int) bool { return rank(pairs[i]) < rank(pairs[j]) })
-	if pairs[0].k != firstKey && firstKey.HeadComment != "" {
+	if pinHead && pairs[0].k != firstKey && firstKey.HeadComment != "" {
 		pairs[0].k.HeadComment = joinComments(firstKey.HeadComment, pairs[0].k.HeadComment)
 		firstKey.HeadComment = ""
 	}

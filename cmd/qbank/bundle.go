@@ -97,7 +97,7 @@ func runBundle(c *cli.Context) error {
 	}
 	b := res.Bank
 	out := c.String("out")
-	if err := bundle.CheckTargets(out, bundle.Name(b.Exam.Exam, ver), c.Bool("archive")); err != nil {
+	if err := bundle.CheckTargets(out, bundle.Name(b.Exam.Exam, ver)); err != nil {
 		if errors.Is(err, bundle.ErrExists) {
 			return cli.Exit("refusing to bundle: "+err.Error(), 1)
 		}

@@ -376,6 +376,39 @@ func TestWriteAndRefuseExisting(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("left behind: %v", entries)
 	}
+	// Also without --archive: version 1.0.0 was released (as an archive),
+	// so no directory of another 1.0.0 may appear beside it.
+	if _, _, err := Write(ctx, out, b2, WriteOptions{}); !errors.Is(err, ErrExists) {
+		t.Fatalf("Write without archive, the archive existing = %v; want ErrExists", err)
+	}
+	if _, err := os.Lstat(dir); err == nil {
+		t.Error("a directory was written beside the released archive")
+	}
+}
+
+// TestWriteFailureLeavesNothing: when writing fails, neither temporary
+// files nor an output directory that Write created are left behind.
+func TestWriteFailureLeavesNothing(t *testing.T) {
+	b := build(t, releasetest.Bank(t), Options{})
+	b.Files["../escape.json"] = []byte("{}") // makes writeTree fail
+	parent := t.TempDir()
+	out := filepath.Join(parent, "dist")
+	if _, _, err := Write(context.Background(), out, b, WriteOptions{Archive: true}); err == nil {
+		t.Fatal("Write of a bundle with an unclean path succeeded")
+	}
+	if entries, _ := os.ReadDir(parent); len(entries) != 0 {
+		t.Errorf("left behind in %s: %v", parent, entries)
+	}
+	// An output directory that existed stays, empty.
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Write(context.Background(), out, b, WriteOptions{Archive: true}); err == nil {
+		t.Fatal("Write of a bundle with an unclean path succeeded")
+	}
+	if entries, err := os.ReadDir(out); err != nil || len(entries) != 0 {
+		t.Errorf("left behind in %s: %v, %v", out, entries, err)
+	}
 }
 
 // TestSHA256SUMSWorksWithCoreutils runs `sha256sum -c` on a written bundle.

@@ -29,14 +29,13 @@ func Targets(outDir, name string) (dir, archive string) {
 }
 
 // CheckTargets fails with an error wrapping ErrExists when the bundle
-// directory (or, with archive, the archive) already exists.
-func CheckTargets(outDir, name string, archive bool) error {
+// directory or the archive already exists, whether or not an archive is
+// to be written: either means the version was released in outDir, and a
+// new directory beside a released archive (or the reverse) could hold
+// other content under the same version.
+func CheckTargets(outDir, name string) error {
 	dir, arc := Targets(outDir, name)
-	paths := []string{dir}
-	if archive {
-		paths = append(paths, arc)
-	}
-	for _, p := range paths {
+	for _, p := range []string{dir, arc} {
 		if _, err := os.Lstat(p); err == nil {
 			return fmt.Errorf("%s %w; released bundles are immutable: choose a new --version", p, ErrExists)
 		} else if !errors.Is(err, fs.ErrNotExist) {
@@ -66,15 +65,24 @@ func Write(ctx context.Context, outDir string, b *Bundle, opts WriteOptions) (di
 		opts.ModTime = DefaultEpoch
 	}
 	opts.ModTime = opts.ModTime.Truncate(time.Second)
-	if err := CheckTargets(outDir, b.Name, opts.Archive); err != nil {
+	if err := CheckTargets(outDir, b.Name); err != nil {
 		return "", "", err
 	}
 	dir, archive = Targets(outDir, b.Name)
 	if !opts.Archive {
 		archive = ""
 	}
-	if err := os.MkdirAll(outDir, DirMode); err != nil {
-		return "", "", err
+	if _, err := os.Lstat(outDir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(outDir, DirMode); err != nil {
+			return "", "", err
+		}
+		// Remove the output directory again if this fails (os.Remove
+		// only removes it while it is empty).
+		defer func() {
+			if err != nil {
+				os.Remove(outDir)
+			}
+		}()
 	}
 	tmp, err := os.MkdirTemp(outDir, "."+b.Name+".tmp-*")
 	if err != nil {
@@ -114,7 +122,7 @@ func Write(ctx context.Context, outDir string, b *Bundle, opts WriteOptions) (di
 	}
 	// Check again right before the rename: rename(2) would replace an
 	// empty directory that appeared meanwhile.
-	if err := CheckTargets(outDir, b.Name, opts.Archive); err != nil {
+	if err := CheckTargets(outDir, b.Name); err != nil {
 		return "", "", err
 	}
 	if err := os.Rename(tmp, dir); err != nil {

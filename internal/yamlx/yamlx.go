@@ -30,8 +30,10 @@ func errorAt(line, col int, format string, args ...any) *Error {
 	return &Error{Pos: finding.Pos{Line: line, Column: col}, Msg: fmt.Sprintf(format, args...)}
 }
 
-// maxLocateLines bounds the prefix re-parsing that locates syntax errors.
-const maxLocateLines = 3000
+// locateBudget bounds the bytes re-parsed line by line while locating a
+// syntax error; past it the search gallops and bisects, so a large broken
+// file costs a few dozen parses instead of one per line.
+const locateBudget = 1 << 20
 
 // Parse parses data, which must hold exactly one YAML document, and returns
 // its document node. Every error is an *Error or a []*Error (duplicate keys)
@@ -142,10 +144,7 @@ func syntaxError(data []byte, err error) *Error {
 		msg = m[2]
 	}
 	lines := bytes.SplitAfter(data, []byte("\n"))
-	bad := 0
-	if len(lines) <= maxLocateLines {
-		bad = offendingLine(lines)
-	}
+	bad := offendingLine(lines)
 	switch {
 	case bad == 0 && yamlLine == 0:
 		return errorAt(1, 1, "YAML syntax error: %s", msg)
@@ -154,34 +153,98 @@ func syntaxError(data []byte, err error) *Error {
 		if line == 0 {
 			line = bad
 		}
-		return errorAt(line, firstColumn(lines, line), "YAML syntax error: %s", msg)
+		return errorAt(line, errorColumn(lines, line, msg), "YAML syntax error: %s", msg)
 	case yamlLine == 0:
-		return errorAt(bad, firstColumn(lines, bad), "YAML syntax error: %s", msg)
+		return errorAt(bad, errorColumn(lines, bad, msg), "YAML syntax error: %s", msg)
 	default:
-		return errorAt(bad, firstColumn(lines, bad), "YAML syntax error: %s (the parser names line %d, where the enclosing block starts; the problem is on line %d)", msg, yamlLine, bad)
+		return errorAt(bad, errorColumn(lines, bad, msg), "YAML syntax error: %s (the parser names line %d, where the enclosing block starts; the problem is on line %d)", msg, yamlLine, bad)
 	}
 }
 
 // offendingLine returns the 1-based number of the first line k such that the
 // first j lines fail to parse for every j >= k, or 0 when it cannot tell.
+// Prefixes are tried from the longest
+// down, one line at a time while the bytes re-parsed stay within
+// locateBudget; then the search gallops towards the start (1, 2, 4... lines
+// at a time) until a prefix parses, and bisects between the two. The
+// bisection assumes that the prefixes in that stretch fail from one line on,
+// which holds for the usual mistakes (an unclosed quote, bracket or block).
 func offendingLine(lines [][]byte) int {
-	bad := 0
-	var buf bytes.Buffer
-	for k := len(lines); k >= 1; k-- {
-		buf.Reset()
-		for _, l := range lines[:k] {
-			buf.Write(l)
+	n := len(lines)
+	if n == 0 {
+		return 0
+	}
+	// size[k] is the length of the first k lines.
+	size := make([]int, n+1)
+	for i, l := range lines {
+		size[i+1] = size[i] + len(l)
+	}
+	data := bytes.Join(lines, nil)
+	fails := func(k int) bool {
+		var node yaml.Node
+		err := yaml.NewDecoder(bytes.NewReader(data[:size[k]])).Decode(&node)
+		return err != nil && !errors.Is(err, io.EOF)
+	}
+	return searchFailingPrefix(n, func(k int) int { return size[k] }, fails)
+}
+
+// searchFailingPrefix is offendingLine's search over n lines: size(k) is the
+// length of the first k lines and fails(k) parses them.
+func searchFailingPrefix(n int, size func(k int) int, fails func(k int) bool) int {
+	if !fails(n) {
+		return 0 // the error is in a later document
+	}
+	// Line by line while cheap: bad is the smallest k known to fail with
+	// every longer prefix failing too.
+	bad, spent := n, 0
+	for k := n - 1; k >= 1; k-- {
+		if spent > locateBudget {
+			break
 		}
-		var n yaml.Node
-		dec := yaml.NewDecoder(bytes.NewReader(buf.Bytes()))
-		err := dec.Decode(&n)
-		if err == nil || errors.Is(err, io.EOF) {
-			// check a following document too: "---" splits count as parsed
+		spent += size(k)
+		if !fails(k) {
 			return bad
 		}
 		bad = k
 	}
+	if bad == 1 {
+		return 1
+	}
+	// Gallop: find ok < bad whose prefix parses.
+	ok, step := bad, 1
+	for {
+		ok = bad - step
+		if ok <= 0 {
+			ok = 0
+			break
+		}
+		if !fails(ok) {
+			break
+		}
+		bad, step = ok, step*2
+	}
+	// Bisect: prefixes of ok lines parse, of bad lines fail.
+	for bad-ok > 1 {
+		mid := ok + (bad-ok)/2
+		if fails(mid) {
+			bad = mid
+		} else {
+			ok = mid
+		}
+	}
 	return bad
+}
+
+// errorColumn is the column to report a syntax error on line at: the first
+// tab when the parser complains about one, else the first non-blank
+// character.
+func errorColumn(lines [][]byte, line int, msg string) int {
+	if strings.Contains(msg, "tab character") && line >= 1 && line <= len(lines) {
+		if i := bytes.IndexByte(lines[line-1], '\t'); i >= 0 {
+			return 1 + utf8.RuneCount(lines[line-1][:i])
+		}
+	}
+	return firstColumn(lines, line)
 }
 
 func firstColumn(lines [][]byte, line int) int {

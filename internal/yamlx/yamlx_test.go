@@ -31,6 +31,8 @@ func TestParseErrorsCarryTheirPosition(t *testing.T) {
 			"id: A-1\nstem: x\noptions:\n  - text: a\n    why: this: breaks\n",
 			finding.Pos{Line: 5, Column: 5}, "mapping values are not allowed",
 		},
+		{"tab in indentation", "id: A-1\n\tstem: x\n", finding.Pos{Line: 2, Column: 1}, "tab character"},
+		{"tab after spaces", "id: A-1\nopts:\n  - a\n  \t- b\n", finding.Pos{Line: 4, Column: 3}, "tab character"},
 		{
 			"unclosed flow sequence is blamed on its line, not on a closed one",
 			"tags: [a,\n  b]\nenemies: [c\nid: A-1\n",
@@ -123,5 +125,42 @@ func TestLookup(t *testing.T) {
 		if got := (finding.Pos{Line: n.Line, Column: n.Column}); got != tt.want {
 			t.Errorf("Lookup(%q) = %v; want %v", tt.ptr, got, tt.want)
 		}
+	}
+}
+
+func TestSyntaxErrorInALargeFileIsLocatedWithFewParses(t *testing.T) {
+	// 100,000 lines of 100 bytes; the prefixes fail from line 37 on.
+	calls := 0
+	got := searchFailingPrefix(100000, func(k int) int { return 100 * k }, func(k int) bool {
+		calls++
+		return k >= 37
+	})
+	if got != 37 {
+		t.Errorf("located line %d; want 37", got)
+	}
+	if calls > 100 {
+		t.Errorf("%d prefix parses; the search must stay logarithmic past its budget", calls)
+	}
+	// Small files are searched line by line: the last line from which every
+	// prefix fails, even when an earlier stretch failed too.
+	got = searchFailingPrefix(10, func(k int) int { return 10 * k }, func(k int) bool { return k >= 7 || k == 3 })
+	if got != 7 {
+		t.Errorf("located line %d; want 7", got)
+	}
+	// An error only in a later document: the first parses.
+	if got := searchFailingPrefix(5, func(k int) int { return k }, func(int) bool { return false }); got != 0 {
+		t.Errorf("located line %d; want 0", got)
+	}
+}
+
+func TestSyntaxErrorInALargeFileNamesItsLine(t *testing.T) {
+	// An unclosed flow sequence on line 2 of a file of almost 1 MiB: every
+	// prefix from line 2 on fails, only at its end, and yaml.v3 names the
+	// last line.
+	src := "id: AL-0001\nstem: [unterminated,\n" + strings.Repeat("  "+strings.Repeat("word ", 58)+",\n", 3000) + "id: x\n"
+	_, err := Parse([]byte(src))
+	errs := Errors(err)
+	if len(errs) != 1 || errs[0].Pos.Line != 2 {
+		t.Fatalf("got %v; want one error on line 2", errs)
 	}
 }

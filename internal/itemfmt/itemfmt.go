@@ -399,13 +399,19 @@ func textLines(n *yaml.Node) map[string]int {
 }
 
 // lostLines returns the first of lines that is not a trimmed line of out.
+// A comment may come back after a list entry's dash ("- # c" is the
+// comment above the first key of an entry), which counts as its line.
 func lostLines(lines []string, out []byte) string {
 	if len(lines) == 0 {
 		return ""
 	}
 	have := map[string]int{}
 	for _, l := range strings.Split(string(out), "\n") {
-		have[strings.TrimSpace(l)]++
+		l = strings.TrimSpace(l)
+		for strings.HasPrefix(l, "- ") {
+			l = strings.TrimSpace(l[2:])
+		}
+		have[l]++
 	}
 	for _, l := range lines {
 		if have[l] == 0 {

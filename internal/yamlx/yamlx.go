@@ -156,8 +156,10 @@ func syntaxError(data []byte, err error) *Error {
 		return errorAt(line, errorColumn(lines, line, msg), "YAML syntax error: %s", msg)
 	case yamlLine == 0:
 		return errorAt(bad, errorColumn(lines, bad, msg), "YAML syntax error: %s", msg)
-	default:
+	case yamlLine < bad:
 		return errorAt(bad, errorColumn(lines, bad, msg), "YAML syntax error: %s (the parser names line %d, where the enclosing block starts; the problem is on line %d)", msg, yamlLine, bad)
+	default:
+		return errorAt(bad, errorColumn(lines, bad, msg), "YAML syntax error: %s (the parser names line %d, where it gave up; the problem is on line %d)", msg, yamlLine, bad)
 	}
 }
 

@@ -160,7 +160,7 @@ func TestSyntaxErrorInALargeFileNamesItsLine(t *testing.T) {
 	src := "id: AL-0001\nstem: [unterminated,\n" + strings.Repeat("  "+strings.Repeat("word ", 58)+",\n", 3000) + "id: x\n"
 	_, err := Parse([]byte(src))
 	errs := Errors(err)
-	if len(errs) != 1 || errs[0].Pos.Line != 2 {
+	if len(errs) != 1 || errs[0].Pos.Line != 2 || !strings.Contains(errs[0].Msg, "where it gave up; the problem is on line 2") {
 		t.Fatalf("got %v; want one error on line 2", errs)
 	}
 }

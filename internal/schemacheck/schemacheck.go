@@ -103,6 +103,8 @@ type problem struct {
 
 var quotedRE = regexp.MustCompile(`'((?:[^'\\]|\\.)*)'`)
 
+var equalItemsRE = regexp.MustCompile(`index (\d+) and (\d+) are equal`)
+
 // explain turns one leaf error into problems at the nodes at fault.
 func explain(kind Kind, doc *yaml.Node, leaf *jsonschema.ValidationError) []problem {
 	node := yamlx.Lookup(doc, leaf.InstanceLocation)
@@ -136,7 +138,7 @@ func explain(kind Kind, doc *yaml.Node, leaf *jsonschema.ValidationError) []prob
 	case "type":
 		want := schemaString(sub, "type")
 		got := jsonKind(node)
-		msg := fmt.Sprintf("%s must be %s, not %s", where, article(want), got)
+		msg := fmt.Sprintf("%s must be %s, not %s", orDocument(where), article(want), got)
 		if want == "string" && (got == "a number" || got == "a boolean") {
 			msg += fmt.Sprintf("; quote it: \"%s\"", node.Value)
 		}
@@ -152,7 +154,13 @@ func explain(kind Kind, doc *yaml.Node, leaf *jsonschema.ValidationError) []prob
 	case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
 		return []problem{{node, fmt.Sprintf("%s %s: %s", where, show(node), leaf.Message)}}
 	case "uniqueItems":
-		return []problem{{node, fmt.Sprintf("%s lists the same value twice (%s); remove the repeat", where, leaf.Message)}}
+		// "items at index 0 and 2 are equal": report at the repeat.
+		at := node
+		if m := equalItemsRE.FindStringSubmatch(leaf.Message); m != nil {
+			at = yamlx.Lookup(doc, leaf.InstanceLocation+"/"+m[2])
+			return []problem{{at, fmt.Sprintf("%s[%s] repeats %s[%s]; remove the repeat", where, m[2], where, m[1])}}
+		}
+		return []problem{{at, fmt.Sprintf("%s lists the same value twice (%s); remove the repeat", where, leaf.Message)}}
 	}
 	return []problem{{node, fmt.Sprintf("%s: %s", orDocument(where), leaf.Message)}}
 }

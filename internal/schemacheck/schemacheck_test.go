@@ -36,6 +36,8 @@ func TestValidateReportsEachProblemAtItsNode(t *testing.T) {
 		{"bad id pattern", strings.Replace(validItem, "id: CC-0001", "id: cc_1", 1), finding.Pos{Line: 1, Column: 5}, "such as SEC-0042"},
 		{"nested type error", strings.Replace(validItem, "correct: true", "correct: yes please", 1), finding.Pos{Line: 11, Column: 14}, "options[0].correct must be a boolean, not a string"},
 		{"revision below one", strings.Replace(validItem, "revision: 1", "revision: 0", 1), finding.Pos{Line: 2, Column: 11}, "revision"},
+		{"document that is not a mapping", "- id: CC-0001\n- revision: 1\n", finding.Pos{Line: 1, Column: 1}, "the document must be a mapping, not a list"},
+		{"repeated reference at the repeat", validItem + "references:\n  - https://docs.aws.amazon.com/a\n  - https://docs.aws.amazon.com/b\n  - https://docs.aws.amazon.com/a\n", finding.Pos{Line: 16, Column: 5}, "references[2] repeats references[0]"},
 		{"option without text", strings.Replace(validItem, "  - text: B\n", "  - why: B\n", 1), finding.Pos{Line: 12, Column: 5}, `options[1] is missing required property "text"`},
 	}
 	for _, tt := range tests {

@@ -69,7 +69,37 @@ func (e *RevNotFoundError) Error() string {
 	if e.Shallow {
 		msg += " (the checkout is shallow)"
 	}
-	return msg + fmt.Sprintf("; in a shallow CI checkout fetch it first: git fetch --depth=1 origin %s", e.Rev)
+	return msg + "; in a shallow CI checkout fetch it first: " + FetchHint(e.Rev)
+}
+
+// FetchHint returns the git command that makes rev resolvable in a
+// shallow clone of origin. The command depends on what rev names: git
+// fetches a full commit hash or a ref name, but not an abbreviated hash
+// or a relative revision, and `git fetch origin TAG` leaves the tag
+// itself unresolvable (it only sets FETCH_HEAD).
+func FetchHint(rev string) string {
+	switch {
+	case strings.ContainsAny(rev, "~^"):
+		return "git fetch --deepen=N, for N commits more of history (HEAD~N needs N), or name a tag, branch or full commit hash as REV"
+	case isHex(rev) && (len(rev) == 40 || len(rev) == 64):
+		return "git fetch --depth=1 origin " + rev
+	case isHex(rev) && len(rev) >= 4:
+		return "git fetch --depth=1 origin <the full commit hash> (git cannot fetch an abbreviated hash such as " + rev + ")"
+	case strings.HasPrefix(rev, "origin/"):
+		return "git fetch --depth=1 origin " + strings.TrimPrefix(rev, "origin/")
+	case strings.HasPrefix(rev, "refs/"):
+		return "git fetch --depth=1 origin " + rev + ":" + rev
+	}
+	return "git fetch --depth=1 origin tag " + rev + " for a tag, or for a branch git fetch --depth=1 origin " + rev + " and REV origin/" + rev
+}
+
+func isHex(s string) bool {
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Commit resolves rev (a hash, branch, tag or any git revision expression)

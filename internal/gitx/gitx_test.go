@@ -99,7 +99,7 @@ func TestRepo(t *testing.T) {
 
 	var rnf *RevNotFoundError
 	_, err = r.Commit(ctx, "abc1234")
-	if !errors.As(err, &rnf) || err.Error() != "REV abc1234 not found in this repository; in a shallow CI checkout fetch it first: git fetch --depth=1 origin abc1234" {
+	if !errors.As(err, &rnf) || err.Error() != "REV abc1234 not found in this repository; in a shallow CI checkout fetch it first: git fetch --depth=1 origin <the full commit hash> (git cannot fetch an abbreviated hash such as abc1234)" {
 		t.Errorf("Commit(abc1234) = %v", err)
 	}
 	if _, err := r.Commit(ctx, "--output=/tmp/x"); err == nil || errors.As(err, &rnf) {
@@ -107,5 +107,22 @@ func TestRepo(t *testing.T) {
 	}
 	if _, err := Open(ctx, t.TempDir()); !errors.Is(err, ErrNotRepo) {
 		t.Errorf("Open outside a repository = %v", err)
+	}
+}
+
+func TestFetchHint(t *testing.T) {
+	hash := strings.Repeat("0123456789", 4)
+	for _, tt := range []struct{ rev, want string }{
+		{hash, "git fetch --depth=1 origin " + hash},
+		{"abc1234", "git fetch --depth=1 origin <the full commit hash> (git cannot fetch an abbreviated hash such as abc1234)"},
+		{"HEAD~3", "git fetch --deepen=N, for N commits more of history (HEAD~N needs N), or name a tag, branch or full commit hash as REV"},
+		{"main^", "git fetch --deepen=N, for N commits more of history (HEAD~N needs N), or name a tag, branch or full commit hash as REV"},
+		{"origin/main", "git fetch --depth=1 origin main"},
+		{"refs/tags/v1.0.0", "git fetch --depth=1 origin refs/tags/v1.0.0:refs/tags/v1.0.0"},
+		{"v1.0.0", "git fetch --depth=1 origin tag v1.0.0 for a tag, or for a branch git fetch --depth=1 origin v1.0.0 and REV origin/v1.0.0"},
+	} {
+		if got := FetchHint(tt.rev); got != tt.want {
+			t.Errorf("FetchHint(%q) = %q; want %q", tt.rev, got, tt.want)
+		}
 	}
 }

@@ -172,7 +172,7 @@ func TestSinceErrors(t *testing.T) {
 	}
 	var rnf *gitx.RevNotFoundError
 	_, err = Since(context.Background(), res.Bank, "abc1234")
-	if !errors.As(err, &rnf) || !strings.Contains(err.Error(), "in a shallow CI checkout fetch it first: git fetch --depth=1 origin abc1234") {
+	if !errors.As(err, &rnf) || !strings.Contains(err.Error(), "REV abc1234 not found in this repository; in a shallow CI checkout fetch it first: git fetch --depth=1 origin <the full commit hash>") {
 		t.Errorf("missing rev: %v", err)
 	}
 	res2, err := lint.Run(context.Background(), releasetest.Bank(t), lint.Options{})
@@ -182,6 +182,54 @@ func TestSinceErrors(t *testing.T) {
 	if _, err := Since(context.Background(), res2.Bank, "HEAD"); err == nil || !strings.Contains(err.Error(), "needs the bank in a git work tree") {
 		t.Errorf("outside git: %v", err)
 	}
+}
+
+// TestSinceInAShallowCheckout runs lint --since the way CI does: in a
+// depth-1 clone REV is missing and the error says how to fetch it; after
+// exactly that fetch, the check runs. Tags, relative revisions and commit
+// hashes each need a different git fetch.
+func TestSinceInAShallowCheckout(t *testing.T) {
+	dir := repo(t)
+	top := filepath.Dir(dir)
+	edit(t, dir, "items/beta/BE-0001.yaml", "A company plans", "A startup plans")
+	git(t, top, "commit", "-q", "-am", "edit BE-0001")
+	out, err := exec.Command("git", "-C", top, "rev-parse", "v1").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := strings.TrimSpace(string(out))
+	clone := filepath.Join(t.TempDir(), "clone")
+	git(t, top, "clone", "-q", "--depth=1", "file://"+filepath.ToSlash(top), clone)
+	res, err := lint.Run(context.Background(), filepath.Join(clone, "bank"), lint.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(rev, wantErr string) {
+		t.Helper()
+		fs, err := Since(context.Background(), res.Bank, rev)
+		if wantErr != "" {
+			var rnf *gitx.RevNotFoundError
+			if !errors.As(err, &rnf) || !rnf.Shallow || !strings.Contains(err.Error(), "(the checkout is shallow); in a shallow CI checkout fetch it first: "+wantErr) {
+				t.Errorf("Since(%s) = %v; want a shallow RevNotFoundError saying %q", rev, err, wantErr)
+			}
+			return
+		}
+		if err != nil || len(fs) != 1 || fs[0].Item != "BE-0001" {
+			t.Errorf("Since(%s) = %v, %v; want BE-0001 flagged", rev, fs, err)
+		}
+	}
+	check(hash, "git fetch --depth=1 origin "+hash)
+	check(hash[:7], "git fetch --depth=1 origin <the full commit hash>")
+	check("v1", "git fetch --depth=1 origin tag v1 for a tag")
+	check("HEAD~1", "git fetch --deepen=N")
+
+	git(t, clone, "fetch", "-q", "--depth=1", "origin", hash)
+	check(hash, "")
+	check("v1", "git fetch --depth=1 origin tag v1") // the commit is there, the tag is not
+	git(t, clone, "fetch", "-q", "--depth=1", "origin", "tag", "v1")
+	check("v1", "")
+	git(t, clone, "fetch", "-q", "--deepen=1")
+	check("HEAD~1", "")
 }
 
 func TestApplyUsesConfiguredSeverity(t *testing.T) {

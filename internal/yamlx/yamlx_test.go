@@ -31,6 +31,11 @@ func TestParseErrorsCarryTheirPosition(t *testing.T) {
 			"id: A-1\nstem: x\noptions:\n  - text: a\n    why: this: breaks\n",
 			finding.Pos{Line: 5, Column: 5}, "mapping values are not allowed",
 		},
+		{
+			"unclosed flow sequence at the end of the file",
+			"id: A-1\nstem: [a,\n  b,\n  c,\n",
+			finding.Pos{Line: 2, Column: 1}, "(the parser names line 4, where it gave up; the problem is on line 2)",
+		},
 		{"tab in indentation", "id: A-1\n\tstem: x\n", finding.Pos{Line: 2, Column: 1}, "tab character"},
 		{"tab after spaces", "id: A-1\nopts:\n  - a\n  \t- b\n", finding.Pos{Line: 4, Column: 3}, "tab character"},
 		{
@@ -160,7 +165,7 @@ func TestSyntaxErrorInALargeFileNamesItsLine(t *testing.T) {
 	src := "id: AL-0001\nstem: [unterminated,\n" + strings.Repeat("  "+strings.Repeat("word ", 58)+",\n", 3000) + "id: x\n"
 	_, err := Parse([]byte(src))
 	errs := Errors(err)
-	if len(errs) != 1 || errs[0].Pos.Line != 2 || !strings.Contains(errs[0].Msg, "where it gave up; the problem is on line 2") {
+	if len(errs) != 1 || errs[0].Pos.Line != 2 || !strings.Contains(errs[0].Msg, "the problem is on line 2") {
 		t.Fatalf("got %v; want one error on line 2", errs)
 	}
 }

@@ -12,64 +12,87 @@ import (
 
 // Files expands the paths given to qbank fmt into the item files to format,
 // in order and without repeats. A file is taken as it is, whatever its
-// name. A directory is walked for *.yaml files (directory symlinks under it
-// are not followed; a directory named through a symlink is walked); a bank directory - one holding exam.yaml - stands for its
-// items/ folder, so the blueprint, the forms and stats.yaml are never
-// rewritten as items. A path that does not exist is an error.
+// name. A directory is walked for *.yaml files (a directory named through a
+// symlink is walked; directory symlinks under it are not followed). A bank
+// directory - one holding exam.yaml - stands for its items/ folder, also
+// when the walk meets it below the directory given ("qbank fmt ." at a
+// repository root), so the blueprint, the forms and stats.yaml are never
+// rewritten as items; outside a bank's items/, hidden files and
+// directories (.pre-commit-hooks.yaml, .github) are skipped. A path that
+// does not exist is an error.
 func Files(paths []string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
-	add := func(p string) {
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
 			return nil, err
 		}
 		if !st.IsDir() {
-			add(p)
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
 			continue
 		}
-		root := p
-		if _, err := os.Stat(filepath.Join(p, "exam.yaml")); err == nil {
-			root = filepath.Join(p, "items")
-			if _, err := os.Stat(root); err != nil {
-				continue // a bank without items
-			}
-		}
-		// WalkDir does not descend into a root that is a symlink: walk its
-		// target and report the files under the name given.
-		walkRoot, err := filepath.EvalSymlinks(root)
-		if err != nil {
-			return nil, err
-		}
 		var found []string
-		err = filepath.WalkDir(walkRoot, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && strings.HasSuffix(d.Name(), ".yaml") {
-				rel, err := filepath.Rel(walkRoot, path)
-				if err != nil {
-					return err
-				}
-				found = append(found, filepath.Join(root, rel))
-			}
-			return nil
-		})
-		if err != nil {
+		if err := walkYAML(p, false, &found); err != nil {
 			return nil, err
 		}
 		sort.Strings(found)
 		for _, f := range found {
-			add(f)
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
 		}
 	}
 	return out, nil
+}
+
+// walkYAML appends the *.yaml files under root to found, named under root.
+// bankItems says root is the items/ folder of a bank: everything under it
+// is taken, as the bank loader does. Elsewhere a bank directory is replaced
+// by its items/, and hidden files and directories are skipped.
+func walkYAML(root string, bankItems bool, found *[]string) error {
+	// WalkDir does not descend into a root that is a symlink: walk its
+	// target and report the files under the name given.
+	walkRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return err
+	}
+	return filepath.WalkDir(walkRoot, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(walkRoot, path)
+		if err != nil {
+			return err
+		}
+		name := filepath.Join(root, rel)
+		if d.IsDir() {
+			if bankItems {
+				return nil
+			}
+			if path != walkRoot && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			if st, err := os.Stat(filepath.Join(path, "exam.yaml")); err == nil && st.Mode().IsRegular() {
+				items := filepath.Join(name, "items")
+				if st, err := os.Stat(items); err == nil && st.IsDir() {
+					if err := walkYAML(items, true, found); err != nil {
+						return err
+					}
+				}
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(d.Name(), ".yaml") && (bankItems || path == walkRoot || !strings.HasPrefix(d.Name(), ".")) {
+			*found = append(*found, name)
+		}
+		return nil
+	})
 }
 
 // ReadFile reads an item file of at most maxSize bytes (bank files are

@@ -80,3 +80,32 @@ func TestFilesFollowsSymlinkedRoots(t *testing.T) {
 		t.Errorf("got %v\nwant %v", got, want)
 	}
 }
+
+// "qbank fmt ." at a repository root must format the bank's items only:
+// not exam.yaml, the forms, stats.yaml or hidden files and folders such as
+// .github (inside items/ every *.yaml counts, as for the loader).
+func TestFilesFindsBanksBelowTheRoot(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{
+		"repo/bank/exam.yaml", "repo/bank/stats.yaml", "repo/bank/forms/F-1.yaml",
+		"repo/bank/items/a/A-0001.yaml", "repo/bank/items/.hidden/A-0002.yaml",
+		"repo/.github/workflows/ci.yaml", "repo/.pre-commit-hooks.yaml", "repo/extra/x.yaml",
+	} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("id: A-1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j := func(s string) string { return filepath.Join(dir, s) }
+	got, err := Files([]string{j("repo")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{j("repo/bank/items/.hidden/A-0002.yaml"), j("repo/bank/items/a/A-0001.yaml"), j("repo/extra/x.yaml")}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+}

@@ -184,7 +184,16 @@ func diffForm(of, nf *Form) (FormChange, bool) {
 			b = append(b, it.ID)
 		}
 	}
-	kept := lcs(a, b)
+	// Among the longest common subsequences, keep the one with the most
+	// items at the same position, so that a swap moves the two swapped
+	// items and not the one between them.
+	samePlace := map[string]bool{}
+	for id, i := range oldPos {
+		if j, ok := newPos[id]; ok && i == j {
+			samePlace[id] = true
+		}
+	}
+	kept := lcs(a, b, samePlace)
 	for i, it := range nf.Items {
 		j, common := oldPos[it.ID]
 		if !common {
@@ -213,19 +222,31 @@ func diffForm(of, nf *Form) (FormChange, bool) {
 }
 
 // lcs returns the ids on a longest common subsequence of a and b (ids are
-// unique within each).
-func lcs(a, b []string) map[string]bool {
+// unique within each); of several, the one with the most ids in
+// samePlace, and of those the one that keeps the later items of a.
+func lcs(a, b []string, samePlace map[string]bool) map[string]bool {
+	type score struct{ n, same int }
+	better := func(x, y score) bool { return x.n > y.n || x.n == y.n && x.same > y.same }
 	n, m := len(a), len(b)
-	t := make([][]int, n+1)
+	t := make([][]score, n+1)
 	for i := range t {
-		t[i] = make([]int, m+1)
+		t[i] = make([]score, m+1)
 	}
 	for i := n - 1; i >= 0; i-- {
 		for j := m - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				t[i][j] = t[i+1][j+1] + 1
-			} else {
-				t[i][j] = max(t[i+1][j], t[i][j+1])
+			switch {
+			case a[i] == b[j]:
+				// With unique ids, matching them is always part of a best
+				// subsequence.
+				t[i][j] = t[i+1][j+1]
+				t[i][j].n++
+				if samePlace[a[i]] {
+					t[i][j].same++
+				}
+			case better(t[i][j+1], t[i+1][j]):
+				t[i][j] = t[i][j+1]
+			default:
+				t[i][j] = t[i+1][j]
 			}
 		}
 	}
@@ -236,7 +257,7 @@ func lcs(a, b []string) map[string]bool {
 			kept[a[i]] = true
 			i++
 			j++
-		case t[i+1][j] >= t[i][j+1]:
+		case !better(t[i][j+1], t[i+1][j]):
 			i++
 		default:
 			j++

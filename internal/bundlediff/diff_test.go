@@ -186,6 +186,10 @@ func TestLCSMoves(t *testing.T) {
 		{"A B C D", "A X B C D", ""}, // an insertion moves nothing
 		{"A B C D", "A C D", ""},     // nor does a removal
 		{"A B C D", "D C B A", "C B A"},
+		// A swap: the item between stayed where it was, so the two
+		// swapped items are the moved ones (not "B position 2 -> 2").
+		{"A B C D", "C B A D", "C A"},
+		{"A B C D E", "A D C B E", "D B"},
 	}
 	for _, tt := range tests {
 		mk := func(ids string) *Form {

@@ -8,7 +8,8 @@
 // An item counts as moved when its order relative to the other items that
 // stayed on the form changed, not merely because items were added or
 // removed before it: the items kept in place are a longest common
-// subsequence of the two orders, and the rest are moved.
+// subsequence of the two orders (of several, the one with the most items
+// at their old position), and the rest are moved.
 package bundlediff
 
 import (

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -86,17 +87,9 @@ func Load(path string) (*Config, error) {
 	return Parse(data, path)
 }
 
-type file struct {
-	Rules      map[string]string `yaml:"rules"`
-	References struct {
-		AllowedHosts []string `yaml:"allowed_hosts"`
-	} `yaml:"references"`
-	NearDuplicate struct {
-		Threshold *float64 `yaml:"threshold"`
-	} `yaml:"near_duplicate"`
-}
-
-// Parse parses configuration data; path names it in errors.
+// Parse parses configuration data; path names it in errors, each at the
+// line and column of the setting at fault. Unknown settings are errors at
+// every level, so a misspelt key cannot be silently ignored.
 func Parse(data []byte, path string) (*Config, error) {
 	c := Default()
 	c.Path = path
@@ -108,46 +101,127 @@ func Parse(data []byte, path string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("%s:%s", path, errs[0].Error())
 	}
-	root := doc.Content[0]
+	p := parser{path: path}
+	root := resolve(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s:%d:%d: the configuration must be a mapping", path, root.Line, root.Column)
+		return nil, p.errorf(root, "the configuration must be a mapping")
 	}
-	allowed := map[string]bool{"rules": true, "references": true, "near_duplicate": true}
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		k := root.Content[i]
-		if !allowed[k.Value] {
-			return nil, fmt.Errorf("%s:%d:%d: unknown setting %q; known: near_duplicate, references, rules", path, k.Line, k.Column, k.Value)
-		}
-	}
-	var f file
-	if err := root.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%s:%d:%d: %s", path, root.Line, root.Column, strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	rules := yamlx.Value(root, "rules")
-	for id, sev := range f.Rules {
-		s, err := finding.ParseSeverity(sev)
-		p := finding.Pos{Line: 1, Column: 1}
-		if k := yamlx.KeyNode(rules, id); k != nil {
-			p = finding.Pos{Line: k.Line, Column: k.Column}
+		k, v := root.Content[i], resolve(root.Content[i+1])
+		switch k.Value {
+		case "rules":
+			err = p.rules(c, v)
+		case "references":
+			err = p.references(c, v)
+		case "near_duplicate":
+			err = p.nearDuplicate(c, v)
+		default:
+			err = p.errorf(k, "unknown setting %q; known: near_duplicate, references, rules", k.Value)
 		}
 		if err != nil {
-			v := yamlx.Value(rules, id)
-			return nil, fmt.Errorf("%s:%d:%d: rule %s: %v", path, v.Line, v.Column, id, err)
+			return nil, err
 		}
-		c.Severity[id] = s
-		c.severityPos[id] = p
-	}
-	if hosts := f.References.AllowedHosts; hosts != nil {
-		c.AllowedHosts = hosts
-	}
-	if t := f.NearDuplicate.Threshold; t != nil {
-		if *t <= 0 || *t > 1 {
-			n := yamlx.Lookup(root, "/near_duplicate/threshold")
-			return nil, fmt.Errorf("%s:%d:%d: near_duplicate.threshold must be in (0, 1], not %v", path, n.Line, n.Column, *t)
-		}
-		c.NearDuplicateThreshold = *t
 	}
 	return c, nil
+}
+
+type parser struct{ path string }
+
+func (p parser) errorf(n *yaml.Node, format string, args ...any) error {
+	return fmt.Errorf("%s:%d:%d: %s", p.path, n.Line, n.Column, fmt.Sprintf(format, args...))
+}
+
+// mapping checks that n is a mapping (or empty) with only the known keys and
+// returns its key and value nodes in file order.
+func (p parser) mapping(n *yaml.Node, name string, known ...string) ([][2]*yaml.Node, error) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return nil, nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil, p.errorf(n, "%s must be a mapping, not a %s", name, yamlx.KindName(n))
+	}
+	var pairs [][2]*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		if known != nil && !slices.Contains(known, k.Value) {
+			return nil, p.errorf(k, "unknown setting %s.%s; known: %s", name, k.Value, strings.Join(known, ", "))
+		}
+		pairs = append(pairs, [2]*yaml.Node{k, v})
+	}
+	return pairs, nil
+}
+
+func (p parser) rules(c *Config, n *yaml.Node) error {
+	pairs, err := p.mapping(n, "rules")
+	if err != nil {
+		return err
+	}
+	for _, kv := range pairs {
+		k, v := kv[0], kv[1]
+		if v.Kind != yaml.ScalarNode {
+			return p.errorf(v, "rule %s: the severity must be error, warning or off, not a %s", k.Value, yamlx.KindName(v))
+		}
+		s, err := finding.ParseSeverity(v.Value)
+		if err != nil {
+			return p.errorf(v, "rule %s: %v", k.Value, err)
+		}
+		c.Severity[k.Value] = s
+		c.severityPos[k.Value] = finding.Pos{Line: k.Line, Column: k.Column}
+	}
+	return nil
+}
+
+func (p parser) references(c *Config, n *yaml.Node) error {
+	pairs, err := p.mapping(n, "references", "allowed_hosts")
+	if err != nil {
+		return err
+	}
+	for _, kv := range pairs {
+		v := kv[1]
+		if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
+			continue // keep the defaults
+		}
+		if v.Kind != yaml.SequenceNode {
+			return p.errorf(v, "references.allowed_hosts must be a list of host names, not a %s", yamlx.KindName(v))
+		}
+		hosts := []string{}
+		for _, h := range v.Content {
+			h = resolve(h)
+			if h.Kind != yaml.ScalarNode || h.ShortTag() != "!!str" || strings.TrimSpace(h.Value) == "" {
+				return p.errorf(h, "references.allowed_hosts: each entry must be a host name such as docs.aws.amazon.com or *.example.com")
+			}
+			hosts = append(hosts, strings.TrimSpace(h.Value))
+		}
+		c.AllowedHosts = hosts
+	}
+	return nil
+}
+
+func (p parser) nearDuplicate(c *Config, n *yaml.Node) error {
+	pairs, err := p.mapping(n, "near_duplicate", "threshold")
+	if err != nil {
+		return err
+	}
+	for _, kv := range pairs {
+		v := kv[1]
+		var t float64
+		if v.Kind != yaml.ScalarNode || (v.ShortTag() != "!!float" && v.ShortTag() != "!!int") || v.Decode(&t) != nil {
+			return p.errorf(v, "near_duplicate.threshold must be a number in (0, 1], such as 0.7")
+		}
+		if !(t > 0 && t <= 1) { // also rejects NaN
+			return p.errorf(v, "near_duplicate.threshold must be in (0, 1], not %v", t)
+		}
+		c.NearDuplicateThreshold = t
+	}
+	return nil
+}
+
+// resolve follows aliases.
+func resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
 }
 
 // CheckRules reports a configured rule id that is not among known, at its

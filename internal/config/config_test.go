@@ -19,6 +19,15 @@ func TestParse(t *testing.T) {
 		{"unknown setting", "rulez: {}\n", `.qbank.yaml:1:1: unknown setting "rulez"`},
 		{"threshold out of range", "near_duplicate:\n  threshold: 1.5\n", ".qbank.yaml:2:14: near_duplicate.threshold must be in (0, 1]"},
 		{"not a mapping", "- a\n", ".qbank.yaml:1:1: the configuration must be a mapping"},
+		{"threshold NaN", "near_duplicate:\n  threshold: .nan\n", ".qbank.yaml:2:14: near_duplicate.threshold must be in (0, 1], not NaN"},
+		{"threshold a string", "near_duplicate:\n  threshold: \"0.5\"\n", ".qbank.yaml:2:14: near_duplicate.threshold must be a number"},
+		{"misspelt threshold", "near_duplicate:\n  treshold: 0.5\n", ".qbank.yaml:2:3: unknown setting near_duplicate.treshold; known: threshold"},
+		{"misspelt allowed_hosts", "references: {allowed_host: [a.example]}\n", ".qbank.yaml:1:14: unknown setting references.allowed_host; known: allowed_hosts"},
+		{"allowed_hosts not a list", "references:\n  allowed_hosts: a.example\n", ".qbank.yaml:2:18: references.allowed_hosts must be a list"},
+		{"allowed host not a string", "references:\n  allowed_hosts: [[a]]\n", ".qbank.yaml:2:19: references.allowed_hosts: each entry must be a host name"},
+		{"rules not a mapping", "rules: [yaml]\n", ".qbank.yaml:1:8: rules must be a mapping, not a sequence"},
+		{"the first bad severity in the file", "rules:\n  yaml: loud\n  schema: quiet\n  key-length: [off]\n", ".qbank.yaml:2:9: rule yaml: unknown severity \"loud\""},
+		{"empty sections are fine", "rules:\nreferences:\nnear_duplicate:\n", ""},
 		{"syntax error", "rules: [\n", ".qbank.yaml:"},
 	}
 	for _, tt := range tests {

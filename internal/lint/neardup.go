@@ -49,8 +49,12 @@ type Pair struct {
 }
 
 // SimilarStems returns every pair of stems with Jaccard similarity of word
-// bigrams >= threshold, ordered by A then B.
+// bigrams >= threshold, ordered by A then B. threshold must be in (0, 1];
+// any other value (NaN included) finds no pairs.
 func SimilarStems(ctx context.Context, stems []string, threshold float64) []Pair {
+	if !(threshold > 0 && threshold <= 1) {
+		return nil
+	}
 	// Map shingles to dense ids and count document frequency.
 	dict := map[string]int32{}
 	var freq []int32

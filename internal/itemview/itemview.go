@@ -1,7 +1,9 @@
 // Package itemview renders an item as text for a terminal (qbank show): as
 // a candidate sees it - the stem as written (with its "(Select TWO.)") and
 // the options lettered A, B, C, ... in authored order - and, for reviewers,
-// the key, every option's why, the explanation and the references.
+// the key, every option's why, the explanation and the references. Control
+// characters in the item are printed as escapes (\x1b), never sent to the
+// terminal.
 package itemview
 
 import (
@@ -78,8 +80,43 @@ func Render(w io.Writer, it *bank.Item, opts Options) error {
 			b.WriteString("  " + r + "\n")
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, visible(b.String()))
 	return err
+}
+
+// visible escapes the characters of s that a terminal would act on instead
+// of showing: C0 and C1 control characters other than newline and tab
+// (escape sequences, carriage returns), DEL, and the bidirectional
+// overrides that reorder text. An item is text from a contributor; show
+// must print it, never let it drive the reviewer's terminal.
+func visible(s string) string {
+	if !strings.ContainsFunc(s, hidden) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !hidden(r):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	return b.String()
+}
+
+func hidden(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return false
+	case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }
 
 func typeName(t string) string {

@@ -85,6 +85,33 @@ func TestCandidateViewHidesTheKey(t *testing.T) {
 	}
 }
 
+// TestControlCharactersAreShownNotSent: an item is third-party text; its
+// terminal escape sequences, carriage returns and bidi overrides must not
+// reach the terminal of the reviewer who runs qbank show.
+func TestControlCharactersAreShownNotSent(t *testing.T) {
+	it := &bank.Item{
+		ID: "CC-0009", Revision: 1, Status: "draft", Domain: "cloud-concepts", Task: "1.1\x1b]0;t\a", Type: "single",
+		Stem:        "Hello \x1b[2J\x1b]52;c;ZXZpbA==\a world\r\u202eevil\u0085?\n",
+		Options:     []bank.Option{{Text: "a\x1b[31m", Correct: true, Why: "w\x7f"}, {Text: "b\tc"}},
+		Explanation: "e\x1b[0m\n", References: []string{"https://x.example/\x1b[0m"},
+	}
+	var b strings.Builder
+	if err := Render(&b, it, Options{Key: true}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, r := range out {
+		if r != '\n' && r != '\t' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x202e) {
+			t.Fatalf("output holds %U:\n%q", r, out)
+		}
+	}
+	for _, want := range []string{`Hello \x1b[2J\x1b]52;c;ZXZpbA==\x07 world\x0d\u202eevil\x85?`, `A. a\x1b[31m`, "B. b\tc", `w\x7f`, `task 1.1\x1b]0;t\x07`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output does not show %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestWrap(t *testing.T) {
 	got := wrap("  A. wrong: ", "one two three four five six", 20)
 	want := "  A. wrong: one two\n            three\n            four\n            five six"

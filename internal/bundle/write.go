@@ -72,14 +72,15 @@ func Write(ctx context.Context, outDir string, b *Bundle, opts WriteOptions) (di
 	if !opts.Archive {
 		archive = ""
 	}
-	if _, err := os.Lstat(outDir); errors.Is(err, fs.ErrNotExist) {
+	_, statErr := os.Lstat(outDir)
+	if errors.Is(statErr, fs.ErrNotExist) {
 		if err := os.MkdirAll(outDir, DirMode); err != nil {
 			return "", "", err
 		}
 		// Remove the output directory again if this fails (os.Remove
 		// only removes it while it is empty).
 		defer func() {
-			if err != nil {
+			if err != nil { // Write's result
 				os.Remove(outDir)
 			}
 		}()

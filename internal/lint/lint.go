@@ -44,7 +44,7 @@ func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
 	var suppressionFindings []finding.Finding
 	load := opts.Load
 	load.Visit = func(f *bank.File) []finding.Finding {
-		sups, sfs := parseSuppressions(f.Path, f.Data)
+		sups, sfs := parseSuppressions(f.Path, f.Data, f.Doc)
 		if len(sups) > 0 || len(sfs) > 0 {
 			mu.Lock()
 			suppressions[f.Path] = sups

@@ -138,6 +138,13 @@ func TestRules(t *testing.T) {
 		{"suppression on the finding's line", RuleBannedPhrase, map[string]string{a1: item(t, "  - text: The fourth answer.", "  - text: None of the above. # qbank:ignore banned-phrase -- quoted on purpose")}, "", nil},
 		{"suppression without reason", RuleSuppression, map[string]string{a1: item(t, "  - text: The fourth answer.", "  # qbank:ignore banned-phrase\n  - text: None of the above.")}, "",
 			[]want{{a1, 18, 3, "qbank:ignore without a reason"}}},
+		{"suppression text inside a block scalar is stem text, not a comment", RuleNegativeStem, map[string]string{a1: item(t, "  A team studies storage. Which choice fits", "  # qbank:ignore negative-stem -- hidden in the stem\n  A team studies storage. Which choice does not fit")}, "",
+			[]want{{a1, 10, 45, `negative "not"`}}},
+		{"suppression text inside a quoted string is not a comment", RuleBannedPhrase, map[string]string{a1: item(t, "  - text: The third answer.\n    why: It is wrong.", "  - text: The third answer.\n    why: \"It is wrong. # qbank:ignore banned-phrase -- in the why\"", "The fourth answer.", "None of the above.")}, "",
+			[]want{{a1, 18, 11, `option D "None of the above." is banned`}}},
+		{"suppression in a file with CRLF line endings", RuleBannedPhrase, map[string]string{a1: strings.ReplaceAll(item(t, "  - text: The fourth answer.", "  # qbank:ignore banned-phrase\n  - text: None of the above."), "\n", "\r\n")}, "", nil},
+		{"suppression without reason in a CRLF file names the rule", RuleSuppression, map[string]string{a1: strings.ReplaceAll(item(t, "  - text: The fourth answer.", "  # qbank:ignore banned-phrase\n  - text: None of the above."), "\n", "\r\n")}, "",
+			[]want{{a1, 18, 3, `write "# qbank:ignore banned-phrase -- why`}}},
 		{"suppression of an unknown rule", RuleSuppression, map[string]string{a1: item(t, "id: AL-0001", "id: AL-0001 # qbank:ignore no-such-rule -- because")}, "",
 			[]want{{a1, 1, 13, `unknown rule "no-such-rule"`}}},
 

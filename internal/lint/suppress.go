@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qbank/qbank/internal/finding"
+	"gopkg.in/yaml.v3"
 )
 
 // suppression is a "# qbank:ignore RULE[,RULE] -- reason" comment.
@@ -20,8 +21,10 @@ var ignoreRE = regexp.MustCompile(`(?:^|\s)#\s*qbank:ignore\b(.*)$`)
 
 // parseSuppressions finds the qbank:ignore comments of a file. A comment
 // must start a line or follow white space, so a "#" inside a word is not
-// taken for one.
-func parseSuppressions(path string, data []byte) ([]suppression, []finding.Finding) {
+// taken for one. When the file parsed (doc is not nil), only real YAML
+// comments count: the same text inside a block scalar or a quoted string
+// is part of the item (a candidate would see it) and suppresses nothing.
+func parseSuppressions(path string, data []byte, doc *yaml.Node) ([]suppression, []finding.Finding) {
 	if !bytes.Contains(data, []byte("qbank:ignore")) {
 		return nil, nil
 	}
@@ -29,15 +32,24 @@ func parseSuppressions(path string, data []byte) ([]suppression, []finding.Findi
 	for _, r := range rules {
 		known[r.ID] = true
 	}
+	var comments map[string]bool
+	if doc != nil {
+		comments = map[string]bool{}
+		collectComments(doc, comments)
+	}
 	var sups []suppression
 	var fs []finding.Finding
 	for i, raw := range bytes.Split(data, []byte("\n")) {
-		line := string(raw)
+		line := strings.TrimSuffix(string(raw), "\r")
 		m := ignoreRE.FindStringSubmatchIndex(line)
 		if m == nil {
 			continue
 		}
-		col := utf8.RuneCountInString(line[:strings.Index(line[m[0]:], "#")+m[0]]) + 1
+		hash := strings.Index(line[m[0]:], "#") + m[0]
+		if comments != nil && !comments[strings.TrimSpace(line[hash:])] {
+			continue
+		}
+		col := utf8.RuneCountInString(line[:hash]) + 1
 		rest := line[m[2]:m[3]]
 		spec, reason, hasReason := strings.Cut(rest, "--")
 		at := func(format string, args ...any) {
@@ -61,6 +73,21 @@ func parseSuppressions(path string, data []byte) ([]suppression, []finding.Findi
 		sups = append(sups, s)
 	}
 	return sups, fs
+}
+
+// collectComments adds every comment line of the tree under n to set,
+// trimmed of surrounding white space.
+func collectComments(n *yaml.Node, set map[string]bool) {
+	for _, c := range []string{n.HeadComment, n.LineComment, n.FootComment} {
+		for _, l := range strings.Split(c, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				set[l] = true
+			}
+		}
+	}
+	for _, c := range n.Content {
+		collectComments(c, set)
+	}
 }
 
 // suppressed reports whether a comment on the finding's line or the line

@@ -278,7 +278,8 @@ func joinComments(a, b string) string {
 // are kept, so a quoted "2.1" is re-quoted by the encoder.
 func restyle(n *yaml.Node) {
 	n.Style = 0
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && yaml11Bools[n.Value] {
+	// "<<" too: yaml.v3 writes the plain string as "!!merge <<".
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && (yaml11Bools[n.Value] || n.Value == "<<") {
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	for _, c := range n.Content {

@@ -98,6 +98,7 @@ func TestFormatProperties(t *testing.T) {
 		{"unknown keys keep their order after known ones", "zeta: 1\nid: A-1\nalpha: 2\n", []string{"id: A-1\nzeta: 1\nalpha: 2\n"}},
 		{"empty stem is not a block", "id: A-1\nstem: \"\"\n", []string{"stem: \"\"\n"}},
 		{"header comment stays on top", "# top\nstatus: draft\nid: A-1\n", []string{"# top\nid: A-1\nstatus: draft\n"}},
+		{"the string << stays a quoted string", "id: A-1\noptions:\n  - text: \"<<\"\n", []string{"  - text: \"<<\"\n"}},
 		{"a comment above an option key that becomes first", "id: A-1\noptions:\n  - why: w\n    # about text\n    text: t\n", []string{"  - # about text\n    text: t\n    why: w\n"}},
 		{"a comment set off from the header moves with its key", "# top\n\n# about status\nstatus: draft\nid: A-1\n", []string{"# top\n\nid: A-1\n# about status\nstatus: draft\n"}},
 		{"CRLF becomes LF", "id: A-1\r\nstem: |\r\n  a\r\n  b\r\n", []string{"id: A-1\nstem: |\n  a\n  b\n"}},

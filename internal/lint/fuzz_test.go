@@ -16,6 +16,8 @@ func FuzzLintItem(f *testing.F) {
 	f.Add([]byte(banktest.Item("AL-0001", "x")))
 	f.Add([]byte("id: AL-0001\nstem: \"not (Select\"\n"))
 	f.Add([]byte("id: AL-0001\nrevision: 1\nstatus: operational\ndomain: alpha\ntask: \"1.1\"\ntype: multiple\nstem: >\n  Which is not\n  (select two\noptions: [{text: a, correct: true}, {text: A}]\n"))
+	f.Add([]byte("\ufeff{id: AL-0001, revision: 1, status: draft, domain: alpha, task: \"1.1\", type: single,\r\n stem: \"a \\x41\\\r\n  not 'x' \\\" (Select\", options: [{text: a, correct: true}, {text: b}]}\r\n"))
+	f.Add([]byte("id: AL-0001\nrevision: 1\nstatus: draft\ndomain: alpha\ntask: \"1.1\"\ntype: single\nstem: 'it''s\n\n  not'\noptions: [{text: a, correct: true}, {text: b}]\n"))
 	dir := f.TempDir()
 	banktest.Write(f, dir, map[string]string{})
 	path := filepath.Join(dir, "items", "alpha", "AL-0001.yaml")

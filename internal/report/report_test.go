@@ -3,10 +3,14 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
 var sample = []finding.Finding{
@@ -96,5 +100,77 @@ func TestSARIFNamesRulesAndLocations(t *testing.T) {
 	if r.RuleID != "key-length" || r.Level != "warning" || run.Tool.Driver.Rules[r.RuleIndex].ID != "key-length" ||
 		r.Locations[0].PhysicalLocation.ArtifactLocation.URI != "a.yaml" || r.Locations[0].PhysicalLocation.Region.StartLine != 9 {
 		t.Errorf("result = %+v", r)
+	}
+}
+
+// TestSARIFIsValid validates the SARIF output against the SARIF 2.1.0 JSON
+// Schema (testdata/sarif-schema-2.1.0.json, as published with the
+// standard) and checks what the schema's lenient "uri-reference" format
+// does not: every artifact uri is a strict RFC 3986 reference that decodes
+// back to the file's path.
+func TestSARIFIsValid(t *testing.T) {
+	abs := filepath.Join(t.TempDir(), "my bank", "AL-0001.yaml")
+	files := []string{
+		"bank/items/alpha/AL-0001.yaml",
+		"my bank/items/a%20b#c?d[1]ü.yaml",
+		"c:odd.yaml",
+		abs,
+	}
+	var fs []finding.Finding
+	for i, f := range files {
+		fs = append(fs, finding.Finding{File: f, Line: i, Column: i, Rule: "schema", Severity: finding.Error, Message: "bad — ünïcödé \"quoted\"\nsecond line"})
+	}
+	fs = append(fs, finding.Finding{File: files[0], Line: 3, Column: 4, Rule: "not-listed", Severity: finding.Warning, Message: "m"})
+	rules := []finding.Rule{{ID: "schema", Severity: finding.Error, Summary: "S", Doc: "D"}}
+	var buf bytes.Buffer
+	if err := Write(&buf, "sarif", fs, Summary{}, rules, Tool{Name: "qbank", Version: "1.2.3", InformationURI: "https://github.com/qbank/qbank"}); err != nil {
+		t.Fatal(err)
+	}
+
+	c := jsonschema.NewCompiler()
+	c.AssertFormat = true
+	s, err := c.Compile("testdata/sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(buf.Bytes(), &v); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Validate(v); err != nil {
+		t.Fatalf("SARIF output is not valid: %#v\n%s", err, buf.String())
+	}
+
+	var log sarifLog
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Runs[0].ColumnKind != "unicodeCodePoints" {
+		t.Errorf("columnKind = %q; columns count characters", log.Runs[0].ColumnKind)
+	}
+	uriChars := regexp.MustCompile(`^(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-F]{2})*$`)
+	seen := map[string]bool{}
+	for _, r := range log.Runs[0].Results {
+		uri := r.Locations[0].PhysicalLocation.ArtifactLocation.URI
+		if !uriChars.MatchString(uri) {
+			t.Errorf("uri %q is not an RFC 3986 reference", uri)
+		}
+		u, err := url.Parse(uri)
+		if err != nil {
+			t.Errorf("uri %q: %v", uri, err)
+			continue
+		}
+		path := u.Path
+		if u.Scheme == "file" {
+			path = filepath.FromSlash(path)
+		} else if u.Scheme != "" || u.RawQuery != "" || u.Fragment != "" {
+			t.Errorf("uri %q does not name a file by a relative path", uri)
+		}
+		seen[filepath.Clean(path)] = true
+	}
+	for _, f := range files {
+		if !seen[filepath.ToSlash(f)] && !seen[f] {
+			t.Errorf("no result's uri decodes to %q (have %v)", f, seen)
+		}
 	}
 }

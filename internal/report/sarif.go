@@ -3,7 +3,9 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"net/url"
 	"path/filepath"
+	"strings"
 
 	"github.com/qbank/qbank/internal/finding"
 )
@@ -20,6 +22,9 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool    sarifTool     `json:"tool"`
 	Results []sarifResult `json:"results"`
+	// ColumnKind says how columns are counted: qbank counts characters
+	// (code points), as yaml.v3 does, not UTF-16 code units.
+	ColumnKind string `json:"columnKind"`
 }
 
 type sarifTool struct {
@@ -112,7 +117,7 @@ func writeSARIF(w io.Writer, fs []finding.Finding, rules []finding.Rule, tool To
 			RuleID: f.Rule, RuleIndex: i, Level: sarifLevel(f.Severity),
 			Message: sarifText{f.Message},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(f.File)},
+				ArtifactLocation: sarifArtifact{URI: artifactURI(f.File)},
 				Region:           sarifRegion{StartLine: max(f.Line, 1), StartColumn: max(f.Column, 1)},
 			}}},
 		})
@@ -122,6 +127,22 @@ func writeSARIF(w io.Writer, fs []finding.Finding, rules []finding.Rule, tool To
 	return enc.Encode(sarifLog{
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
 		Version: "2.1.0",
-		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}},
+		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results, ColumnKind: "unicodeCodePoints"}},
 	})
+}
+
+// artifactURI renders a file path as an artifactLocation uri, which is a
+// URI reference, not a path: a relative path (GitHub code scanning resolves
+// it against the repository root) with '/' separators and percent-encoded
+// (a space, '%', '#' or '?' in a name would otherwise name another file),
+// or a file: URI for an absolute path.
+func artifactURI(path string) string {
+	p := filepath.ToSlash(path)
+	if filepath.IsAbs(path) {
+		if !strings.HasPrefix(p, "/") {
+			p = "/" + p // C:/bank -> /C:/bank
+		}
+		return (&url.URL{Scheme: "file", Path: p}).String()
+	}
+	return (&url.URL{Path: p}).String()
 }

@@ -52,11 +52,16 @@
 //     the same domain and role between two forms. Every quantity above is
 //     updated incrementally (O(forms) per move). A move is kept when the
 //     cost, compared lexicographically as (hard violations, soft cost),
-//     does not grow: sideways moves let the search cross plateaus. The
+//     does not grow: sideways moves let the search cross plateaus. While
+//     hard violations remain, a move that keeps their number is kept
+//     whatever its soft cost, so that a violation that takes two moves to
+//     undo is not trapped behind a rise of exposure or key spread. The
 //     search stops after a fixed number of moves or when a long run of
-//     moves brings no improvement. If hard violations remain, it restarts
-//     from a new construction (three attempts); if they still remain, the
-//     request is infeasible and the error names the constraint.
+//     moves brings no improvement; while hard violations remain it goes
+//     on, up to ten times that number of moves (four million at most).
+//     If they remain, it restarts from a new construction (three
+//     attempts); if they still remain, the request is infeasible and the
+//     error names the constraint.
 //  4. Delivery order: pretest slots are spread over the form, one in each
 //     of P equal stretches of the delivery order at a random offset, and
 //     the scored items are shuffled into the other positions, so scored

@@ -372,6 +372,56 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// TestEnemyFixNeedsTwoMoves is a feasible request where the greedy start
+// always leaves a pair of enemies that no single move can part without
+// first raising the soft cost: RTP-0002 is an enemy of two of the three
+// switching pretest items, so it can be on no form, and RTP-0003, the one
+// that must take its place, is an enemy of the operational SW-0012, which
+// the start puts on most forms. With five forms every switching item is
+// used about twice, so swapping SW-0012 out raises exposure before the
+// swap of RTP-0002 clears the violation.
+func TestEnemyFixNeedsTwoMoves(t *testing.T) {
+	e := pooltest.Exam(t, pooltest.Other)
+	var items []*bank.Item
+	add := func(prefix, domain string, tasks []string, n int, status string) {
+		for i := 1; i <= n; i++ {
+			items = append(items, pooltest.Item(e, fmt.Sprintf("%s-%04d", prefix, i), domain, tasks[i%len(tasks)], status, i%5, ""))
+		}
+	}
+	add("RT", "routing", []string{"A", "B"}, 30, bank.StatusOperational)
+	add("SW", "switching", []string{"C", "D", "E"}, 25, bank.StatusOperational)
+	add("WL", "wireless", []string{"F"}, 12, bank.StatusOperational)
+	add("RTP", "routing", []string{"A", "B"}, 4, bank.StatusPretest)
+	add("SWP", "switching", []string{"C", "D", "E"}, 3, bank.StatusPretest)
+	add("WLP", "wireless", []string{"F"}, 2, bank.StatusPretest)
+	for _, it := range items {
+		switch it.ID {
+		case "RTP-0002":
+			it.Enemies = []string{"SWP-0001", "SWP-0002"}
+		case "RTP-0003":
+			it.Enemies = []string{"SW-0012"}
+		}
+	}
+	b := pooltest.New(e, items)
+	for forms := 3; forms <= 5; forms++ {
+		for seed := int64(1); seed <= 5; seed++ {
+			r, err := Assemble(context.Background(), b, Options{Spec: "exam", Forms: forms, Seed: seed, MaxOverlap: 0.5})
+			if err != nil {
+				t.Errorf("%d forms, seed %d: %v", forms, seed, err)
+				continue
+			}
+			for _, f := range r.Forms {
+				for _, en := range f.Items {
+					if en.ID == "RTP-0002" {
+						t.Errorf("%d forms, seed %d: %s holds RTP-0002", forms, seed, f.Form)
+					}
+				}
+			}
+			checked(t, b, r.Forms)
+		}
+	}
+}
+
 func TestInfeasible(t *testing.T) {
 	e := pooltest.Exam(t, pooltest.CLF)
 	tests := []struct {

@@ -26,6 +26,12 @@ const (
 	weightExposure = 1e11
 	weightKeyPerN  = 2000 // times the number of forms, as the spread term grows with it
 	attempts       = 3
+	// While a hard constraint is broken, the search goes on past its
+	// budget and stall limit, up to repairFactor budgets but no more than
+	// repairMoves moves (unless the budget itself is larger), since an
+	// attempt that ends with one broken is lost whole.
+	repairFactor = 10
+	repairMoves  = 4000000
 )
 
 // itemInfo is what the search needs of an item.
@@ -221,6 +227,20 @@ type cost struct{ hard, soft int64 }
 
 func (a cost) less(b cost) bool {
 	return a.hard < b.hard || (a.hard == b.hard && a.soft < b.soft)
+}
+
+// keep reports whether the search keeps a move from cur to c. Hard
+// violations never grow. While some remain, a move that keeps their
+// number is kept whatever its soft cost: undoing a violation can take two
+// moves (swap out an item that blocks the fix, then make the fix), and a
+// soft cost that rises on the first move, as exposure does when forms
+// already use the pool evenly, must not trap the search there. Once no
+// violation remains, the soft cost may not grow either.
+func keep(cur, c cost) bool {
+	if c.hard != cur.hard {
+		return c.hard < cur.hard
+	}
+	return cur.hard > 0 || c.soft <= cur.soft
 }
 
 // state is a set of forms under construction with every quantity of the
@@ -459,7 +479,22 @@ func (s *state) search(ctx context.Context, budget int) error {
 	cur := s.cost()
 	stall, stallLimit := 0, max(20000, budget/4)
 	nslots := len(p.slots)
-	for it := 0; it < budget && stall < stallLimit; it++ {
+	end, limit := budget, max(budget, min(repairFactor*budget, repairMoves))
+	// kept records an accepted move: a repair that ends past the budget
+	// gets a stall limit of moves for the soft objectives.
+	kept := func(it int, c cost) {
+		if c.less(cur) {
+			stall = 0
+		}
+		if cur.hard > 0 && c.hard == 0 && it >= end {
+			end = it + stallLimit
+		}
+		cur = c
+	}
+	for it := 0; ; it++ {
+		if (it >= end || stall >= stallLimit) && (cur.hard == 0 || it >= limit) {
+			break
+		}
 		if it&4095 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -485,11 +520,8 @@ func (s *state) search(ctx context.Context, budget int) error {
 			s.add(f, b)
 			s.remove(g, b)
 			s.add(g, a)
-			if c := s.cost(); !cur.less(c) {
-				if c.less(cur) {
-					stall = 0
-				}
-				cur = c
+			if c := s.cost(); keep(cur, c) {
+				kept(it, c)
 				s.sel[f][k], s.sel[g][k2] = b, a
 				continue
 			}
@@ -506,11 +538,8 @@ func (s *state) search(ctx context.Context, budget int) error {
 		}
 		s.remove(f, a)
 		s.add(f, b)
-		if c := s.cost(); !cur.less(c) {
-			if c.less(cur) {
-				stall = 0
-			}
-			cur = c
+		if c := s.cost(); keep(cur, c) {
+			kept(it, c)
 			s.sel[f][k] = b
 			continue
 		}

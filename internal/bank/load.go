@@ -160,11 +160,29 @@ type fileResult struct {
 }
 
 // itemPaths lists the *.yaml files under root in lexical order. Directory
-// symlinks are not followed, so a symlink loop cannot trap the walk.
+// symlinks below root are not followed, so a symlink loop cannot trap the
+// walk; root itself may be a symlink to a directory. A missing root is an
+// empty bank; a root that is not a directory is a finding.
 func itemPaths(root string) ([]string, []finding.Finding) {
 	var paths []string
 	var fs []finding.Finding
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+	walkRoot := root
+	switch st, err := os.Stat(root); {
+	case errors.Is(err, os.ErrNotExist):
+		if _, lerr := os.Lstat(root); lerr != nil {
+			return nil, nil
+		}
+		return nil, []finding.Finding{{File: root, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: items is a symbolic link to nothing"}}
+	case err != nil:
+		return nil, []finding.Finding{{File: root, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: " + unwrapPathError(err)}}
+	case !st.IsDir():
+		return nil, []finding.Finding{{File: root, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "items is not a directory; item files live in items/<domain-id>/<ID>.yaml"}}
+	default:
+		if lst, err := os.Lstat(root); err == nil && lst.Mode()&os.ModeSymlink != 0 {
+			walkRoot = root + string(filepath.Separator) // walk the directory it names
+		}
+	}
+	err := filepath.WalkDir(walkRoot, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			if path == root && errors.Is(err, os.ErrNotExist) {
 				return filepath.SkipDir

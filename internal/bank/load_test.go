@@ -188,3 +188,41 @@ func show(fs []finding.Finding) string {
 	}
 	return b.String()
 }
+
+// items/ may be a symbolic link to the directory that holds the items (a
+// content repository shared between banks); an items/ that is not a
+// directory is reported instead of silently giving an empty bank.
+func TestLoadItemsDirectory(t *testing.T) {
+	dir := t.TempDir()
+	banktest.Write(t, dir, map[string]string{"shared/alpha/AL-0001.yaml": banktest.Item("AL-0001", "storage")})
+	if err := os.Symlink("shared", filepath.Join(dir, "items")); err != nil {
+		t.Fatal(err)
+	}
+	b, fs, err := Load(context.Background(), dir, Options{})
+	if err != nil || len(fs) != 0 {
+		t.Fatal(err, show(fs))
+	}
+	if len(b.Items) != 1 || b.Items[0].File != filepath.Join(dir, "items", "alpha", "AL-0001.yaml") {
+		t.Fatalf("items = %v", ids(b.Items))
+	}
+
+	for name, mk := range map[string]func(p string) error{
+		"a file":                     func(p string) error { return os.WriteFile(p, []byte("x"), 0o644) },
+		"a symbolic link to nothing": func(p string) error { return os.Symlink("nowhere", p) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			banktest.Write(t, dir, map[string]string{})
+			if err := mk(filepath.Join(dir, "items")); err != nil {
+				t.Fatal(err)
+			}
+			_, fs, err := Load(context.Background(), dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fs) != 1 || fs[0].File != filepath.Join(dir, "items") || fs[0].Rule != "yaml" || fs[0].Line != 1 {
+				t.Fatalf("findings:\n%s", show(fs))
+			}
+		})
+	}
+}

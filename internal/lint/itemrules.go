@@ -203,6 +203,8 @@ func (c *itemChecker) references(it *bank.Item) {
 		switch {
 		case err != nil || u.Host == "":
 			c.at(n, RuleReferenceURL, "reference %q is not a URL; use an https URL such as https://docs.aws.amazon.com/...", ref)
+		case u.Scheme == "":
+			c.at(n, RuleReferenceURL, "reference %q has no scheme; write it as https://%s", ref, strings.TrimLeft(strings.TrimSpace(ref), "/"))
 		case u.Scheme != "https":
 			c.at(n, RuleReferenceURL, "reference %q uses %s; use https", ref, u.Scheme)
 		case !c.cfg.HostAllowed(u.Hostname()):

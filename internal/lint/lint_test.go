@@ -108,6 +108,8 @@ func TestRules(t *testing.T) {
 
 		{"reference-url http", RuleReferenceURL, map[string]string{a1: item(t, "https://docs", "http://docs")}, "",
 			[]want{{a1, 22, 5, "uses http; use https"}}},
+		{"reference-url without a scheme", RuleReferenceURL, map[string]string{a1: item(t, "https://docs", "//docs")}, "",
+			[]want{{a1, 22, 5, `reference "//docs.aws.amazon.com/whitepapers/latest/aws-overview/introduction.html" has no scheme; write it as https://docs.aws.amazon.com/`}}},
 		{"reference-url host", RuleReferenceURL, map[string]string{a1: item(t, "https://docs.aws.amazon.com", "https://example.com")}, "",
 			[]want{{a1, 22, 5, "reference host example.com is not allowed"}}},
 		{"reference-url host allowed by config", RuleReferenceURL, map[string]string{a1: item(t, "https://docs.aws.amazon.com", "https://docs.example.com")}, "references:\n  allowed_hosts: ['*.example.com']\n", nil},

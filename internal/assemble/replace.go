@@ -111,11 +111,9 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 			continue
 		}
 		onForm[e.ID] = true
-		if e.Revision != it.Revision {
-			rep.Changes = append(rep.Changes, Change{Position: i + 1, Role: e.Role, Old: e.ID, OldRevision: e.Revision, New: e.ID, NewRevision: it.Revision, Repinned: true,
-				Reason: fmt.Sprintf("%s is at revision %d", e.ID, it.Revision)})
-			entries[i].Revision = it.Revision
-		}
+		// Re-pinned now; the change is recorded once the entry is known
+		// to stay (the enemy and count passes below may still vacate it).
+		entries[i].Revision = it.Revision
 	}
 	// Enemies among the kept entries: the later one goes.
 	for i := range entries {
@@ -154,6 +152,12 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 			continue
 		}
 		have[e.Role][d]++
+	}
+	for i, e := range entries {
+		if _, v := vacant[i]; !v && e.Revision != old.Items[i].Revision {
+			rep.Changes = append(rep.Changes, Change{Position: i + 1, Role: e.Role, Old: e.ID, OldRevision: old.Items[i].Revision, New: e.ID, NewRevision: e.Revision, Repinned: true,
+				Reason: fmt.Sprintf("%s is at revision %d", e.ID, e.Revision)})
+		}
 	}
 	if roles[bank.RoleScored] != spec.Scored || roles[bank.RolePretest] != spec.Pretest {
 		return nil, &InfeasibleError{Constraint: "form-count", Msg: fmt.Sprintf("form %s has %d scored and %d pretest items but spec %s has %d and %d; replacing items cannot fix that: assemble a new form",
@@ -282,7 +286,7 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 			scoredSum += p
 			scoredN++
 		}
-		rep.Changes = append(rep.Changes, Change{Position: i + 1, Role: e.Role, Old: e.ID, OldRevision: e.Revision, New: best.ID, NewRevision: best.Revision,
+		rep.Changes = append(rep.Changes, Change{Position: i + 1, Role: e.Role, Old: e.ID, OldRevision: old.Items[i].Revision, New: best.ID, NewRevision: best.Revision,
 			Reason: reason, SameTask: bestKey[0] == 0})
 	}
 	sort.SliceStable(rep.Changes, func(i, j int) bool { return rep.Changes[i].Position < rep.Changes[j].Position })

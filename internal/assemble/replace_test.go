@@ -105,6 +105,31 @@ func TestReplaceRepinsRevisedItems(t *testing.T) {
 	}
 }
 
+// A revised item that must go anyway (here: it became an enemy of an
+// earlier entry) is one change, a replacement from the pinned revision,
+// not a re-pin followed by a replacement of a revision the form never had.
+func TestReplaceRevisedItemThatMustGo(t *testing.T) {
+	b := committed(t, []int{40, 50, 60, 20})
+	form := b.Forms[0]
+	first, later := form.Items[0].ID, form.Items[4].ID
+	b.Item(later).Revision = 2
+	b.Item(later).Enemies = append(b.Item(later).Enemies, first)
+	rep, err := Replace(b, form.Form, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Changes) != 1 {
+		t.Fatalf("changes %+v; want one", rep.Changes)
+	}
+	ch := rep.Changes[0]
+	if ch.Position != 5 || ch.Repinned || ch.Old != later || ch.OldRevision != 1 || ch.New == later || !strings.Contains(ch.Reason, later+" is an enemy of "+first) {
+		t.Errorf("change %+v", ch)
+	}
+	if rep.Form.Items[4].ID == later {
+		t.Errorf("entry 5 kept %s", later)
+	}
+}
+
 func TestReplaceUpToDate(t *testing.T) {
 	b := committed(t, []int{40, 50, 60, 20})
 	rep, err := Replace(b, b.Forms[1].Form, 0.2)

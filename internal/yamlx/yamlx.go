@@ -39,6 +39,9 @@ const locateBudget = 1 << 20
 // its document node. Every error is an *Error or a []*Error (duplicate keys)
 // joined with errors.Join; use Errors to list them.
 func Parse(data []byte) (*yaml.Node, error) {
+	if enc := utf16or32(data); enc != "" {
+		return nil, errorAt(1, 1, "the file is %s text; save it as UTF-8", enc)
+	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		line, col := position(data, i)
 		return nil, errorAt(line, col, "binary content: NUL byte at line %d, column %d; a YAML file is UTF-8 text", line, col)
@@ -270,6 +273,42 @@ func position(data []byte, off int) (line, col int) {
 	line = 1 + bytes.Count(data[:off], []byte("\n"))
 	start := bytes.LastIndexByte(data[:off], '\n') + 1
 	return line, 1 + utf8.RuneCount(data[start:off])
+}
+
+// utf16or32 names the encoding of text saved as UTF-16 or UTF-32 (as some
+// editors do), told by its byte order mark or by NUL bytes around printable
+// ASCII at the start; "" for anything else.
+func utf16or32(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE, 0, 0}), bytes.HasPrefix(data, []byte{0, 0, 0xFE, 0xFF}):
+		return "UTF-32"
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return "UTF-16"
+	case unitsOfASCII(data, 4, 0) || unitsOfASCII(data, 4, 3):
+		return "UTF-32"
+	case unitsOfASCII(data, 2, 0) || unitsOfASCII(data, 2, 1):
+		return "UTF-16"
+	}
+	return ""
+}
+
+// unitsOfASCII reports whether the first two code units of size bytes each
+// hold printable ASCII at byte at and NUL elsewhere.
+func unitsOfASCII(data []byte, size, at int) bool {
+	if len(data) < 2*size {
+		return false
+	}
+	for i := 0; i < 2*size; i++ {
+		b := data[i]
+		if i%size == at {
+			if b != '\t' && b != '\n' && b != '\r' && (b < 0x20 || b > 0x7E) {
+				return false
+			}
+		} else if b != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func firstInvalidUTF8(data []byte) int {

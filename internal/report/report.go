@@ -47,8 +47,13 @@ func Resolve(format string, getenv func(string) string) (string, error) {
 }
 
 // Write writes the findings (sorted in place) and the summary in format.
-// rules describes every rule that can appear (for SARIF).
+// rules describes every rule that can appear (for SARIF). A finding without
+// a position (line or column 0) is written at line 1, column 1, in every
+// format.
 func Write(w io.Writer, format string, fs []finding.Finding, sum Summary, rules []finding.Rule, tool Tool) error {
+	for i := range fs {
+		fs[i].Line, fs[i].Column = max(fs[i].Line, 1), max(fs[i].Column, 1)
+	}
 	finding.Sort(fs)
 	switch format {
 	case "text", "", "auto":

@@ -174,3 +174,26 @@ func TestSARIFIsValid(t *testing.T) {
 		}
 	}
 }
+
+// Every format writes a finding without a position at 1:1, as the
+// finding package documents.
+func TestNoPositionIsLineOneColumnOne(t *testing.T) {
+	want := map[string]string{
+		"text":   "f.yaml:1:1: error: m [schema]",
+		"github": "::error file=f.yaml,line=1,col=1,title=schema::m",
+		"json":   `"line": 1,
+      "column": 1,`,
+		"sarif": `"startLine": 1,
+                  "startColumn": 1`,
+	}
+	for format, w := range want {
+		var buf bytes.Buffer
+		fs := []finding.Finding{{File: "f.yaml", Rule: "schema", Severity: finding.Error, Message: "m"}}
+		if err := Write(&buf, format, fs, Summary{}, nil, Tool{Name: "qbank"}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), w) {
+			t.Errorf("%s output lacks %q:\n%s", format, w, buf.String())
+		}
+	}
+}

@@ -181,7 +181,7 @@ func TestNoPositionIsLineOneColumnOne(t *testing.T) {
 	want := map[string]string{
 		"text":   "f.yaml:1:1: error: m [schema]",
 		"github": "::error file=f.yaml,line=1,col=1,title=schema::m",
-		"json":   `"line": 1,
+		"json": `"line": 1,
       "column": 1,`,
 		"sarif": `"startLine": 1,
                   "startColumn": 1`,

@@ -15,6 +15,11 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// MaxFormItems bounds the items of a form spec (scored + pretest): far
+// above any real exam, and low enough that counts and apportionment stay
+// small numbers.
+const MaxFormItems = 10000
+
 // Exam is a loaded exam blueprint.
 type Exam struct {
 	Exam    string       `yaml:"exam"`
@@ -166,8 +171,10 @@ func Apportion(n int, weights []int) []int {
 	rem := make([]int, len(weights))
 	given := 0
 	for i, w := range weights {
-		out[i] = n * w / total
-		rem[i] = n * w % total
+		// n*w/total without forming n*w, which could overflow.
+		q, r := n/total, n%total
+		out[i] = q*w + r*w/total
+		rem[i] = r * w % total
 		given += out[i]
 	}
 	for ; given < n; given++ {
@@ -292,6 +299,9 @@ func (e *Exam) validate(doc *yaml.Node, display string) []finding.Finding {
 		specIDs[f.ID] = true
 		if f.Scored+f.Pretest == 0 {
 			add(fmt.Sprintf("/forms/%d", i), "form spec %q has no items: scored + pretest must be at least 1", f.ID)
+		}
+		if f.Scored > MaxFormItems || f.Pretest > MaxFormItems || f.Scored+f.Pretest > MaxFormItems {
+			add(fmt.Sprintf("/forms/%d", i), "form spec %q has %d scored + %d pretest items; a form has at most %d", f.ID, f.Scored, f.Pretest, MaxFormItems)
 		}
 	}
 	return fs

@@ -28,6 +28,7 @@ func TestApportion(t *testing.T) {
 		{"tied remainders after the largest go to the earlier domain", 2, []int{33, 33, 34}, []int{1, 0, 1}},
 		{"uneven", 7, []int{10, 20, 30, 40}, []int{1, 1, 2, 3}},
 		{"weights not summing to 100 use their total", 3, []int{1, 1, 1}, []int{1, 1, 1}},
+		{"a count whose product with a weight overflows", 1 << 60, []int{24, 30, 34, 12}, []int{276701161105643274, 345876451382054093, 391993311566327972, 138350580552821637}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,6 +90,9 @@ func TestBlueprintRules(t *testing.T) {
 		{"pass outside scale", "pass: 700", "pass: 1700", finding.Pos{Line: 9, Column: 36}, "pass score 1700"},
 		{"duplicate spec", "id: diagnostic", "id: full", finding.Pos{Line: 75, Column: 9}, `form spec id "full" is used twice`},
 		{"schema problem", "single: 4", "single: four", finding.Pos{Line: 7, Column: 11}, "options.single must be an integer"},
+		// A huge count would overflow apportionment and make assemble lay
+		// out slots for it.
+		{"spec too large", "scored: 10\n", "scored: 900000000000000000\n", finding.Pos{Line: 75, Column: 5}, `form spec "diagnostic" has 900000000000000000 scored + 0 pretest items; a form has at most 10000`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

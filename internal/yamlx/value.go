@@ -20,15 +20,21 @@ const (
 // (map[string]any, []any, string, float64/int64, bool, nil), expanding
 // aliases but never to more than maxNodes nodes in all.
 func ToValue(n *yaml.Node, maxNodes int) (any, error) {
-	c := converter{budget: maxNodes}
+	c := converter{budget: maxNodes, max: maxNodes}
 	return c.value(n, 0)
 }
 
-type converter struct{ budget int }
+type converter struct {
+	budget, max int
+	aliased     bool // an alias has been expanded
+}
 
 func (c *converter) value(n *yaml.Node, depth int) (any, error) {
 	c.budget--
 	if c.budget < 0 {
+		if !c.aliased {
+			return nil, errorAt(n.Line, n.Column, "the document has more than %d values; an item file is far smaller", c.max)
+		}
 		return nil, errorAt(n.Line, n.Column, "excessive aliasing: the document expands to too many nodes; remove the anchors and aliases")
 	}
 	if depth > maxDepth {
@@ -44,6 +50,7 @@ func (c *converter) value(n *yaml.Node, depth int) (any, error) {
 		if n.Alias == nil {
 			return nil, errorAt(n.Line, n.Column, "unknown alias %q", n.Value)
 		}
+		c.aliased = true
 		return c.value(n.Alias, depth+1)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)

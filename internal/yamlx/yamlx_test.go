@@ -172,3 +172,15 @@ func TestSyntaxErrorInALargeFileNamesItsLine(t *testing.T) {
 		t.Fatalf("got %v; want one error on line 2", errs)
 	}
 }
+
+// A huge document without aliases is not blamed on aliasing.
+func TestToValueBoundsLargeDocumentsWithoutAliases(t *testing.T) {
+	doc, err := Parse([]byte("tags:\n" + strings.Repeat("  - a\n", 20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ToValue(doc, 10)
+	if err == nil || strings.Contains(err.Error(), "alias") || !strings.Contains(err.Error(), "more than 10 values") {
+		t.Fatalf("got %v; want a plain size error", err)
+	}
+}

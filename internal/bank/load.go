@@ -182,6 +182,10 @@ func itemPaths(root string) ([]string, []finding.Finding) {
 			walkRoot = root + string(filepath.Separator) // walk the directory it names
 		}
 	}
+	// Item files may be symbolic links, but only to files inside items/:
+	// a link out of the bank would let a pull request make CI print parts
+	// of files of the machine it runs on in its findings.
+	inside, _ := filepath.EvalSymlinks(root)
 	err := filepath.WalkDir(walkRoot, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			if path == root && errors.Is(err, os.ErrNotExist) {
@@ -193,15 +197,30 @@ func itemPaths(root string) ([]string, []finding.Finding) {
 			}
 			return nil
 		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".yaml") {
-			paths = append(paths, path)
+		if d.IsDir() || !strings.HasSuffix(d.Name(), ".yaml") {
+			return nil
 		}
+		if d.Type()&os.ModeSymlink != 0 && inside != "" {
+			if target, err := filepath.EvalSymlinks(path); err == nil && !within(inside, target) {
+				fs = append(fs, finding.Finding{File: path, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error,
+					Message: "symbolic link to a file outside the bank's items/ (" + target + "); qbank reads only files inside the bank: copy the item here instead"})
+				return nil
+			}
+		}
+		paths = append(paths, path)
 		return nil
 	})
 	if err != nil {
 		fs = append(fs, finding.Finding{File: root, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: " + unwrapPathError(err)})
 	}
 	return paths, fs
+}
+
+// within reports whether path lies inside dir (both absolute or both
+// relative, symlinks resolved).
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 func unwrapPathError(err error) string {

@@ -226,3 +226,34 @@ func TestLoadItemsDirectory(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadRefusesItemLinksOutOfTheBank(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "secret.yaml")
+	if err := os.WriteFile(outside, []byte("token: hunter2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	banktest.Write(t, dir, map[string]string{"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "x")})
+	if err := os.Symlink(outside, filepath.Join(dir, "items/alpha/AL-0002.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	// A link to another file inside items/ is fine.
+	if err := os.Symlink("AL-0001.yaml", filepath.Join(dir, "items/alpha/AL-0003.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	_, fs, err := Load(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fs {
+		if strings.Contains(f.Message, "hunter2") {
+			t.Errorf("a finding shows the linked file's content: %s", f)
+		}
+		got = append(got, filepath.Base(f.File)+": "+f.Message)
+	}
+	if len(fs) != 1 || filepath.Base(fs[0].File) != "AL-0002.yaml" || !strings.Contains(fs[0].Message, "outside the bank") {
+		t.Fatalf("findings = %q", got)
+	}
+}
+

@@ -20,13 +20,17 @@ const defaultBank = "bank"
 // bankArg returns the bank directory argument (the first positional
 // argument) or the default.
 func bankArg(c *cli.Context) (string, error) {
-	switch c.NArg() {
+	pos, err := positionalArgs(c)
+	if err != nil {
+		return "", err
+	}
+	switch len(pos) {
 	case 0:
 		return defaultBank, nil
 	case 1:
-		return c.Args().First(), nil
+		return pos[0], nil
 	}
-	return "", cli.Exit(fmt.Sprintf("%s takes at most one bank directory; got %d arguments", c.Command.Name, c.NArg()), 2)
+	return "", cli.Exit(fmt.Sprintf("%s takes at most one bank directory; got %d arguments", c.Command.Name, len(pos)), 2)
 }
 
 func formatFlag() *cli.StringFlag {

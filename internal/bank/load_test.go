@@ -256,4 +256,3 @@ func TestLoadRefusesItemLinksOutOfTheBank(t *testing.T) {
 		t.Fatalf("findings = %q", got)
 	}
 }
-

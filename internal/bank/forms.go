@@ -31,6 +31,10 @@ func loadForms(dir string, opts Options) ([]*Form, []finding.Finding) {
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
+		if f, ok := linkOutside(dir, path, e); ok {
+			findings = append(findings, f)
+			continue
+		}
 		f, fs := LoadForm(path, opts.MaxFileSize)
 		findings = append(findings, fs...)
 		if f != nil {

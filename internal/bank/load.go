@@ -185,7 +185,6 @@ func itemPaths(root string) ([]string, []finding.Finding) {
 	// Item files may be symbolic links, but only to files inside items/:
 	// a link out of the bank would let a pull request make CI print parts
 	// of files of the machine it runs on in its findings.
-	inside, _ := filepath.EvalSymlinks(root)
 	err := filepath.WalkDir(walkRoot, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			if path == root && errors.Is(err, os.ErrNotExist) {
@@ -200,12 +199,9 @@ func itemPaths(root string) ([]string, []finding.Finding) {
 		if d.IsDir() || !strings.HasSuffix(d.Name(), ".yaml") {
 			return nil
 		}
-		if d.Type()&os.ModeSymlink != 0 && inside != "" {
-			if target, err := filepath.EvalSymlinks(path); err == nil && !within(inside, target) {
-				fs = append(fs, finding.Finding{File: path, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error,
-					Message: "symbolic link to a file outside the bank's items/ (" + target + "); qbank reads only files inside the bank: copy the item here instead"})
-				return nil
-			}
+		if f, ok := linkOutside(root, path, d); ok {
+			fs = append(fs, f)
+			return nil
 		}
 		paths = append(paths, path)
 		return nil
@@ -214,6 +210,24 @@ func itemPaths(root string) ([]string, []finding.Finding) {
 		fs = append(fs, finding.Finding{File: root, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: " + unwrapPathError(err)})
 	}
 	return paths, fs
+}
+
+// linkOutside returns a finding when the directory entry at path is a
+// symbolic link to a file outside dir (symlinks of dir resolved).
+func linkOutside(dir, path string, d fs.DirEntry) (finding.Finding, bool) {
+	if d.Type()&os.ModeSymlink == 0 {
+		return finding.Finding{}, false
+	}
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return finding.Finding{}, false
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil || within(root, target) {
+		return finding.Finding{}, false
+	}
+	return finding.Finding{File: path, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error,
+		Message: "symbolic link to a file outside its folder (" + target + "); qbank reads only files inside the bank: copy the file here instead"}, true
 }
 
 // within reports whether path lies inside dir (both absolute or both

@@ -237,6 +237,12 @@ func TestLoadRefusesItemLinksOutOfTheBank(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(dir, "items/alpha/AL-0002.yaml")); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.MkdirAll(filepath.Join(dir, "forms"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "forms/TST-01-FULL-A.yaml")); err != nil {
+		t.Fatal(err)
+	}
 	// A link to another file inside items/ is fine.
 	if err := os.Symlink("AL-0001.yaml", filepath.Join(dir, "items/alpha/AL-0003.yaml")); err != nil {
 		t.Fatal(err)
@@ -252,7 +258,8 @@ func TestLoadRefusesItemLinksOutOfTheBank(t *testing.T) {
 		}
 		got = append(got, filepath.Base(f.File)+": "+f.Message)
 	}
-	if len(fs) != 1 || filepath.Base(fs[0].File) != "AL-0002.yaml" || !strings.Contains(fs[0].Message, "outside the bank") {
+	if len(fs) != 2 || filepath.Base(fs[0].File) != "TST-01-FULL-A.yaml" && filepath.Base(fs[1].File) != "TST-01-FULL-A.yaml" ||
+		!strings.Contains(fs[0].Message, "outside its folder") || !strings.Contains(fs[1].Message, "outside its folder") {
 		t.Fatalf("findings = %q", got)
 	}
 }

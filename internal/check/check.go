@@ -14,6 +14,7 @@ package check
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 
@@ -34,6 +35,7 @@ const (
 	RuleFormRevision  = "form-revision"
 	RuleFormItem      = "form-item"
 	RuleFormEnemy     = "form-enemy"
+	RuleFormOrder     = "form-pretest-order"
 )
 
 var rules = finding.RuleSet{
@@ -55,6 +57,8 @@ var rules = finding.RuleSet{
 		Doc: "Every entry of a form names an item of the bank whose file loads without schema errors, and no item appears twice on a form."},
 	{ID: RuleFormEnemy, Severity: finding.Error, Summary: "Two items on a form are enemies.",
 		Doc: "Items listed in each other's enemies (either side is enough) give each other away and may never share a form. Reported at the later of the two entries."},
+	{ID: RuleFormOrder, Severity: finding.Warning, Summary: "A form's pretest items are bunched together, so their position gives them away.",
+		Doc: "Pretest items are unscored, and candidates must not be able to tell them from scored items; their place in the delivery order must not tell either. The rule fires when three or more pretest items follow each other, when all of them sit in the first or the last third of the form, or when as a whole they sit towards one end: their mean position is further from the middle than three standard deviations of a random placement (0.29/sqrt(P) of the form's length for P pretest items). The last two are checked from three pretest items on. qbank assemble interleaves them evenly."},
 }
 
 // Rules returns the check rules in documentation order.
@@ -325,8 +329,63 @@ func Form(b *bank.Bank, f *bank.Form) []finding.Finding {
 			}
 		}
 	}
+	if p, msg, ok := pretestOrder(f); ok {
+		add(p, RuleFormOrder, "", "%s", msg)
+	}
 	finding.Sort(fs)
 	return fs
+}
+
+// pretestOrder reports pretest items that give themselves away by their
+// place in the delivery order: a run of three or more, or a mean position
+// more than three standard deviations of a random placement from the
+// middle of the form.
+func pretestOrder(f *bank.Form) (finding.Pos, string, bool) {
+	n := len(f.Items)
+	var positions []int
+	run, runStart := 0, -1
+	for i, e := range f.Items {
+		if e.Role != bank.RolePretest {
+			run = 0
+			continue
+		}
+		positions = append(positions, i)
+		run++
+		if run == 3 {
+			runStart = i - 2
+		}
+	}
+	if runStart >= 0 {
+		end := runStart
+		for end+1 < n && f.Items[end+1].Role == bank.RolePretest {
+			end++
+		}
+		return f.Items[runStart].Pos, fmt.Sprintf("items %d to %d are all pretest items; spread the pretest items through the delivery order so candidates cannot tell them apart (qbank assemble interleaves them)", runStart+1, end+1), true
+	}
+	p := len(positions)
+	if p < 3 || n == 0 {
+		return finding.Pos{}, "", false
+	}
+	first, last := positions[0], positions[p-1]
+	switch {
+	case 3*(last+1) <= n:
+		return f.Pos.Items, fmt.Sprintf("all %d pretest items sit in the first third of the form (items %d to %d); spread them through the delivery order so candidates cannot tell them apart (qbank assemble interleaves them)", p, first+1, last+1), true
+	case 3*first >= 2*n:
+		return f.Pos.Items, fmt.Sprintf("all %d pretest items sit in the last third of the form (items %d to %d); spread them through the delivery order so candidates cannot tell them apart (qbank assemble interleaves them)", p, first+1, last+1), true
+	}
+	mean := 0.0
+	for _, i := range positions {
+		mean += (float64(i) + 0.5) / float64(n)
+	}
+	mean /= float64(p)
+	if limit := 3 * 0.2887 / math.Sqrt(float64(p)); math.Abs(mean-0.5) > limit {
+		where := "start"
+		if mean > 0.5 {
+			where = "end"
+		}
+		return f.Pos.Items, fmt.Sprintf("the %d pretest items sit towards the %s of the form (mean position %.0f of %d); spread them through the delivery order so candidates cannot tell them apart (qbank assemble interleaves them)", p, where, mean*float64(n)+0.5, n), true
+	}
+	return finding.Pos{}, "", false
 }
 
 // Enemies reports whether a or b lists the other among its enemies.

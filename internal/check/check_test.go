@@ -352,3 +352,41 @@ func TestRulesAreDocumented(t *testing.T) {
 		t.Errorf("RuleIDs = %v", RuleIDs())
 	}
 }
+
+func TestPretestOrder(t *testing.T) {
+	// form builds a form from a role string: s scored, p pretest.
+	form := func(roles string) *bank.Form {
+		f := &bank.Form{Pos: bank.FormPos{Items: finding.Pos{Line: 6, Column: 1}}}
+		for i, r := range roles {
+			role := bank.RoleScored
+			if r == 'p' {
+				role = bank.RolePretest
+			}
+			f.Items = append(f.Items, bank.FormEntry{Role: role, Pos: finding.Pos{Line: 7 + i, Column: 3}})
+		}
+		return f
+	}
+	tests := []struct {
+		name, roles string
+		wantPos     finding.Pos
+		message     string
+	}{
+		{"interleaved", "sspsssspssssp", finding.Pos{}, ""},
+		{"no pretest", "ssssss", finding.Pos{}, ""},
+		{"two in a row are allowed", "sssppsssssps", finding.Pos{}, ""},
+		{"three in a row", "ssspppssssss", finding.Pos{Line: 10, Column: 3}, "items 4 to 6 are all pretest items"},
+		{"all in the last third", "sssssssssssssssspsppspsp", finding.Pos{Line: 6, Column: 1}, "all 5 pretest items sit in the last third of the form (items 17 to 24)"},
+		{"all in the first third", "psppspsssssssssssssssss", finding.Pos{Line: 6, Column: 1}, "all 4 pretest items sit in the first third of the form (items 1 to 6)"},
+		{"towards the end", "sssssssssssssssssssssssssssssssssssssssspssssppsppsppsppsppsppspp", finding.Pos{Line: 6, Column: 1}, "the 15 pretest items sit towards the end of the form (mean position 55 of 65)"},
+		{"spread like an assembled form", "ssssspsssspsssspssspsssspssspssssspsssspsssspsssspssspssssspsssps", finding.Pos{}, ""},
+		{"one or two pretest items anywhere", "sssssssssp", finding.Pos{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, msg, ok := pretestOrder(form(tt.roles))
+			if ok != (tt.message != "") || p != tt.wantPos || !strings.Contains(msg, tt.message) {
+				t.Errorf("pretestOrder(%s) = %v %q %v; want %v %q", tt.roles, p, msg, ok, tt.wantPos, tt.message)
+			}
+		})
+	}
+}

@@ -45,11 +45,7 @@ func bundleCommand() *cli.Command {
 }
 
 func runBundle(c *cli.Context) error {
-	pos, err := positionalArgs(c)
-	if err != nil {
-		return err
-	}
-	dir, err := bankFromArgs(c, pos)
+	dir, err := bankArg(c)
 	if err != nil {
 		return err
 	}

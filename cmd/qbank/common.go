@@ -24,13 +24,7 @@ func bankArg(c *cli.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	switch len(pos) {
-	case 0:
-		return defaultBank, nil
-	case 1:
-		return pos[0], nil
-	}
-	return "", cli.Exit(fmt.Sprintf("%s takes at most one bank directory; got %d arguments", c.Command.Name, len(pos)), 2)
+	return bankFromArgs(c, pos)
 }
 
 func formatFlag() *cli.StringFlag {

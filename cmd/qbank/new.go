@@ -27,11 +27,7 @@ func newCommand() *cli.Command {
 			&cli.StringFlag{Name: "author", EnvVars: []string{"QBANK_AUTHOR"}, Usage: "author `HANDLE` for the author field"},
 		},
 		Action: func(c *cli.Context) error {
-			pos, err := positionalArgs(c)
-			if err != nil {
-				return err
-			}
-			dir, err := bankFromArgs(c, pos)
+			dir, err := bankArg(c)
 			if err != nil {
 				return err
 			}

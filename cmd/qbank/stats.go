@@ -19,11 +19,7 @@ func statsCommand() *cli.Command {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (tables) or json"},
 		},
 		Action: func(c *cli.Context) error {
-			pos, err := positionalArgs(c)
-			if err != nil {
-				return err
-			}
-			dir, err := bankFromArgs(c, pos)
+			dir, err := bankArg(c)
 			if err != nil {
 				return err
 			}

@@ -95,13 +95,7 @@ func Words(a, b string) []Segment {
 	}
 	var out []Segment
 	for _, d := range decoded {
-		op := Equal
-		switch d.Type {
-		case diffmatchpatch.DiffInsert:
-			op = Insert
-		case diffmatchpatch.DiffDelete:
-			op = Delete
-		}
+		op := opOf(d.Type)
 		if n := len(out); n > 0 && out[n-1].Op == op {
 			out[n-1].Text += d.Text
 			continue
@@ -109,6 +103,17 @@ func Words(a, b string) []Segment {
 		out = append(out, Segment{Op: op, Text: d.Text})
 	}
 	return out
+}
+
+// opOf maps go-diff's operation to a segment kind.
+func opOf(t diffmatchpatch.Operation) Op {
+	switch t {
+	case diffmatchpatch.DiffInsert:
+		return Insert
+	case diffmatchpatch.DiffDelete:
+		return Delete
+	}
+	return Equal
 }
 
 func index(r rune) int {
@@ -161,13 +166,7 @@ func Unified(aName, bName, a, b string, context int) string {
 	}
 	var all []line
 	for _, d := range diffs {
-		op := Equal
-		switch d.Type {
-		case diffmatchpatch.DiffInsert:
-			op = Insert
-		case diffmatchpatch.DiffDelete:
-			op = Delete
-		}
+		op := opOf(d.Type)
 		for _, l := range strings.SplitAfter(d.Text, "\n") {
 			if l != "" {
 				all = append(all, line{op, l})

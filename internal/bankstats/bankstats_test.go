@@ -2,19 +2,17 @@ package bankstats
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
+	goldenfile "github.com/qbank/qbank/internal/golden"
+
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func exam() *blueprint.Exam {
 	return &blueprint.Exam{
@@ -122,20 +120,7 @@ func TestWriteGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "sample."+format)
-			if *update {
-				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if b.String() != string(want) {
-				t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
-			}
+			goldenfile.Check(t, filepath.Join("testdata", "sample."+format), []byte(b.String()))
 			if format == "json" {
 				var back Stats
 				if err := json.Unmarshal([]byte(b.String()), &back); err != nil || !reflect.DeepEqual(&back, s) {

@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,12 +13,12 @@ import (
 	"testing"
 	"time"
 
+	goldenfile "github.com/qbank/qbank/internal/golden"
+
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/releasetest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func loadBank(t *testing.T, dir string) *bank.Bank {
 	t.Helper()
@@ -54,7 +53,7 @@ func build(t *testing.T, dir string, opts Options) *Bundle {
 func TestGolden(t *testing.T) {
 	b := build(t, releasetest.Bank(t), Options{Key: testKey(), SourceDate: time.Unix(1700000000, 0)})
 	golden := filepath.Join("testdata", "golden", b.Name)
-	if *update {
+	if goldenfile.Update() {
 		os.RemoveAll(golden)
 		for _, p := range b.Paths() {
 			full := filepath.Join(golden, filepath.FromSlash(p))

@@ -3,19 +3,17 @@ package bundlediff
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	goldenfile "github.com/qbank/qbank/internal/golden"
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/bundle"
 	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/releasetest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func testBank(t *testing.T, files map[string]string) *bank.Bank {
 	t.Helper()
@@ -140,20 +138,7 @@ func TestGolden(t *testing.T) {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update and review the diff):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }
 
 // TestBanks compares two banks: a form pinning a revision that the bank no

@@ -2,15 +2,13 @@ package check
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
+	goldenfile "github.com/qbank/qbank/internal/golden"
+
 	"github.com/qbank/qbank/internal/bank"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // TestWriteTables renders the tables of a bank with a valid form, a form
 // off its targets and a form with an unknown spec against a golden file.
@@ -25,19 +23,7 @@ func TestWriteTables(t *testing.T) {
 	if err := WriteTables(&buf, Bank(b, Options{MinForms: 2})); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "tables.txt")
-	if *update {
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("tables:\n%s\nwant (%s; -update rewrites it):\n%s", buf.Bytes(), golden, want)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", "tables.txt"), buf.Bytes())
 }
 
 func TestWriteTablesNoForms(t *testing.T) {

@@ -1,17 +1,16 @@
 package itemfmt
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	goldenfile "github.com/qbank/qbank/internal/golden"
+
 	"github.com/qbank/qbank/internal/yamlx"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // TestGolden formats every testdata/*.yaml and compares the result (or the
 // errors) with testdata/*.golden. Run with -update to regenerate the golden
@@ -36,20 +35,7 @@ func TestGolden(t *testing.T) {
 					got += "error: " + e.Error() + "\n"
 				}
 			}
-			golden := strings.TrimSuffix(in, ".yaml") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("Format(%s):\n%s\nwant:\n%s", in, got, want)
-			}
+			goldenfile.Check(t, strings.TrimSuffix(in, ".yaml")+".golden", []byte(got))
 			if ferr == nil {
 				assertStable(t, data, out)
 			}

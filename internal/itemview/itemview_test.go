@@ -1,16 +1,14 @@
 package itemview
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	goldenfile "github.com/qbank/qbank/internal/golden"
+
 	"github.com/qbank/qbank/internal/bank"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 var single = &bank.Item{
 	ID: "CC-0001", Revision: 2, Status: "operational", Domain: "cloud-concepts", Task: "1.1", Type: "single",
@@ -54,20 +52,7 @@ func TestRenderGolden(t *testing.T) {
 			if err := Render(&b, tt.it, tt.opts); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", tt.name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if b.String() != string(want) {
-				t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
-			}
+			goldenfile.Check(t, filepath.Join("testdata", tt.name+".golden"), []byte(b.String()))
 		})
 	}
 }

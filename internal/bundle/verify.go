@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/signing"
 	"github.com/qbank/qbank/schema"
@@ -393,8 +394,8 @@ func checkCandidate(f ManifestForm, cf *CandidateForm, m *Manifest, add func(fil
 			add(f.CandidateFile, "item %d has position %d", i+1, it.Position)
 		}
 		for j, o := range it.Options {
-			if o.Letter != letter(j) {
-				add(f.CandidateFile, "item %d: option %d is lettered %s; want %s", i+1, j+1, o.Letter, letter(j))
+			if o.Letter != bank.Letter(j) {
+				add(f.CandidateFile, "item %d: option %d is lettered %s; want %s", i+1, j+1, o.Letter, bank.Letter(j))
 			}
 		}
 	}
@@ -413,8 +414,8 @@ func checkKey(f ManifestForm, kf *KeyForm, m *Manifest, add func(file, format st
 		}
 		var key []string
 		for j, o := range it.Options {
-			if o.Letter != letter(j) {
-				add(f.KeyFile, "item %s: option %d is lettered %s; want %s", it.ID, j+1, o.Letter, letter(j))
+			if o.Letter != bank.Letter(j) {
+				add(f.KeyFile, "item %s: option %d is lettered %s; want %s", it.ID, j+1, o.Letter, bank.Letter(j))
 			}
 			if o.Correct {
 				key = append(key, o.Letter)
@@ -443,8 +444,6 @@ func checkKeyMatchesCandidate(file string, cf *CandidateForm, kf *KeyForm, add f
 		}
 	}
 }
-
-func letter(i int) string { return string(rune('A' + i)) }
 
 func verifySignature(b *Bundle, m *Manifest, pub ed25519.PublicKey, r *Report, add func(file, format string, args ...any)) {
 	if pub != nil {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/textdiff"
 )
 
@@ -281,7 +282,7 @@ func revision(o, n Item) Revision {
 		rv.Changes = append(rv.Changes, fc)
 	}
 	for i := 0; i < max(len(oc.Options), len(nc.Options)); i++ {
-		field := "option " + string(rune('A'+i))
+		field := "option " + bank.Letter(i)
 		switch {
 		case i >= len(oc.Options):
 			rv.Changes = append(rv.Changes, FieldChange{Field: field, Kind: "added", New: nc.Options[i]})

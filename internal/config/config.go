@@ -102,12 +102,12 @@ func Parse(data []byte, path string) (*Config, error) {
 		return nil, fmt.Errorf("%s:%s", path, errs[0].Error())
 	}
 	p := parser{path: path}
-	root := resolve(doc.Content[0])
+	root := yamlx.Resolve(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
 		return nil, p.errorf(root, "the configuration must be a mapping")
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], resolve(root.Content[i+1])
+		k, v := root.Content[i], yamlx.Resolve(root.Content[i+1])
 		switch k.Value {
 		case "rules":
 			err = p.rules(c, v)
@@ -142,7 +142,7 @@ func (p parser) mapping(n *yaml.Node, name string, known ...string) ([][2]*yaml.
 	}
 	var pairs [][2]*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		k, v := yamlx.Resolve(n.Content[i]), yamlx.Resolve(n.Content[i+1])
 		if known != nil && !slices.Contains(known, k.Value) {
 			return nil, p.errorf(k, "unknown setting %s.%s; known: %s", name, k.Value, strings.Join(known, ", "))
 		}
@@ -186,7 +186,7 @@ func (p parser) references(c *Config, n *yaml.Node) error {
 		}
 		hosts := []string{}
 		for _, h := range v.Content {
-			h = resolve(h)
+			h = yamlx.Resolve(h)
 			if h.Kind != yaml.ScalarNode || h.ShortTag() != "!!str" || strings.TrimSpace(h.Value) == "" {
 				return p.errorf(h, "references.allowed_hosts: each entry must be a host name such as docs.aws.amazon.com or *.example.com")
 			}
@@ -214,14 +214,6 @@ func (p parser) nearDuplicate(c *Config, n *yaml.Node) error {
 		c.NearDuplicateThreshold = t
 	}
 	return nil
-}
-
-// resolve follows aliases.
-func resolve(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
 }
 
 // CheckRules reports a configured rule id that is not among known, at its

@@ -11,7 +11,7 @@ import (
 // node it names, or the deepest node reached on the way when the pointer
 // leads nowhere. Aliases are followed.
 func Lookup(n *yaml.Node, pointer string) *yaml.Node {
-	n = resolve(n)
+	n = Resolve(n)
 	if pointer == "" || pointer == "/" {
 		return n
 	}
@@ -21,14 +21,14 @@ func Lookup(n *yaml.Node, pointer string) *yaml.Node {
 		if next == nil {
 			return n
 		}
-		n = resolve(next)
+		n = Resolve(next)
 	}
 	return n
 }
 
 // KeyNode returns the key node of key in mapping m, or nil.
 func KeyNode(m *yaml.Node, key string) *yaml.Node {
-	m = resolve(m)
+	m = Resolve(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -42,13 +42,13 @@ func KeyNode(m *yaml.Node, key string) *yaml.Node {
 
 // Value returns the value node of key in mapping m, or nil.
 func Value(m *yaml.Node, key string) *yaml.Node {
-	m = resolve(m)
+	m = Resolve(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			return resolve(m.Content[i+1])
+			return Resolve(m.Content[i+1])
 		}
 	}
 	return nil
@@ -68,7 +68,10 @@ func child(n *yaml.Node, tok string) *yaml.Node {
 	return nil
 }
 
-func resolve(n *yaml.Node) *yaml.Node {
+// Resolve follows a document node to its content and an alias to its
+// anchor (bounded, so a hostile chain cannot loop), returning the node that
+// holds the value.
+func Resolve(n *yaml.Node) *yaml.Node {
 	for depth := 0; n != nil && depth < maxDepth; depth++ {
 		switch {
 		case n.Kind == yaml.DocumentNode && len(n.Content) > 0:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/qbank/qbank/internal/rules"
 	"os"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ func TestREADMEDocumentsEveryCommandAndRule(t *testing.T) {
 			t.Errorf("README has no section for qbank %s", cmd.Name)
 		}
 	}
-	for _, r := range allRules() {
+	for _, r := range rules.All() {
 		if !strings.Contains(readme, "| `"+r.ID+"` |") && !strings.Contains(readme, "`"+r.ID+"` (error)") {
 			t.Errorf("README's rule tables lack %s", r.ID)
 		}

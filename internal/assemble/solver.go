@@ -3,6 +3,7 @@ package assemble
 import (
 	"context"
 	"fmt"
+	"github.com/qbank/qbank/internal/rules"
 	"math/bits"
 	"math/rand/v2"
 	"sort"
@@ -177,7 +178,7 @@ func (p *problem) feasible(overlap float64) error {
 		}
 	}
 	if len(short) > 0 {
-		return &InfeasibleError{Constraint: "supply", Msg: strings.Join(short, "; ")}
+		return &InfeasibleError{Constraint: rules.Supply.ID, Msg: strings.Join(short, "; ")}
 	}
 	if p.n == 1 {
 		return nil

@@ -3,6 +3,7 @@ package bank
 import (
 	"errors"
 	"fmt"
+	"github.com/qbank/qbank/internal/rules"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,7 +23,7 @@ func loadForms(dir string, opts Options) ([]*Form, []finding.Finding) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
-		return nil, []finding.Finding{{File: dir, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: " + unwrapPathError(err)}}
+		return nil, []finding.Finding{{File: dir, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "cannot read: " + unwrapPathError(err)}}
 	}
 	var forms []*Form
 	var findings []finding.Finding

@@ -3,6 +3,7 @@ package bankstats
 import (
 	"context"
 	"fmt"
+	"github.com/qbank/qbank/internal/rules"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,7 +55,7 @@ func TestRealBankMeetsIssue3Counts(t *testing.T) {
 
 	t.Run("lint reports no error and no near-duplicate", func(t *testing.T) {
 		for _, f := range res.Findings {
-			if f.Severity == "error" || f.Rule == lint.RuleNearDuplicate {
+			if f.Severity == "error" || f.Rule == rules.NearDuplicate.ID {
 				t.Errorf("%s", f)
 			}
 		}

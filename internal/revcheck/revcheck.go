@@ -18,6 +18,7 @@ package revcheck
 import (
 	"context"
 	"fmt"
+	"github.com/qbank/qbank/internal/rules"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -99,7 +100,7 @@ func Since(ctx context.Context, b *bank.Bank, rev string) ([]finding.Finding, er
 		}
 		msg += fmt.Sprintf("; set revision: %d (statistics measured on the old text no longer hold, and forms pin revisions):\n%s", was.Revision+1, strings.TrimRight(diff, "\n"))
 		fs = append(fs, finding.Finding{File: it.File, Line: it.Pos.Revision.Line, Column: it.Pos.Revision.Column,
-			Rule: lint.RuleRevisionBump, Severity: finding.Error, Item: it.ID, Message: msg})
+			Rule: rules.RevisionBump.ID, Severity: finding.Error, Item: it.ID, Message: msg})
 	}
 	finding.Sort(fs)
 	return fs, nil

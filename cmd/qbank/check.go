@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"strings"
 
 	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/urfave/cli/v2"
 )
 

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"os"
 
 	"github.com/qbank/qbank/internal/bank"
@@ -11,6 +10,7 @@ import (
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/report"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/urfave/cli/v2"
 )
 

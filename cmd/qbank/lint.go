@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/qbank/qbank/internal/revcheck"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/schema"
 	"github.com/urfave/cli/v2"
 )

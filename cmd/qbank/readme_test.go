@@ -1,10 +1,11 @@
 package main
 
 import (
-	"github.com/qbank/qbank/internal/rules"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // TestREADMEDocumentsEveryCommandAndRule keeps the README's command

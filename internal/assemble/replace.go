@@ -2,12 +2,12 @@ package assemble
 
 import (
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"sort"
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/difficulty"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // Change is one difference between a form and its next version.

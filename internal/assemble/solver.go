@@ -3,7 +3,6 @@ package assemble
 import (
 	"context"
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"math/bits"
 	"math/rand/v2"
 	"sort"
@@ -12,6 +11,7 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/difficulty"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 const (

@@ -3,7 +3,6 @@ package bank
 import (
 	"context"
 	"errors"
-	"github.com/qbank/qbank/internal/rules"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/qbank/qbank/internal/banktest"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 func TestLoadReadsGoodFilesAndReportsBadOnes(t *testing.T) {

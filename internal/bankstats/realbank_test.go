@@ -3,7 +3,6 @@ package bankstats
 import (
 	"context"
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/lint"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // The repository's bank, relative to this package.

@@ -6,11 +6,11 @@ package blueprint
 
 import (
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"os"
 	"strings"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/schemacheck"
 	"github.com/qbank/qbank/internal/yamlx"
 	"gopkg.in/yaml.v3"

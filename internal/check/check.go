@@ -14,7 +14,6 @@ package check
 
 import (
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"math"
 	"path/filepath"
 	"strings"
@@ -23,6 +22,7 @@ import (
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/difficulty"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // DefaultMinForms is how many forms with no shared scored item the supply

@@ -3,7 +3,6 @@ package check
 import (
 	"context"
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,6 +14,7 @@ import (
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/pooltest"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // testExam has two equal domains, so a mini form (4 scored, 1 pretest)

@@ -1,13 +1,13 @@
 package config
 
 import (
-	"github.com/qbank/qbank/internal/rules"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 func TestParse(t *testing.T) {

@@ -3,7 +3,6 @@ package lint
 import (
 	"bytes"
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -14,6 +13,7 @@ import (
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/yamlx"
 	"gopkg.in/yaml.v3"
 )

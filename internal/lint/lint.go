@@ -9,7 +9,6 @@ package lint
 import (
 	"context"
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -18,6 +17,7 @@ import (
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/report"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // Result is the outcome of a lint run.

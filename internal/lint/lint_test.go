@@ -3,7 +3,6 @@ package lint
 import (
 	"context"
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/qbank/qbank/internal/banktest"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // want is an expected finding: file relative to the bank, position, a

@@ -3,7 +3,6 @@ package lint
 import (
 	"context"
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"math"
 	"path/filepath"
 	"sort"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // Near-duplicate stems are found by exact Jaccard similarity of word-bigram

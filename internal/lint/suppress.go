@@ -3,12 +3,12 @@ package lint
 import (
 	"bytes"
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"gopkg.in/yaml.v3"
 )
 

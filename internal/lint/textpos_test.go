@@ -2,12 +2,12 @@ package lint
 
 import (
 	"context"
-	"github.com/qbank/qbank/internal/rules"
 	"strings"
 	"testing"
 
 	"github.com/qbank/qbank/internal/banktest"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // A finding about a word of the stem points at the word in every YAML

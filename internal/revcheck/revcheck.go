@@ -18,7 +18,6 @@ package revcheck
 import (
 	"context"
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -28,6 +27,7 @@ import (
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/gitx"
 	"github.com/qbank/qbank/internal/lint"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/textdiff"
 	"gopkg.in/yaml.v3"
 )

@@ -3,7 +3,6 @@ package revcheck
 import (
 	"context"
 	"errors"
-	"github.com/qbank/qbank/internal/rules"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/qbank/qbank/internal/gitx"
 	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/releasetest"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 func git(t *testing.T, dir string, args ...string) {

@@ -8,7 +8,6 @@ package schemacheck
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/qbank/qbank/internal/rules"
 	"regexp"
 	"sort"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/yamlx"
 	"github.com/qbank/qbank/schema"
 	"github.com/santhosh-tekuri/jsonschema/v5"

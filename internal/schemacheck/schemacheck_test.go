@@ -1,11 +1,11 @@
 package schemacheck
 
 import (
-	"github.com/qbank/qbank/internal/rules"
 	"strings"
 	"testing"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/yamlx"
 )
 

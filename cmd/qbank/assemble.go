@@ -10,7 +10,6 @@ import (
 
 	"github.com/qbank/qbank/internal/assemble"
 	"github.com/qbank/qbank/internal/bank"
-	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/report"
 	"github.com/urfave/cli/v2"
 )
@@ -44,13 +43,13 @@ func assembleCommand() *cli.Command {
 			if f < 0 || f > 1 || f != f {
 				return cli.Exit(fmt.Sprintf("--max-overlap %v: want a share from 0 to 1", f), 2)
 			}
-			cfg, err := loadConfig(c)
+			bc, err := openBank(c, dir, "", nil)
 			if err != nil {
 				return err
 			}
-			res, err := lint.Run(c.Context, dir, lint.Options{Config: cfg})
+			res, err := bc.lint(c, "")
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			if res.Summary.Errors > 0 {
 				return cli.Exit(fmt.Sprintf("the bank has %s (qbank lint %s lists them); fix them before assembling", report.Plural(res.Summary.Errors, "lint error"), dir), 1)

@@ -9,12 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/bundle"
 	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/gitx"
-	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/signing"
 	"github.com/urfave/cli/v2"
@@ -79,17 +77,14 @@ func runBundle(c *cli.Context) error {
 		return cli.Exit(err.Error(), 2)
 	}
 
-	cfg, err := loadConfig(c)
+	bc, err := openBank(c, dir, "", nil)
 	if err != nil {
 		return err
 	}
-	res, err := lint.Run(c.Context, dir, lint.Options{Config: cfg})
+	cfg := bc.cfg
+	res, err := bc.lint(c, "")
 	if err != nil {
-		var be *bank.BlueprintError
-		if errors.As(err, &be) {
-			printFindings(c, res.Findings)
-		}
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	b := res.Bank
 	out := c.String("out")

@@ -26,16 +26,15 @@ func checkCommand() *cli.Command {
 			&cli.StringFlag{Name: "spec", Usage: "the form spec the supply is measured against (default: full, else the largest spec)"},
 		},
 		Action: func(c *cli.Context) error {
-			fc, err := setupFindingsCommand(c)
+			bc, err := openFindingsBank(c, rules.In(rules.Load, rules.Lint, rules.Check))
 			if err != nil {
 				return err
 			}
-			ruleset := rules.In(rules.Load, rules.Lint, rules.Check)
-			res, err := fc.lint(c, ruleset)
+			res, err := bc.lint(c, "")
 			if err != nil {
 				return err
 			}
-			format, cfg := fc.format, fc.cfg
+			format, cfg := bc.format, bc.cfg
 			b := res.Bank
 			if spec := c.String("spec"); spec != "" && b.Exam.Spec(spec) == nil {
 				return cli.Exit(fmt.Sprintf("--spec %s: no such form spec in exam.yaml (%s)", spec, strings.Join(b.Exam.SpecIDs(), ", ")), 2)
@@ -63,7 +62,7 @@ func checkCommand() *cli.Command {
 					return cli.Exit(err.Error(), 2)
 				}
 			}
-			return writeFindings(c, format, fs, sum, ruleset, -1)
+			return writeFindings(c, format, fs, sum, bc.rules, -1)
 		},
 	}
 }

@@ -19,7 +19,6 @@ func diffCommand() *cli.Command {
 			"explanation of each revised item. The text format is Markdown for a changelog.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text (Markdown) or json"},
-			configFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			pos, err := positionalArgs(c)
@@ -33,15 +32,11 @@ func diffCommand() *cli.Command {
 			if format != "text" && format != "json" {
 				return cli.Exit(fmt.Sprintf("unknown format %q; use text or json", format), 2)
 			}
-			cfg, err := loadConfig(c)
-			if err != nil {
-				return err
-			}
 			var sides [2]*bundlediff.Snapshot
 			for i, arg := range pos {
-				s, warnings, err := bundlediff.Load(c.Context, arg, bundlediff.LoadOptions{Config: cfg})
+				s, warnings, err := bundlediff.Load(c.Context, arg, bundlediff.LoadOptions{})
 				if err != nil {
-					return cli.Exit(err.Error(), 2)
+					return loadError(c, err)
 				}
 				for _, w := range warnings {
 					fmt.Fprintln(c.App.ErrWriter, "qbank: warning: "+w)

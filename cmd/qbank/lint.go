@@ -5,7 +5,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/qbank/qbank/internal/revcheck"
 	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/schema"
 	"github.com/urfave/cli/v2"
@@ -23,21 +22,15 @@ func lintCommand() *cli.Command {
 			&cli.StringFlag{Name: "since", Usage: "also flag operational items whose candidate-visible content changed since git revision `REV` without a revision bump (rule revision-bump)"},
 		},
 		Action: func(c *cli.Context) error {
-			fc, err := setupFindingsCommand(c)
+			bc, err := openFindingsBank(c, rules.In(rules.Load, rules.Lint))
 			if err != nil {
 				return err
 			}
-			res, err := fc.lint(c, rules.In(rules.Load, rules.Lint))
+			res, err := bc.lint(c, c.String("since"))
 			if err != nil {
 				return err
 			}
-			format, cfg := fc.format, fc.cfg
-			if rev := c.String("since"); rev != "" {
-				if err := revcheck.Apply(c.Context, res, rev, cfg); err != nil {
-					return cli.Exit(err.Error(), 2)
-				}
-			}
-			return writeFindings(c, format, res.Findings, res.Summary, rules.In(rules.Load, rules.Lint), c.Int("max-warnings"))
+			return writeFindings(c, bc.format, res.Findings, res.Summary, bc.rules, c.Int("max-warnings"))
 		},
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/qbank/qbank/internal/bank"
-	"github.com/qbank/qbank/internal/itemview"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/itemview"
 	"github.com/urfave/cli/v2"
 )
 

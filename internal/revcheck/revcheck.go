@@ -105,7 +105,6 @@ func Since(ctx context.Context, b *bank.Bank, rev string) ([]finding.Finding, er
 	return fs, nil
 }
 
-
 // oldItem is what the check needs of an item file at rev. It is decoded
 // leniently: the old file only has to be YAML with these fields.
 type oldItem struct {

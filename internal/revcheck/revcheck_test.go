@@ -237,4 +237,3 @@ func TestSinceInAShallowCheckout(t *testing.T) {
 	git(t, clone, "fetch", "-q", "--deepen=1")
 	check("HEAD~1", "")
 }
-

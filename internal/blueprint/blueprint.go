@@ -57,6 +57,13 @@ type Scale struct {
 	// DomainSD is tau, the SD of domain abilities around the overall
 	// ability in the score report's domain model (default 0.5).
 	DomainSD float64 `yaml:"domain_sd"`
+
+	// CutPos is the position of scale.cut in exam.yaml (of the document
+	// when there is no cut); CutFormPos and CutRawPos of its form and raw
+	// values. Findings about the standard point there.
+	CutPos     finding.Pos `yaml:"-"`
+	CutFormPos finding.Pos `yaml:"-"`
+	CutRawPos  finding.Pos `yaml:"-"`
 }
 
 // Cut is the passing standard: a raw cut on a reference form (Form and
@@ -299,6 +306,9 @@ func Parse(data []byte, display string) (*Exam, []finding.Finding, error) {
 	for i := range e.Forms {
 		e.Forms[i].Pos = nodePos(yamlx.Lookup(doc, fmt.Sprintf("/forms/%d/id", i)))
 	}
+	e.Scale.CutPos = nodePos(yamlx.Lookup(doc, "/scale/cut"))
+	e.Scale.CutFormPos = nodePos(yamlx.Lookup(doc, "/scale/cut/form"))
+	e.Scale.CutRawPos = nodePos(yamlx.Lookup(doc, "/scale/cut/raw"))
 	return &e, nil, nil
 }
 

@@ -37,7 +37,7 @@ func checkCommand() *cli.Command {
 			format, cfg := bc.format, bc.cfg
 			b := res.Bank
 			if spec := c.String("spec"); spec != "" && b.Exam.Spec(spec) == nil {
-				return cli.Exit(fmt.Sprintf("--spec %s: no such form spec in exam.yaml (%s)", spec, strings.Join(b.Exam.SpecIDs(), ", ")), 2)
+				return fmt.Errorf("--spec %s: no such form spec in exam.yaml (%s)", spec, strings.Join(b.Exam.SpecIDs(), ", "))
 			}
 			cr := check.Bank(b, check.Options{Spec: c.String("spec"), MinForms: c.Int("min-forms")})
 
@@ -59,7 +59,7 @@ func checkCommand() *cli.Command {
 			sum.Errors, sum.Warnings = finding.Count(fs)
 			if format == "text" {
 				if err := check.WriteTables(c.App.Writer, cr); err != nil {
-					return cli.Exit(err.Error(), 2)
+					return err
 				}
 			}
 			return writeFindings(c, format, fs, sum, bc.rules, -1)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"os"
 
 	"github.com/qbank/qbank/internal/bank"
@@ -48,10 +47,10 @@ func loadConfig(c *cli.Context) (*config.Config, error) {
 	}
 	cfg, err := config.Load(path)
 	if err != nil {
-		return nil, cli.Exit(err.Error(), 2)
+		return nil, err
 	}
 	if err := cfg.CheckRules(rules.Known()); err != nil {
-		return nil, cli.Exit(err.Error(), 2)
+		return nil, err
 	}
 	return cfg, nil
 }
@@ -60,7 +59,7 @@ func loadConfig(c *cli.Context) (*config.Config, error) {
 func resolveFormat(c *cli.Context) (string, error) {
 	f, err := report.Resolve(c.String("format"), os.Getenv)
 	if err != nil {
-		return "", cli.Exit(err.Error(), 2)
+		return "", err
 	}
 	return f, nil
 }
@@ -71,13 +70,13 @@ func resolveFormat(c *cli.Context) (string, error) {
 func writeFindings(c *cli.Context, format string, fs []finding.Finding, sum report.Summary, ruleset []finding.Rule, maxWarnings int) error {
 	tool := report.Tool{Name: "qbank", Version: version, InformationURI: "https://github.com/qbank/qbank"}
 	if err := report.Write(c.App.Writer, format, fs, sum, ruleset, tool); err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	if sum.Errors > 0 {
-		return cli.Exit("", 1)
+		return fail("")
 	}
 	if maxWarnings >= 0 && sum.Warnings > maxWarnings {
-		return cli.Exit(fmt.Sprintf("%d warnings exceed --max-warnings %d", sum.Warnings, maxWarnings), 1)
+		return failf("%d warnings exceed --max-warnings %d", sum.Warnings, maxWarnings)
 	}
 	return nil
 }
@@ -152,7 +151,7 @@ func (bc *bankCommand) cannotLoad(c *cli.Context, err error) error {
 	sum := report.Summary{}
 	sum.Errors, sum.Warnings = finding.Count(fs)
 	_ = writeFindings(c, bc.format, fs, sum, bc.rules, -1)
-	return cli.Exit(err.Error(), 2)
+	return err
 }
 
 // loadError prints the blueprint's findings, one per line on standard
@@ -162,5 +161,5 @@ func loadError(c *cli.Context, err error) error {
 	if errors.As(err, &be) {
 		printFindings(c, be.Findings)
 	}
-	return cli.Exit(err.Error(), 2)
+	return err
 }

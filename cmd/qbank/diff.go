@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/qbank/qbank/internal/bundlediff"
@@ -26,11 +27,11 @@ func diffCommand() *cli.Command {
 				return err
 			}
 			if len(pos) != 2 {
-				return cli.Exit("diff takes two arguments: OLD NEW (bundles, bank directories or REV:PATH)", 2)
+				return errors.New("diff takes two arguments: OLD NEW (bundles, bank directories or REV:PATH)")
 			}
 			format := c.String("format")
 			if format != "text" && format != "json" {
-				return cli.Exit(fmt.Sprintf("unknown format %q; use text or json", format), 2)
+				return fmt.Errorf("unknown format %q; use text or json", format)
 			}
 			var sides [2]*bundlediff.Snapshot
 			for i, arg := range pos {
@@ -50,7 +51,7 @@ func diffCommand() *cli.Command {
 				err = r.WriteText(c.App.Writer)
 			}
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			return nil
 		},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -61,11 +62,11 @@ func schemaCommand() *cli.Command {
 		ArgsUsage: "NAME",
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
-				return cli.Exit("schema takes one name: "+strings.Join(schema.Names(), ", "), 2)
+				return errors.New("schema takes one name: " + strings.Join(schema.Names(), ", "))
 			}
 			src, err := schema.Source(c.Args().First())
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			_, err = c.App.Writer.Write(src)
 			return err

@@ -32,7 +32,7 @@ func newCommand() *cli.Command {
 			}
 			for _, f := range []string{"domain", "task"} {
 				if c.String(f) == "" {
-					return cli.Exit(fmt.Sprintf("new needs --%s", f), 2)
+					return fmt.Errorf("new needs --%s", f)
 				}
 			}
 			bc, err := openBank(c, dir, "", nil)
@@ -45,11 +45,11 @@ func newCommand() *cli.Command {
 			}
 			req := author.Request{Domain: c.String("domain"), Task: c.String("task"), Type: c.String("type"), Author: c.String("author")}
 			if _, err := req.Check(b.Exam); err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			path, err := author.Create(c.Context, b, req)
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			fmt.Fprintln(c.App.Writer, filepath.ToSlash(path))
 			return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,7 @@ func showCommand() *cli.Command {
 				return err
 			}
 			if len(pos) == 0 {
-				return cli.Exit("show needs an item id, such as CC-0001", 2)
+				return errors.New("show needs an item id, such as CC-0001")
 			}
 			id := pos[0]
 			// The id is checked before it is used for anything, so an argument
@@ -38,7 +39,7 @@ func showCommand() *cli.Command {
 				if up := strings.ToUpper(id); bank.ValidID(up) {
 					msg += fmt.Sprintf(" (did you mean %s?)", up)
 				}
-				return cli.Exit(msg, 2)
+				return errors.New(msg)
 			}
 			dir, err := bankFromArgs(c, pos[1:])
 			if err != nil {
@@ -71,14 +72,14 @@ func findItem(b *bank.Bank, fs []finding.Finding, id string) (*bank.Item, error)
 	}
 	for _, br := range b.Broken {
 		if br.ID == id {
-			return nil, cli.Exit(fmt.Sprintf("item %s (%s) does not pass the schema; run qbank lint %s", id, filepath.ToSlash(br.File), b.Dir), 1)
+			return nil, failf("item %s (%s) does not pass the schema; run qbank lint %s", id, filepath.ToSlash(br.File), b.Dir)
 		}
 	}
 	finding.Sort(fs)
 	for _, f := range fs {
 		if filepath.Base(f.File) == id+".yaml" {
-			return nil, cli.Exit(fmt.Sprintf("item %s: %s:%d:%d: %s; fix the file (qbank lint %s lists every problem)", id, filepath.ToSlash(f.File), f.Line, f.Column, f.Message, b.Dir), 1)
+			return nil, failf("item %s: %s:%d:%d: %s; fix the file (qbank lint %s lists every problem)", id, filepath.ToSlash(f.File), f.Line, f.Column, f.Message, b.Dir)
 		}
 	}
-	return nil, cli.Exit(fmt.Sprintf("no item %s in %s (%d items)", id, b.Dir, len(b.Items)+len(b.Broken)), 1)
+	return nil, failf("no item %s in %s (%d items)", id, b.Dir, len(b.Items)+len(b.Broken))
 }

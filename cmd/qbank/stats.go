@@ -25,7 +25,7 @@ func statsCommand() *cli.Command {
 			}
 			format := c.String("format")
 			if format != "text" && format != "json" {
-				return cli.Exit(fmt.Sprintf("unknown format %q; use text or json", format), 2)
+				return fmt.Errorf("unknown format %q; use text or json", format)
 			}
 			bc, err := openBank(c, dir, "", nil)
 			if err != nil {

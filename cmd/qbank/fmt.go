@@ -31,70 +31,85 @@ func fmtCommand() *cli.Command {
 			&cli.BoolFlag{Name: "d", Aliases: []string{"diff"}, Usage: "print a unified diff of the changes"},
 			&cli.BoolFlag{Name: "w", Aliases: []string{"write"}, Usage: "rewrite the files in place (atomically, keeping their permissions)"},
 		},
-		Action: func(c *cli.Context) error {
-			paths, err := positionalArgs(c)
-			if err != nil {
-				return err
-			}
-			if len(paths) == 0 {
-				paths = []string{defaultBank}
-			}
-			files, err := itemfmt.Files(paths)
-			if err != nil {
-				return err
-			}
-			list, diff, write := c.Bool("l"), c.Bool("d"), c.Bool("w")
-			if !list && !diff && !write {
-				list = true
-			}
-			var differ, failed int
-			for _, path := range files {
-				if err := c.Context.Err(); err != nil {
-					return err
-				}
-				data, err := itemfmt.ReadFile(path, bank.DefaultMaxFileSize)
-				if err != nil {
-					fmt.Fprintf(c.App.ErrWriter, "%s:1:1: %v\n", path, err)
-					failed++
-					continue
-				}
-				out, err := itemfmt.Format(data)
-				if err != nil {
-					for _, e := range yamlx.Errors(err) {
-						fmt.Fprintf(c.App.ErrWriter, "%s:%d:%d: %s\n", path, e.Pos.Line, e.Pos.Column, e.Msg)
-					}
-					failed++
-					continue
-				}
-				if string(out) == string(data) {
-					continue
-				}
-				differ++
-				if list {
-					fmt.Fprintln(c.App.Writer, filepath.ToSlash(path))
-				}
-				if diff {
-					name := filepath.ToSlash(path)
-					fmt.Fprint(c.App.Writer, textdiff.Unified(name+".orig", name, string(data), string(out), 3))
-				}
-				if write {
-					if err := atomicfile.Replace(path, out, data); err != nil {
-						fmt.Fprintf(c.App.ErrWriter, "%s:1:1: not written: %v\n", path, err)
-						failed++
-					}
-				}
-			}
-			var msgs []string
-			if differ > 0 && !write {
-				msgs = append(msgs, fmt.Sprintf("%s not formatted; run qbank fmt -w", report.Plural(differ, "file")))
-			}
-			if failed > 0 {
-				msgs = append(msgs, fmt.Sprintf("%s could not be formatted", report.Plural(failed, "file")))
-			}
-			if len(msgs) > 0 {
-				return fail(strings.Join(msgs, "; "))
-			}
-			return nil
-		},
+		Action: runFmt,
 	}
+}
+
+// runFmt is qbank fmt: it formats each file given (or found under a
+// directory given) with fmtFile, and fails when a file is left unformatted.
+func runFmt(c *cli.Context) error {
+	paths, err := positionalArgs(c)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		paths = []string{defaultBank}
+	}
+	files, err := itemfmt.Files(paths)
+	if err != nil {
+		return err
+	}
+	list, diff, write := c.Bool("l"), c.Bool("d"), c.Bool("w")
+	if !list && !diff && !write {
+		list = true
+	}
+	var differ, failed int
+	for _, path := range files {
+		if err := c.Context.Err(); err != nil {
+			return err
+		}
+		changed, ok := fmtFile(c, path, list, diff, write)
+		if changed {
+			differ++
+		}
+		if !ok {
+			failed++
+		}
+	}
+	var msgs []string
+	if differ > 0 && !write {
+		msgs = append(msgs, fmt.Sprintf("%s not formatted; run qbank fmt -w", report.Plural(differ, "file")))
+	}
+	if failed > 0 {
+		msgs = append(msgs, fmt.Sprintf("%s could not be formatted", report.Plural(failed, "file")))
+	}
+	if len(msgs) > 0 {
+		return fail(strings.Join(msgs, "; "))
+	}
+	return nil
+}
+
+// fmtFile formats one file: it lists it (list), prints the diff (diff) or
+// rewrites it (write) when its layout differs. changed says it differs; ok
+// is false when it could not be read, parsed or written (said on stderr).
+func fmtFile(c *cli.Context, path string, list, diff, write bool) (changed, ok bool) {
+	data, err := itemfmt.ReadFile(path, bank.DefaultMaxFileSize)
+	if err != nil {
+		fmt.Fprintf(c.App.ErrWriter, "%s:1:1: %v\n", path, err)
+		return false, false
+	}
+	out, err := itemfmt.Format(data)
+	if err != nil {
+		for _, e := range yamlx.Errors(err) {
+			fmt.Fprintf(c.App.ErrWriter, "%s:%d:%d: %s\n", path, e.Pos.Line, e.Pos.Column, e.Msg)
+		}
+		return false, false
+	}
+	if string(out) == string(data) {
+		return false, true
+	}
+	name := filepath.ToSlash(path)
+	if list {
+		fmt.Fprintln(c.App.Writer, name)
+	}
+	if diff {
+		fmt.Fprint(c.App.Writer, textdiff.Unified(name+".orig", name, string(data), string(out), 3))
+	}
+	if write {
+		if err := atomicfile.Replace(path, out, data); err != nil {
+			fmt.Fprintf(c.App.ErrWriter, "%s:1:1: not written: %v\n", path, err)
+			return true, false
+		}
+	}
+	return true, true
 }

@@ -91,3 +91,17 @@ func TestFindLooksUpward(t *testing.T) {
 		t.Errorf("Find = %q", got)
 	}
 }
+
+func TestApply(t *testing.T) {
+	c := Default()
+	c.Severity = map[string]finding.Severity{"a": finding.Off, "b": finding.Warning}
+	fs := []finding.Finding{{Rule: "a", Severity: finding.Error}, {Rule: "b", Severity: finding.Error}, {Rule: "c", Severity: finding.Error}}
+	got := c.Apply(fs)
+	if len(got) != 2 || got[0].Rule != "b" || got[0].Severity != finding.Warning || got[1].Rule != "c" || got[1].Severity != finding.Error {
+		t.Errorf("Apply = %v", got)
+	}
+	var none *Config
+	if got := none.Apply([]finding.Finding{{Rule: "a", Severity: finding.Error}}); len(got) != 1 || got[0].Severity != finding.Error {
+		t.Errorf("nil Apply = %v", got)
+	}
+}

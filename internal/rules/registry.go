@@ -188,7 +188,11 @@ var (
 )
 
 // Response rules.
-var ()
+var (
+	ResponseRecord = def(Response, "response", finding.Error,
+		"A response record cannot be used: it is skipped and counted.",
+		"A record of a responses file (JSONL or long CSV, read by qbank analyze and qbank score) names an unknown bundle or form, has the wrong number of answers, a position out of range or answered twice, a letter the item does not have, several letters for a single-answer item, a repeated attempt id, a missing field, CSV rows of one attempt that disagree on candidate, bundle or form, a line longer than the limit, or is not valid JSON or CSV. The finding is at the record's line (for CSV, the offending row). The record is skipped and every good record is still used; the command exits 1 unless --max-rejects allows the number of rejected records. Fix the export of the delivery site, or pass the bundle the attempts were delivered from with --bundle.")
+)
 
 // Analyze rules: the flags of qbank analyze on an item revision
 // (package analysis; thresholds from .qbank.yaml, defaults below;

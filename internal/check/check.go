@@ -61,6 +61,8 @@ var rules = finding.RuleSet{
 		Doc: "Pretest items are unscored, and candidates must not be able to tell them from scored items; their place in the delivery order must not tell either. The rule fires when three or more pretest items follow each other, when all of them sit in the first or the last third of the form, or when as a whole they sit towards one end: their mean position is further from the middle than three standard deviations of a random placement (0.29/sqrt(P) of the form's length for P pretest items). The last two are checked from three pretest items on. qbank assemble interleaves them evenly."},
 }
 
+func init() { rules = append(rules, scaleRules...) }
+
 // Rules returns the check rules in documentation order.
 func Rules() []finding.Rule { return append([]finding.Rule(nil), rules...) }
 
@@ -151,6 +153,14 @@ type FormMix struct {
 	// MeanPValue is the mean difficulty of the known scored items, per
 	// mille (see package difficulty); 0 when there are none.
 	MeanPValue int
+	// HasScale is set when the bank's cut resolves and every scored item
+	// is known; then CutRaw is the form's cut raw score (-1 when no raw
+	// score passes), InfoAtCut its test information at theta_cut and
+	// Provisional the number of scored items with a provisional b.
+	HasScale    bool
+	CutRaw      int
+	InfoAtCut   float64
+	Provisional int
 }
 
 // DomainCount is one domain's count on a form and its target.
@@ -194,6 +204,7 @@ func Bank(b *bank.Bank, opts Options) Result {
 	for _, f := range b.Forms {
 		res.Forms = append(res.Forms, Mix(b, f))
 	}
+	res.Findings = append(res.Findings, scaleChecks(b, res.Forms)...)
 	finding.Sort(res.Findings)
 	return res
 }

@@ -76,7 +76,7 @@ func WriteTables(w io.Writer, r Result) error {
 	}
 	for _, m := range r.Forms {
 		if m.HasScale && m.Provisional > 0 {
-			fmt.Fprintln(w, "~ the scale is provisional: some scored items have no measured b and use their authored difficulty (qbank standard shows which).")
+			fmt.Fprintln(w, "~ the scale is provisional: some scored items have no measured b and use their authored difficulty (qbank standard counts them per form).")
 			break
 		}
 	}

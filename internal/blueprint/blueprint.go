@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/schemacheck"
 	"github.com/qbank/qbank/internal/yamlx"
 	"gopkg.in/yaml.v3"
@@ -289,7 +290,7 @@ func Parse(data []byte, display string) (*Exam, []finding.Finding, error) {
 	}
 	var e Exam
 	if err := doc.Decode(&e); err != nil {
-		return nil, []finding.Finding{{File: display, Line: 1, Column: 1, Rule: "schema", Severity: finding.Error, Message: err.Error()}}, nil
+		return nil, []finding.Finding{{File: display, Line: 1, Column: 1, Rule: rules.Schema.ID, Severity: rules.Schema.Severity, Message: err.Error()}}, nil
 	}
 	if fs := e.validate(doc, display); len(fs) > 0 {
 		return nil, fs, nil
@@ -321,7 +322,7 @@ func nodePos(n *yaml.Node) finding.Pos {
 func yamlFindings(display string, err error) []finding.Finding {
 	var fs []finding.Finding
 	for _, e := range yamlx.Errors(err) {
-		fs = append(fs, finding.Finding{File: display, Line: e.Pos.Line, Column: e.Pos.Column, Rule: "yaml", Severity: finding.Error, Message: e.Msg})
+		fs = append(fs, finding.Finding{File: display, Line: e.Pos.Line, Column: e.Pos.Column, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: e.Msg})
 	}
 	return fs
 }
@@ -331,7 +332,7 @@ func (e *Exam) validate(doc *yaml.Node, display string) []finding.Finding {
 	var fs []finding.Finding
 	add := func(ptr, format string, args ...any) {
 		n := yamlx.Lookup(doc, ptr)
-		fs = append(fs, finding.Finding{File: display, Line: n.Line, Column: n.Column, Rule: "blueprint", Severity: finding.Error, Message: fmt.Sprintf(format, args...)})
+		fs = append(fs, finding.Finding{File: display, Line: n.Line, Column: n.Column, Rule: rules.Blueprint.ID, Severity: rules.Blueprint.Severity, Message: fmt.Sprintf(format, args...)})
 	}
 	sum := 0
 	for _, d := range e.Domains {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/scale"
 )
 
@@ -20,7 +21,7 @@ func bankScale(b *bank.Bank) (*scale.Scale, *finding.Finding) {
 	}
 	if err != nil {
 		s := b.Exam.Scale
-		return nil, &finding.Finding{File: b.Exam.File, Line: max(s.CutPos.Line, 1), Column: max(s.CutPos.Column, 1), Rule: RuleBundle, Severity: finding.Error,
+		return nil, &finding.Finding{File: b.Exam.File, Line: max(s.CutPos.Line, 1), Column: max(s.CutPos.Column, 1), Rule: rules.BundleContent.ID, Severity: rules.BundleContent.Severity,
 			Message: err.Error() + "; the conversion tables cannot be computed (qbank check reports it as scale-cut)"}
 	}
 	sc.ThetaCut = scale.Round(sc.ThetaCut)

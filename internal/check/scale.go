@@ -9,14 +9,8 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/scale"
-)
-
-// Rule ids of the checks of the score scale.
-const (
-	RuleScaleCut      = "scale-cut"
-	RuleFormCutSpread = "form-cut-spread"
-	RuleStaleStats    = "stale-stats"
 )
 
 // CutSpreadLimit is how many raw-score points the cut raw scores of the
@@ -32,15 +26,6 @@ func TCCTolerance(scored int) float64 { return math.Max(1, 0.03*float64(scored))
 // tccOffsets are where, relative to theta_cut, form-cut-spread compares
 // test characteristic curves.
 var tccOffsets = []float64{-1, -0.5, 0, 0.5, 1}
-
-var scaleRules = finding.RuleSet{
-	{ID: RuleScaleCut, Severity: finding.Error, Summary: "exam.yaml's passing standard (scale.cut) cannot be resolved on the bank.",
-		Doc: "A cut {form, raw} names a committed form (forms/<form>.yaml) whose scored items are all in the bank, and a raw score from 0 to its number of scored items. theta_cut is theta(raw) on that form (FORMAT.md, \"Raw score to scaled score\"); without it no form can be scaled and no bundle built. qbank standard --write replaces the cut by {theta: ...}, which needs no form."},
-	{ID: RuleFormCutSpread, Severity: finding.Warning, Summary: "Forms of one spec are not parallel near the cut.",
-		Doc: "The same ability gets the same scaled score on every form, so forms may differ in difficulty; but a candidate should not need noticeably more correct answers on one form than on another. The rule warns when the cut raw scores of the forms of one spec differ by more than 2 points, or when their test characteristic curves (expected raw score by ability) differ by more than 3 % of the scored items (at least 1 point; 1.5 on a 50-item form) at theta_cut - 1, - 0.5, 0, + 0.5 or + 1 logit. It is reported at the form farthest from the others; reassemble it (qbank assemble --replace) or adjust the item mix. Forms on a provisional scale are compared on their provisional difficulties."},
-	{ID: RuleStaleStats, Severity: finding.Warning, Summary: "A scored item's statistics in stats.yaml are for another revision.",
-		Doc: "stats.yaml describes the revision it was measured on and nothing else. When a scored item has been revised since, its measured b no longer applies: its conversion tables use the provisional b of its authored difficulty until qbank analyze measures the new revision. Reported at the item's entry in stats.yaml."},
-}
 
 // formScale is what the scale says about one form.
 type formScale struct {
@@ -106,7 +91,7 @@ func cutFinding(b *bank.Bank, err error) finding.Finding {
 			p = s.CutRawPos
 		}
 	}
-	return at(b.Exam.File, p, RuleScaleCut, "", err.Error()+"; no form can be scaled until it is fixed")
+	return at(b.Exam.File, p, rules.ScaleCut, "", err.Error()+"; no form can be scaled until it is fixed")
 }
 
 // cutSpread compares the forms of one spec.
@@ -131,7 +116,7 @@ func cutSpread(spec string, forms []formScale, thetaCut float64) []finding.Findi
 		for _, f := range forms {
 			cuts = append(cuts, fmt.Sprintf("%s %s", f.form.Form, cutText(f.cutRaw)))
 		}
-		fs = append(fs, at(out.form.File, out.form.Pos.Form, RuleFormCutSpread, "", fmt.Sprintf("the %s forms' cut raw scores differ by %d points, more than %d (%s); %s is farthest from the others: reassemble it (qbank assemble --replace %s) so candidates need about the same number of correct answers on every form",
+		fs = append(fs, at(out.form.File, out.form.Pos.Form, rules.FormCutSpread, "", fmt.Sprintf("the %s forms' cut raw scores differ by %d points, more than %d (%s); %s is farthest from the others: reassemble it (qbank assemble --replace %s) so candidates need about the same number of correct answers on every form",
 			spec, hi-lo, CutSpreadLimit, strings.Join(cuts, ", "), out.form.Form, out.form.Form)))
 	}
 	// The pair whose TCCs differ most near the cut.
@@ -148,7 +133,7 @@ func cutSpread(spec string, forms []formScale, thetaCut float64) []finding.Findi
 	tol := TCCTolerance(len(forms[0].bs))
 	if wa >= 0 && worst > tol {
 		a, bf := forms[wa], forms[wb]
-		fs = append(fs, at(bf.form.File, bf.form.Pos.Form, RuleFormCutSpread, "", fmt.Sprintf("at theta %.2f (theta_cut %+.1f) a candidate expects %.2f correct on %s but %.2f on %s: the forms differ by %.2f points near the cut, more than the %.2f tolerated for %d scored items; reassemble one of them (qbank assemble --replace)",
+		fs = append(fs, at(bf.form.File, bf.form.Pos.Form, rules.FormCutSpread, "", fmt.Sprintf("at theta %.2f (theta_cut %+.1f) a candidate expects %.2f correct on %s but %.2f on %s: the forms differ by %.2f points near the cut, more than the %.2f tolerated for %d scored items; reassemble one of them (qbank assemble --replace)",
 			thetaCut+tccOffsets[wk], tccOffsets[wk], bf.tcc[wk], bf.form.Form, a.tcc[wk], a.form.Form, worst, tol, len(bf.bs))))
 	}
 	return fs
@@ -201,7 +186,7 @@ func staleStats(b *bank.Bank) []finding.Finding {
 		if it == nil || !ok || st.Revision == it.Revision {
 			continue
 		}
-		fs = append(fs, at(b.Stats.File, st.Pos, RuleStaleStats, id, fmt.Sprintf("statistics of %s are for revision %d, but the item is at revision %d and scored on %s; its conversion tables use the provisional b %.2f of its authored difficulty until qbank analyze measures revision %d",
+		fs = append(fs, at(b.Stats.File, st.Pos, rules.StaleStats, id, fmt.Sprintf("statistics of %s are for revision %d, but the item is at revision %d and scored on %s; its conversion tables use the provisional b %.2f of its authored difficulty until qbank analyze measures revision %d",
 			id, st.Revision, it.Revision, strings.Join(onForms[id], ", "), b.Exam.Scale.Provisional.B(it.Difficulty), it.Revision)))
 	}
 	return fs

@@ -10,6 +10,7 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	goldenfile "github.com/qbank/qbank/internal/golden"
 	"github.com/qbank/qbank/internal/pooltest"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // loadScaleBank is loadBank with exam.yaml's scale line replaced and a
@@ -75,13 +76,13 @@ func TestScaleRules(t *testing.T) {
 	res := Bank(b, Options{})
 	var got []wantFinding
 	for _, f := range res.Findings {
-		if f.Rule == RuleStaleStats || f.Rule == RuleFormCutSpread || f.Rule == RuleScaleCut {
+		if f.Rule == rules.StaleStats.ID || f.Rule == rules.FormCutSpread.ID || f.Rule == rules.ScaleCut.ID {
 			got = append(got, wantFinding{f.File, f.Rule, f.Line, f.Column})
 		}
 	}
 	wants := []wantFinding{
-		{filepath.Join(b.Dir, "forms", "TST-02-MINI-H.yaml"), RuleFormCutSpread, 1, 7},
-		{filepath.Join(b.Dir, "stats.yaml"), RuleStaleStats, 7, 12},
+		{filepath.Join(b.Dir, "forms", "TST-02-MINI-H.yaml"), rules.FormCutSpread.ID, 1, 7},
+		{filepath.Join(b.Dir, "stats.yaml"), rules.StaleStats.ID, 7, 12},
 	}
 	if len(got) != len(wants) {
 		t.Fatalf("findings %v; want %v\n%v", got, wants, res.Findings)
@@ -120,7 +121,7 @@ func TestCutSpreadByRaw(t *testing.T) {
 		return formScale{form: &bank.Form{Form: id, File: id + ".yaml"}, bs: make([]float64, 50), cutRaw: cut, tcc: []float64{tcc, tcc, tcc, tcc, tcc}}
 	}
 	fs := cutSpread("full", []formScale{f("A", 33, 30), f("B", 34, 30.5), f("C", 37, 31.4)}, 0)
-	if len(fs) != 1 || fs[0].Rule != RuleFormCutSpread || fs[0].File != "C.yaml" {
+	if len(fs) != 1 || fs[0].Rule != rules.FormCutSpread.ID || fs[0].File != "C.yaml" {
 		t.Fatalf("findings %v", fs)
 	}
 	// Within 2 points and 1.5 expected points: quiet.
@@ -147,7 +148,7 @@ func TestScaleCutFindings(t *testing.T) {
 			b := loadScaleBank(t, tt.scale, "", forms)
 			var got []string
 			for _, f := range Bank(b, Options{}).Findings {
-				if f.Rule == RuleScaleCut {
+				if f.Rule == rules.ScaleCut.ID {
 					if f.Line != tt.line || f.Column != tt.col {
 						t.Errorf("at %d:%d; want %d:%d", f.Line, f.Column, tt.line, tt.col)
 					}
@@ -163,7 +164,7 @@ func TestScaleCutFindings(t *testing.T) {
 	b := loadScaleBank(t, "scale: {min: 0, max: 100, pass: 50, cut: {form: TST-02-MINI-A, raw: 3}}", "", forms)
 	res := Bank(b, Options{})
 	for _, f := range res.Findings {
-		if f.Rule == RuleScaleCut {
+		if f.Rule == rules.ScaleCut.ID {
 			t.Errorf("unexpected %v", f)
 		}
 	}

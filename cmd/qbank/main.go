@@ -87,6 +87,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			showCommand(),
 			statsCommand(),
 			bundleCommand(), keygenCommand(), verifyCommand(), diffCommand(),
+			standardCommand(),
 			analyzeCommand(),
 		},
 	}

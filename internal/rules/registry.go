@@ -178,6 +178,15 @@ var (
 	FormPretestOrder = def(Check, "form-pretest-order", finding.Warning,
 		"A form's pretest items are bunched together, so their position gives them away.",
 		"Pretest items are unscored, and candidates must not be able to tell them from scored items; their place in the delivery order must not tell either. The rule fires when three or more pretest items follow each other, when all of them sit in the first or the last third of the form, or when as a whole they sit towards one end: their mean position is further from the middle than three standard deviations of a random placement (0.29/sqrt(P) of the form's length for P pretest items). The last two are checked from three pretest items on. qbank assemble interleaves them evenly.")
+	ScaleCut = def(Check, "scale-cut", finding.Error,
+		"exam.yaml's passing standard (scale.cut) cannot be resolved on the bank.",
+		"A cut {form, raw} names a committed form (forms/<form>.yaml) whose scored items are all in the bank, and a raw score from 0 to its number of scored items. theta_cut is theta(raw) on that form (FORMAT.md, \"Raw score to scaled score\"); without it no form can be scaled and no bundle built. qbank standard --write replaces the cut by {theta: ...}, which needs no form.")
+	FormCutSpread = def(Check, "form-cut-spread", finding.Warning,
+		"Forms of one spec are not parallel near the cut.",
+		"The same ability gets the same scaled score on every form, so forms may differ in difficulty; but a candidate should not need noticeably more correct answers on one form than on another. The rule warns when the cut raw scores of the forms of one spec differ by more than 2 points, or when their test characteristic curves (expected raw score by ability) differ by more than 3 % of the scored items (at least 1 point; 1.5 on a 50-item form) at theta_cut - 1, - 0.5, 0, + 0.5 or + 1 logit. It is reported at the form farthest from the others; reassemble it (qbank assemble --replace) or adjust the item mix. Forms on a provisional scale are compared on their provisional difficulties.")
+	StaleStats = def(Check, "stale-stats", finding.Warning,
+		"A scored item's statistics in stats.yaml are for another revision.",
+		"stats.yaml describes the revision it was measured on and nothing else. When a scored item has been revised since, its measured b no longer applies: its conversion tables use the provisional b of its authored difficulty until qbank analyze measures the new revision. Reported at the item's entry in stats.yaml.")
 )
 
 // Release rules.

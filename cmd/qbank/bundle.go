@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/bundle"
@@ -60,7 +58,8 @@ func runBundle(c *cli.Context) error {
 		return err
 	}
 	b := res.Bank
-	if err := bundle.CheckTargets(req.out, bundle.Name(b.Exam.Exam, req.opts.Version)); err != nil {
+	incomplete, err := bundle.CheckTargets(req.out, bundle.Name(b.Exam.Exam, req.opts.Version), req.archive)
+	if err != nil {
 		return refuseExisting(err)
 	}
 	forms, err := bundle.SelectForms(b, req.opts.Forms)
@@ -85,7 +84,7 @@ func runBundle(c *cli.Context) error {
 	if err != nil {
 		return refuseExisting(err)
 	}
-	printBundle(c.App.Writer, dirPath, archive, forms, bun, req.opts.Key)
+	printBundle(c.App.Writer, dirPath, archive, incomplete, forms, bun, req.opts.Key)
 	return nil
 }
 
@@ -127,8 +126,11 @@ func parseBundleFlags(c *cli.Context) (*bundleRequest, error) {
 		if req.opts.Key, err = signing.ReadPrivateKey(p); err != nil {
 			return nil, fmt.Errorf("--sign: %w", err)
 		}
+		if w := signing.KeyFileWarning(p); w != "" {
+			fmt.Fprintln(c.App.ErrWriter, "qbank: warning: "+w)
+		}
 	}
-	if req.opts.SourceDate, err = sourceDateEpoch(); err != nil {
+	if req.opts.SourceDate, err = bundle.ParseSourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH")); err != nil {
 		return nil, err
 	}
 	return req, nil
@@ -159,8 +161,10 @@ func gitSource(c *cli.Context, dir string) *bundle.Source {
 	return &bundle.Source{Commit: commit, Dirty: dirty}
 }
 
-// printBundle says what bundle wrote.
-func printBundle(w io.Writer, dirPath, archive string, forms []*bank.Form, bun *bundle.Bundle, key ed25519.PrivateKey) {
+// printBundle says what bundle wrote; incomplete means an earlier run was
+// stopped between the directory and the archive, and the directory, which
+// holds exactly this build, was kept.
+func printBundle(w io.Writer, dirPath, archive string, incomplete bool, forms []*bank.Form, bun *bundle.Bundle, key ed25519.PrivateKey) {
 	items := 0
 	for _, f := range forms {
 		items += len(f.Items)
@@ -169,24 +173,14 @@ func printBundle(w io.Writer, dirPath, archive string, forms []*bank.Form, bun *
 	if key != nil {
 		signed = "signed by key " + signing.KeyID(key.Public().(ed25519.PublicKey))
 	}
-	fmt.Fprintf(w, "wrote %s: %s, %s, %s, %s\n", dirPath, report.Plural(len(forms), "form"), report.Plural(items, "item slot"), report.Plural(len(bun.Files), "file"), signed)
+	head := "wrote " + dirPath
+	if incomplete {
+		head = "kept " + dirPath + ", which holds exactly this build (only its archive was missing)"
+	}
+	fmt.Fprintf(w, "%s: %s, %s, %s, %s\n", head, report.Plural(len(forms), "form"), report.Plural(items, "item slot"), report.Plural(len(bun.Files), "file"), signed)
 	if archive != "" {
 		fmt.Fprintf(w, "wrote %s\n", archive)
 	}
-}
-
-// sourceDateEpoch reads SOURCE_DATE_EPOCH (https://reproducible-builds.org/
-// specs/source-date-epoch/): unset or empty gives the zero time.
-func sourceDateEpoch() (time.Time, error) {
-	s := os.Getenv("SOURCE_DATE_EPOCH")
-	if s == "" {
-		return time.Time{}, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a non-negative number of seconds since 1970", s)
-	}
-	return time.Unix(n, 0).UTC(), nil
 }
 
 // printFindings writes findings, one per line, to standard error: they say

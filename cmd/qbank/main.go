@@ -63,7 +63,7 @@ func newApp(stdout, stderr *os.File) *cli.App {
 			showCommand(),
 			statsCommand(),
 			bundleCommand(), keygenCommand(), verifyCommand(), diffCommand(),
-			analyzeCommand(), simulateCommand(),
+			analyzeCommand(), promoteCommand(), simulateCommand(),
 		},
 	}
 }

@@ -40,7 +40,7 @@ func fmtCommand() *cli.Command {
 			}
 			files, err := itemfmt.Files(paths)
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			list, diff, write := c.Bool("l"), c.Bool("d"), c.Bool("w")
 			if !list && !diff && !write {
@@ -77,7 +77,7 @@ func fmtCommand() *cli.Command {
 				msgs = append(msgs, fmt.Sprintf("%s could not be formatted", report.Plural(failed, "file")))
 			}
 			if len(msgs) > 0 {
-				return cli.Exit(strings.Join(msgs, "; "), 1)
+				return fail(strings.Join(msgs, "; "))
 			}
 			return nil
 		},

@@ -143,7 +143,7 @@ var (
 		"A finding is suppressed by a YAML comment \"# qbank:ignore RULE[,RULE] -- reason\" on the line of the finding or the line above (a real comment: the same text inside a block scalar or a quoted string is part of the item). The reason is required, so that reviewers can judge the exception later.")
 	RevisionBump = def(Lint, "revision-bump", finding.Error,
 		"An operational item's candidate-visible content changed since a git revision, but its revision did not increase.",
-		"Only with qbank lint --since REV (package revcheck). Every change a candidate would see (the stem, the option texts and their order, which options are correct) needs revision +1: the item's statistics (p-value, point-biserial) were measured on the old text and no longer hold, and forms pin revisions. The old version is read from git (git show REV:path); the finding is at the revision and its message holds the unified diff of what changed. Items new since REV, and edits to why, explanation, references or tags, are fine. In a shallow CI checkout REV must be fetched first; when it is missing, qbank says which git fetch brings it (it depends on whether REV is a tag, a branch or a commit). Inline qbank:ignore comments do not apply to it; set its severity in .qbank.yaml.")
+		"Only with qbank lint --since REV (lint.Options.Since, package revcheck). Every change a candidate would see (the stem, the option texts and their order, which options are correct) needs revision +1: the item's statistics (p-value, point-biserial) were measured on the old text and no longer hold, and forms pin revisions. The old version is read from git (git show REV:path); the finding is at the revision and its message holds the unified diff of what changed. Items new since REV, and edits to why, explanation, references or tags, are fine. In a shallow CI checkout REV must be fetched first; when it is missing, qbank says which git fetch brings it (it depends on whether REV is a tag, a branch or a commit). Like every lint rule it is suppressed by a qbank:ignore comment with a reason on the revision line or the line above (for a fix of a typo that changes nothing a candidate would answer), and its severity is set in .qbank.yaml.")
 )
 
 // Check rules.
@@ -178,6 +178,15 @@ var (
 	FormPretestOrder = def(Check, "form-pretest-order", finding.Warning,
 		"A form's pretest items are bunched together, so their position gives them away.",
 		"Pretest items are unscored, and candidates must not be able to tell them from scored items; their place in the delivery order must not tell either. The rule fires when three or more pretest items follow each other, when all of them sit in the first or the last third of the form, or when as a whole they sit towards one end: their mean position is further from the middle than three standard deviations of a random placement (0.29/sqrt(P) of the form's length for P pretest items). The last two are checked from three pretest items on. qbank assemble interleaves them evenly.")
+	ScaleCut = def(Check, "scale-cut", finding.Error,
+		"exam.yaml's passing standard (scale.cut) cannot be resolved on the bank.",
+		"A cut {form, raw} names a committed form (forms/<form>.yaml) whose scored items are all in the bank, and a raw score from 0 to its number of scored items. theta_cut is theta(raw) on that form (FORMAT.md, \"Raw score to scaled score\"); without it no form can be scaled and no bundle built. qbank standard --write replaces the cut by {theta: ...}, which needs no form.")
+	FormCutSpread = def(Check, "form-cut-spread", finding.Warning,
+		"Forms of one spec are not parallel near the cut.",
+		"The same ability gets the same scaled score on every form, so forms may differ in difficulty; but a candidate should not need noticeably more correct answers on one form than on another. The rule warns when the cut raw scores of the forms of one spec differ by more than 2 points, or when their test characteristic curves (expected raw score by ability) differ by more than 3 % of the scored items (at least 1 point; 1.5 on a 50-item form) at theta_cut - 1, - 0.5, 0, + 0.5 or + 1 logit. It is reported at the form farthest from the others; reassemble it (qbank assemble --replace) or adjust the item mix. Forms on a provisional scale are compared on their provisional difficulties.")
+	StaleStats = def(Check, "stale-stats", finding.Warning,
+		"A scored item's statistics in stats.yaml are for another revision.",
+		"stats.yaml describes the revision it was measured on and nothing else. When a scored item has been revised since, its measured b no longer applies: its conversion tables use the provisional b of its authored difficulty until qbank analyze measures the new revision. Reported at the item's entry in stats.yaml.")
 )
 
 // Release rules.
@@ -188,7 +197,11 @@ var (
 )
 
 // Response rules.
-var ()
+var (
+	ResponseRecord = def(Response, "response", finding.Error,
+		"A response record cannot be used: it is skipped and counted.",
+		"A record of a responses file (JSONL or long CSV, read by qbank analyze and qbank score) names an unknown bundle or form, has the wrong number of answers, a position out of range or answered twice, a letter the item does not have, several letters for a single-answer item, a repeated attempt id, a missing field, CSV rows of one attempt that disagree on candidate, bundle or form, a line longer than the limit, or is not valid JSON or CSV. The finding is at the record's line (for CSV, the offending row). The record is skipped and every good record is still used; the command exits 1 unless --max-rejects allows the number of rejected records. Fix the export of the delivery site, or pass the bundle the attempts were delivered from with --bundle.")
+)
 
 // Analyze rules: the flags of qbank analyze on an item revision
 // (package analysis; thresholds from .qbank.yaml, defaults below;

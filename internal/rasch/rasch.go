@@ -138,7 +138,7 @@ func Calibrate(ctx context.Context, d *Data, opts Options) (*Result, error) {
 	if err := des.connected(d); err != nil {
 		return nil, err
 	}
-	if len(des.free) == 0 {
+	if len(des.books) == 0 {
 		return nil, errors.New("rasch: no item can be calibrated (too few persons with a score between zero and perfect)")
 	}
 	if err := des.solve(ctx, opts, res); err != nil {

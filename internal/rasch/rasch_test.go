@@ -335,9 +335,10 @@ func TestDisconnected(t *testing.T) {
 	if _, err := Calibrate(context.Background(), d, Options{}); err != nil {
 		t.Errorf("anchored in every group: %v", err)
 	}
-	// An anchor in one group only is not enough.
+	// An anchor in one group only is not enough; the error names the
+	// group without one.
 	d.Anchors = map[int]float64{0: 0}
-	if _, err := Calibrate(context.Background(), d, Options{}); !errors.As(err, &de) {
+	if _, err := Calibrate(context.Background(), d, Options{}); !errors.As(err, &de) || !de.Anchored || len(de.Groups) != 1 || de.Groups[0][0] != "F3" {
 		t.Errorf("anchored in one group: err = %v", err)
 	}
 }

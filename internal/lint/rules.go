@@ -33,6 +33,7 @@ const (
 	RuleKeyLength        = "key-length"
 	RuleSuppression      = "suppression"
 	RuleRevisionBump     = "revision-bump"
+	RulePlaceholder      = "placeholder"
 )
 
 var rules = finding.RuleSet{
@@ -68,6 +69,8 @@ var rules = finding.RuleSet{
 		"Item-writing guidelines forbid these options: they reward partial knowledge, depend on option order (which delivery may shuffle) and cannot be scored as multiple response."),
 	rule(RuleNegativeStem, finding.Error, "NOT, EXCEPT or LEAST in a stem is not in capitals.",
 		"Negatively worded stems are easy to misread; when one is needed, the negative word is written in capitals so no candidate misses it. \"at least\" is not a negative and is allowed. Better still, rephrase the stem positively."),
+	rule(RulePlaceholder, finding.Error, "A field of an item in review or later still holds a qbank new placeholder (TODO).",
+		"qbank new writes a draft whose stem, option texts, whys and explanation are placeholders starting with TODO. From status review on, each of these fields is seen by reviewers or candidates, so the word TODO (in capitals, as a whole word) anywhere in one of them is an error, at the word. Write the real text; a draft may keep its placeholders."),
 	rule(RuleEnemyRef, finding.Error, "An enemy id names no item, or the item itself.",
 		"enemies lists ids of items that must never share a form with this one; each must be the id of another item in the bank (retired ones included)."),
 	rule(RuleNearDuplicate, finding.Warning, "A stem is very similar to another item's stem.",

@@ -112,8 +112,19 @@ func runBundle(c *cli.Context) error {
 			blocking = append(blocking, f)
 		}
 	}
+	// form-version against git HEAD, as check does.
+	changed, err := formVersionFindings(c, b)
+	if err != nil {
+		return err
+	}
 	for _, form := range forms {
-		for _, f := range check.Form(b, form) {
+		fs := check.Form(b, form)
+		for _, f := range changed {
+			if f.File == form.File {
+				fs = append(fs, f)
+			}
+		}
+		for _, f := range fs {
 			if f.Severity = cfg.SeverityOf(f.Rule, f.Severity); f.Severity == finding.Error {
 				blocking = append(blocking, f)
 			}

@@ -3,7 +3,9 @@
 // what a form needs (rule supply), task statements nothing covers
 // (task-coverage), and every form in forms/ against its specification
 // (form-header, form-count, form-domain-mix, form-status, form-revision,
-// form-item, form-enemy). Findings about forms point at the line of the
+// form-item, form-enemy). Rule form-version, which compares forms with an
+// earlier version from git or a bundle, is declared here and implemented
+// by package formversion. Findings about forms point at the line of the
 // form file at fault; findings about supply and tasks at the domain or task
 // in exam.yaml.
 //
@@ -36,6 +38,7 @@ const (
 	RuleFormItem      = "form-item"
 	RuleFormEnemy     = "form-enemy"
 	RuleFormOrder     = "form-pretest-order"
+	RuleFormVersion   = "form-version"
 )
 
 var rules = finding.RuleSet{
@@ -55,6 +58,8 @@ var rules = finding.RuleSet{
 		Doc: "A form pins each item's revision. When an item file is revised, the pin no longer describes what candidates would see: review the change and produce the next form version (qbank assemble --replace FORM re-pins eligible items and replaces the others). A pin newer than the item file is an error too."},
 	{ID: RuleFormItem, Severity: finding.Error, Summary: "A form names an item that is not in the bank, or names one item twice.",
 		Doc: "Every entry of a form names an item of the bank whose file loads without schema errors, and no item appears twice on a form."},
+	{ID: RuleFormVersion, Severity: finding.Error, Summary: "A form's entries changed since its committed or released version, but its version did not increase.",
+		Doc: "Responses and item statistics are keyed by form, version and position, so a form version is one fixed list: which items, in which order, at which pinned revisions, in which roles. qbank check compares every form with its version at git HEAD when the bank is in a git work tree (--since REV compares with another revision, read as lint --since reads items), and with the forms of a release bundle given with --bundle PATH. A form that differs from the earlier version while its version is the same or lower is an error at its version, naming the first changed positions: set the next version, or restore the entries. New forms and forms whose version went up are fine (package formversion)."},
 	{ID: RuleFormEnemy, Severity: finding.Error, Summary: "Two items on a form are enemies.",
 		Doc: "Items listed in each other's enemies (either side is enough) give each other away and may never share a form. Reported at the later of the two entries."},
 	{ID: RuleFormOrder, Severity: finding.Warning, Summary: "A form's pretest items are bunched together, so their position gives them away.",

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/bundle"
+	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/formversion"
+	"github.com/urfave/cli/v2"
+)
+
+// formVersionFlags are check's flags for rule form-version.
+func formVersionFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "since", Usage: "compare every form with its version at git revision `REV` (default HEAD, when the bank is in a git work tree): changed entries need a new version (rule form-version)"},
+		&cli.StringFlag{Name: "bundle", Usage: "also compare every form with the forms of the release bundle `PATH` (directory or .tar.gz), such as the last one released (rule form-version)"},
+	}
+}
+
+// formVersionFindings compares the forms of b with their versions at
+// --since (HEAD by default: skipped when the bank is not in a git work
+// tree with a commit) and in --bundle.
+func formVersionFindings(c *cli.Context, b *bank.Bank) ([]finding.Finding, error) {
+	var fs []finding.Finding
+	rev := c.String("since")
+	explicit := rev != ""
+	if !explicit {
+		rev = "HEAD"
+	}
+	old, err := formversion.AtRev(c.Context, b, rev)
+	switch {
+	case err == nil:
+		fs = append(fs, formversion.Compare(b, old, "at "+rev)...)
+	case explicit:
+		return nil, cli.Exit(fmt.Sprintf("--since %s: %v", rev, err), 2)
+	}
+	if p := c.String("bundle"); p != "" {
+		bu, err := bundle.Open(c.Context, p, bundle.DefaultLimits)
+		if err != nil {
+			return nil, cli.Exit(fmt.Sprintf("--bundle %s: %v", p, err), 2)
+		}
+		old, err := formversion.FromBundle(p, bu)
+		if err != nil {
+			return nil, cli.Exit(fmt.Sprintf("--bundle %s: %v", p, err), 2)
+		}
+		fs = append(fs, formversion.Compare(b, old, "in bundle "+p)...)
+	}
+	return fs, nil
+}

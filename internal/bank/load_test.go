@@ -263,3 +263,64 @@ func TestLoadRefusesItemLinksOutOfTheBank(t *testing.T) {
 		t.Fatalf("findings = %q", got)
 	}
 }
+
+func TestLoadRichStats(t *testing.T) {
+	dir := t.TempDir()
+	banktest.Write(t, dir, map[string]string{
+		"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "x"),
+		"items/alpha/AL-0002.yaml": banktest.Item("AL-0002", "y"),
+		"stats.yaml": `calibration: {model: rasch, method: cml, anchored: 3, attempts: 2000, computed: "2026-11-30T00:00:00Z", simulated: true}
+items:
+  AL-0001:
+    revision: 1
+    responses: 1840
+    p_value: 0.62
+    point_biserial: 0.34
+    omitted: 0.01
+    options: {A: 0.12, B: 0.62, C: 0.2, D: 0.06}
+    rasch: {b: 0.41, se: 0.05, infit: 0.98, outfit: 1.04}
+    flags: [nonfunctional-distractor]
+  AL-0002: {revision: 9, responses: 10, p_value: 0.5, rasch: {b: -1.5, se: 0.3}}
+`,
+	})
+	b, fs, err := Load(context.Background(), dir, Options{})
+	if err != nil || len(fs) > 0 {
+		t.Fatalf("err=%v findings=%v", err, fs)
+	}
+	c := b.Stats.Calibration
+	if c == nil || c.Model != "rasch" || c.Method != "cml" || c.Anchored != 3 || c.Attempts != 2000 || !c.Simulated {
+		t.Errorf("calibration = %+v", c)
+	}
+	s := b.Stats.Items["AL-0001"]
+	if s.Omitted != 0.01 || s.Options["B"] != 0.62 || len(s.Flags) != 1 || s.Flags[0] != "nonfunctional-distractor" {
+		t.Errorf("stats = %+v", s)
+	}
+	if s.Rasch == nil || s.Rasch.B != 0.41 || s.Rasch.SE != 0.05 || !s.Rasch.HasFit || s.Rasch.Outfit != 1.04 {
+		t.Errorf("rasch = %+v", s.Rasch)
+	}
+	if got, ok := b.Stats.RaschB(b.Item("AL-0001")); !ok || got != 0.41 {
+		t.Errorf("RaschB(AL-0001) = %v, %v; want 0.41, true", got, ok)
+	}
+	// AL-0002's statistics are for revision 9, not the item's revision 1.
+	if _, ok := b.Stats.RaschB(b.Item("AL-0002")); ok {
+		t.Error("RaschB used statistics of another revision")
+	}
+	if r := b.Stats.Items["AL-0002"].Rasch; r == nil || r.HasFit {
+		t.Errorf("AL-0002 rasch = %+v; want b and se without fit", r)
+	}
+}
+
+func TestLoadStatsRejectsUnknownFields(t *testing.T) {
+	dir := t.TempDir()
+	banktest.Write(t, dir, map[string]string{
+		"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "x"),
+		"stats.yaml":               "items:\n  AL-0001: {revision: 1, responses: 5, p_value: 0.5, rasch: {b: 0.1, se: 0.2, fit: 1}}\n",
+	})
+	_, fs, err := Load(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Line != 2 || !strings.Contains(fs[0].Message, "fit") {
+		t.Errorf("findings = %v; want one at line 2 naming the unknown key", fs)
+	}
+}

@@ -40,11 +40,77 @@ type OptionCounts struct {
 	MultipleMin int `yaml:"multiple_min"`
 }
 
-// Scale is the reported score scale.
+// Scale is the reported score scale and the passing standard (FORMAT.md,
+// "Raw score to scaled score"). Parse fills in the documented defaults of
+// the optional fields.
 type Scale struct {
 	Min  int `yaml:"min"`
 	Max  int `yaml:"max"`
 	Pass int `yaml:"pass"`
+	// Cut is the passing standard; nil when exam.yaml sets none.
+	Cut *Cut `yaml:"cut"`
+	// Slope is the scaled points per logit (default 100).
+	Slope float64 `yaml:"slope"`
+	// Provisional holds the Rasch b given to items not yet calibrated.
+	Provisional ProvisionalB `yaml:"provisional"`
+	// DomainSD is tau, the SD of domain abilities around the overall
+	// ability in the score report's domain model (default 0.5).
+	DomainSD float64 `yaml:"domain_sd"`
+}
+
+// Cut is the passing standard: a raw cut on a reference form (Form and
+// Raw set) or theta_cut on the bank's Rasch scale (Theta set).
+type Cut struct {
+	Form  string   `yaml:"form"`
+	Raw   *int     `yaml:"raw"`
+	Theta *float64 `yaml:"theta"`
+}
+
+// ProvisionalB are the provisional Rasch difficulties, in logits, of items
+// with no measured b for their current revision, by authored difficulty.
+// Nil fields take the defaults easy -1, medium 0, hard 1.
+type ProvisionalB struct {
+	Easy   *float64 `yaml:"easy"`
+	Medium *float64 `yaml:"medium"`
+	Hard   *float64 `yaml:"hard"`
+}
+
+// Default values of the optional scale fields.
+const (
+	DefaultSlope    = 100.0
+	DefaultDomainSD = 0.5
+	DefaultEasyB    = -1.0
+	DefaultMediumB  = 0.0
+	DefaultHardB    = 1.0
+)
+
+// B returns the provisional b for an authored difficulty ("easy",
+// "medium", "hard"; anything else, including "", counts as medium).
+func (p ProvisionalB) B(difficulty string) float64 {
+	pick := func(v *float64, def float64) float64 {
+		if v != nil {
+			return *v
+		}
+		return def
+	}
+	switch difficulty {
+	case "easy":
+		return pick(p.Easy, DefaultEasyB)
+	case "hard":
+		return pick(p.Hard, DefaultHardB)
+	}
+	return pick(p.Medium, DefaultMediumB)
+}
+
+// withDefaults returns the scale with the documented defaults filled in.
+func (s Scale) withDefaults() Scale {
+	if s.Slope == 0 {
+		s.Slope = DefaultSlope
+	}
+	if s.DomainSD == 0 {
+		s.DomainSD = DefaultDomainSD
+	}
+	return s
 }
 
 // Domain is a content domain.
@@ -222,6 +288,7 @@ func Parse(data []byte, display string) (*Exam, []finding.Finding, error) {
 		return nil, fs, nil
 	}
 	e.File = display
+	e.Scale = e.Scale.withDefaults()
 	for i := range e.Domains {
 		e.Domains[i].Pos = nodePos(yamlx.Lookup(doc, fmt.Sprintf("/domains/%d/id", i)))
 		for j := range e.Domains[i].Tasks {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/qbank/qbank/internal/bundle"
 	"github.com/qbank/qbank/internal/signing"
@@ -43,6 +45,9 @@ func verifyCommand() *cli.Command {
 					return cli.Exit("--pubkey: "+err.Error(), 2)
 				}
 			}
+			if err := notABundleDir(pos[0]); err != nil {
+				return err
+			}
 			var report *bundle.Report
 			b, err := bundle.Open(c.Context, pos[0], bundle.DefaultLimits)
 			if err != nil {
@@ -50,7 +55,9 @@ func verifyCommand() *cli.Command {
 				if !errors.As(err, &ie) {
 					return cli.Exit("cannot read bundle: "+err.Error(), 2)
 				}
-				report = &bundle.Report{Bundle: pos[0], Signature: bundle.Invalid, Problems: []bundle.Problem{{File: ie.File, Message: ie.Msg}}}
+				report = &bundle.Report{Bundle: pos[0], Signature: bundle.Unreached, Problems: []bundle.Problem{{File: ie.File, Message: ie.Msg}}}
+			} else if !b.HasBundleFiles() {
+				return cli.Exit(fmt.Sprintf("%s is not a bundle: it holds neither %s nor %s; verify checks what qbank bundle writes", pos[0], bundle.ManifestFile, bundle.SumsFile), 2)
 			} else {
 				report = bundle.Verify(b, pub)
 			}
@@ -69,4 +76,23 @@ func verifyCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// notABundleDir refuses a directory that is plainly not a bundle (neither
+// manifest.json nor SHA256SUMS at its top), once, instead of a failure for
+// every file in it.
+func notABundleDir(p string) error {
+	if st, err := os.Stat(p); err != nil || !st.IsDir() {
+		return nil
+	}
+	for _, name := range []string{bundle.ManifestFile, bundle.SumsFile} {
+		if _, err := os.Lstat(filepath.Join(p, name)); err == nil {
+			return nil
+		}
+	}
+	msg := fmt.Sprintf("%s is not a bundle: it holds neither %s nor %s; verify checks what qbank bundle writes", p, bundle.ManifestFile, bundle.SumsFile)
+	if _, err := os.Stat(filepath.Join(p, "exam.yaml")); err == nil {
+		msg += fmt.Sprintf(" (%s is a bank: qbank bundle --version V --all %s makes a bundle of it)", p, p)
+	}
+	return cli.Exit(msg, 2)
 }

@@ -69,8 +69,6 @@ var rules = finding.RuleSet{
 		"Item-writing guidelines forbid these options: they reward partial knowledge, depend on option order (which delivery may shuffle) and cannot be scored as multiple response."),
 	rule(RuleNegativeStem, finding.Error, "NOT, EXCEPT or LEAST in a stem is not in capitals.",
 		"Negatively worded stems are easy to misread; when one is needed, the negative word is written in capitals so no candidate misses it. \"at least\" is not a negative and is allowed. Better still, rephrase the stem positively."),
-	rule(RulePlaceholder, finding.Error, "A field of an item in review or later still holds a qbank new placeholder (TODO).",
-		"qbank new writes a draft whose stem, option texts, whys and explanation are placeholders starting with TODO. From status review on, each of these fields is seen by reviewers or candidates, so the word TODO (in capitals, as a whole word) anywhere in one of them is an error, at the word. Write the real text; a draft may keep its placeholders."),
 	rule(RuleEnemyRef, finding.Error, "An enemy id names no item, or the item itself.",
 		"enemies lists ids of items that must never share a form with this one; each must be the id of another item in the bank (retired ones included)."),
 	rule(RuleNearDuplicate, finding.Warning, "A stem is very similar to another item's stem.",
@@ -81,6 +79,8 @@ var rules = finding.RuleSet{
 		"A finding is suppressed by a YAML comment \"# qbank:ignore RULE[,RULE] -- reason\" on the line of the finding or the line above (a real comment: the same text inside a block scalar or a quoted string is part of the item). The reason is required, so that reviewers can judge the exception later."),
 	rule(RuleRevisionBump, finding.Error, "An operational item's candidate-visible content changed since a git revision, but its revision did not increase.",
 		"Only with qbank lint --since REV (package revcheck). Every change a candidate would see (the stem, the option texts and their order, which options are correct) needs revision +1: the item's statistics (p-value, point-biserial) were measured on the old text and no longer hold, and forms pin revisions. The old version is read from git (git show REV:path); the finding is at the revision and its message holds the unified diff of what changed. Items new since REV, and edits to why, explanation, references or tags, are fine. In a shallow CI checkout REV must be fetched first; when it is missing, qbank says which git fetch brings it (it depends on whether REV is a tag, a branch or a commit). Inline qbank:ignore comments do not apply to it; set its severity in .qbank.yaml."),
+	rule(RulePlaceholder, finding.Error, "A field of an item in review or later still holds a qbank new placeholder (TODO).",
+		"qbank new writes a draft whose stem, option texts, whys and explanation are placeholders starting with TODO. From status review on, each of these fields is seen by reviewers or candidates, so the word TODO (in capitals, as a whole word) anywhere in one of them is an error, at the word. Write the real text; a draft may keep its placeholders."),
 }
 
 func rule(id string, sev finding.Severity, summary, doc string) finding.Rule {

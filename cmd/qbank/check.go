@@ -6,6 +6,7 @@ import (
 
 	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/urfave/cli/v2"
 )
 
@@ -30,8 +31,8 @@ func checkCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			rules := allRules()
-			res, err := fc.lint(c, rules)
+			ruleset := rules.In(rules.Load, rules.Lint, rules.Check)
+			res, err := fc.lint(c, ruleset)
 			if err != nil {
 				return err
 			}
@@ -69,7 +70,7 @@ func checkCommand() *cli.Command {
 					return cli.Exit(err.Error(), 2)
 				}
 			}
-			return writeFindings(c, format, fs, sum, rules, -1)
+			return writeFindings(c, format, fs, sum, ruleset, -1)
 		},
 	}
 }

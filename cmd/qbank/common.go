@@ -6,11 +6,11 @@ import (
 	"os"
 
 	"github.com/qbank/qbank/internal/bank"
-	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/report"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/urfave/cli/v2"
 )
 
@@ -35,17 +35,10 @@ func configFlag() *cli.StringFlag {
 	return &cli.StringFlag{Name: "config", Usage: "lint configuration file (default: .qbank.yaml found from the current directory upward)"}
 }
 
-// allRules lists every rule qbank reports: lint's, then check's.
-func allRules() []finding.Rule { return append(lint.Rules(), check.Rules()...) }
-
 // loadConfig reads --config, or .qbank.yaml found upward from the current
 // directory. One file configures every command, so it may name any rule of
-// allRules; another id is an error at its position.
+// the rule registry; another id is an error at its position.
 func loadConfig(c *cli.Context) (*config.Config, error) {
-	known := map[string]bool{}
-	for _, r := range allRules() {
-		known[r.ID] = true
-	}
 	path := c.String("config")
 	if path == "" {
 		path = config.Find(".")
@@ -57,7 +50,7 @@ func loadConfig(c *cli.Context) (*config.Config, error) {
 	if err != nil {
 		return nil, cli.Exit(err.Error(), 2)
 	}
-	if err := cfg.CheckRules(known); err != nil {
+	if err := cfg.CheckRules(rules.Known()); err != nil {
 		return nil, cli.Exit(err.Error(), 2)
 	}
 	return cfg, nil
@@ -75,9 +68,9 @@ func resolveFormat(c *cli.Context) (string, error) {
 // writeFindings prints the findings in format and returns the exit error
 // the findings call for: 1 with any error (or more than maxWarnings
 // warnings when maxWarnings >= 0), else nil.
-func writeFindings(c *cli.Context, format string, fs []finding.Finding, sum report.Summary, rules []finding.Rule, maxWarnings int) error {
+func writeFindings(c *cli.Context, format string, fs []finding.Finding, sum report.Summary, ruleset []finding.Rule, maxWarnings int) error {
 	tool := report.Tool{Name: "qbank", Version: version, InformationURI: "https://github.com/qbank/qbank"}
-	if err := report.Write(c.App.Writer, format, fs, sum, rules, tool); err != nil {
+	if err := report.Write(c.App.Writer, format, fs, sum, ruleset, tool); err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
 	if sum.Errors > 0 {
@@ -117,12 +110,12 @@ func setupFindingsCommand(c *cli.Context) (*findingsCommand, error) {
 // lint loads and lints the bank. When the bank cannot be used it prints the
 // blueprint's findings (in the command's format) and returns the exit-2
 // error.
-func (fc *findingsCommand) lint(c *cli.Context, rules []finding.Rule) (*lint.Result, error) {
+func (fc *findingsCommand) lint(c *cli.Context, ruleset []finding.Rule) (*lint.Result, error) {
 	res, err := lint.Run(c.Context, fc.dir, lint.Options{Config: fc.cfg})
 	if err != nil {
 		var be *bank.BlueprintError
 		if errors.As(err, &be) {
-			_ = writeFindings(c, fc.format, res.Findings, res.Summary, rules, -1)
+			_ = writeFindings(c, fc.format, res.Findings, res.Summary, ruleset, -1)
 		}
 		return nil, cli.Exit(err.Error(), 2)
 	}

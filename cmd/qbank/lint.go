@@ -5,8 +5,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/revcheck"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/schema"
 	"github.com/urfave/cli/v2"
 )
@@ -27,7 +27,7 @@ func lintCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			res, err := fc.lint(c, lint.Rules())
+			res, err := fc.lint(c, rules.In(rules.Load, rules.Lint))
 			if err != nil {
 				return err
 			}
@@ -37,7 +37,7 @@ func lintCommand() *cli.Command {
 					return cli.Exit(err.Error(), 2)
 				}
 			}
-			return writeFindings(c, format, res.Findings, res.Summary, lint.Rules(), c.Int("max-warnings"))
+			return writeFindings(c, format, res.Findings, res.Summary, rules.In(rules.Load, rules.Lint), c.Int("max-warnings"))
 		},
 	}
 }
@@ -50,7 +50,7 @@ func rulesCommand() *cli.Command {
 		Action: func(c *cli.Context) error {
 			w := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, "RULE\tSEVERITY\tDESCRIPTION")
-			for _, r := range allRules() {
+			for _, r := range rules.All() {
 				fmt.Fprintf(w, "%s\t%s\t%s\n", r.ID, r.Severity, r.Summary)
 				if c.Bool("doc") {
 					fmt.Fprintf(w, "\t\t%s\n", r.Doc)

@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // TestREADMEDocumentsEveryCommandAndRule keeps the README's command
@@ -19,7 +21,7 @@ func TestREADMEDocumentsEveryCommandAndRule(t *testing.T) {
 			t.Errorf("README has no section for qbank %s", cmd.Name)
 		}
 	}
-	for _, r := range allRules() {
+	for _, r := range rules.All() {
 		if !strings.Contains(readme, "| `"+r.ID+"` |") && !strings.Contains(readme, "`"+r.ID+"` (error)") {
 			t.Errorf("README's rule tables lack %s", r.ID)
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/schemacheck"
 	"github.com/qbank/qbank/internal/yamlx"
 	"gopkg.in/yaml.v3"
@@ -22,7 +23,7 @@ func loadForms(dir string, opts Options) ([]*Form, []finding.Finding) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
-		return nil, []finding.Finding{{File: dir, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: " + unwrapPathError(err)}}
+		return nil, []finding.Finding{{File: dir, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "cannot read: " + unwrapPathError(err)}}
 	}
 	var forms []*Form
 	var findings []finding.Finding

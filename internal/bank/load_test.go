@@ -10,6 +10,7 @@ import (
 
 	"github.com/qbank/qbank/internal/banktest"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 func TestLoadReadsGoodFilesAndReportsBadOnes(t *testing.T) {
@@ -52,14 +53,14 @@ func TestLoadReadsGoodFilesAndReportsBadOnes(t *testing.T) {
 		rule string
 		msg  string
 	}{
-		{"AL-0002.yaml", 2, 1, "yaml", "did not find expected"},
-		{"AL-0003.yaml", 2, 10, "yaml", "invalid UTF-8"},
-		{"AL-0004.yaml", 1, 1, "yaml", "binary content"},
-		{"AL-0005.yaml", 3, 1, "yaml", `duplicate key "revision"`},
-		{"AL-0006.yaml", 2, 11, "schema", "revision must be an integer, not a string"},
-		{"BE-0002.yaml", 1, 1, "yaml", "the file is empty"},
-		{"BE-0003.yaml", 1, 1, "yaml", "bank files are limited to"},
-		{"loop.yaml", 1, 1, "yaml", "too many levels of symbolic links"},
+		{"AL-0002.yaml", 2, 1, rules.YAML.ID, "did not find expected"},
+		{"AL-0003.yaml", 2, 10, rules.YAML.ID, "invalid UTF-8"},
+		{"AL-0004.yaml", 1, 1, rules.YAML.ID, "binary content"},
+		{"AL-0005.yaml", 3, 1, rules.YAML.ID, `duplicate key "revision"`},
+		{"AL-0006.yaml", 2, 11, rules.Schema.ID, "revision must be an integer, not a string"},
+		{"BE-0002.yaml", 1, 1, rules.YAML.ID, "the file is empty"},
+		{"BE-0003.yaml", 1, 1, rules.YAML.ID, "bank files are limited to"},
+		{"loop.yaml", 1, 1, rules.YAML.ID, "too many levels of symbolic links"},
 	}
 	if len(fs) != len(want) {
 		t.Errorf("got %d findings, want %d:\n%s", len(fs), len(want), show(fs))
@@ -118,7 +119,7 @@ func TestLoadRefusesBanksItCannotUse(t *testing.T) {
 		banktest.Write(t, dir, map[string]string{"exam.yaml": strings.Replace(banktest.Exam, "weight: 40", "weight: 41", 1)})
 		_, fs, err := Load(context.Background(), dir, Options{})
 		var be *BlueprintError
-		if !errors.As(err, &be) || len(fs) != 1 || fs[0].Rule != "blueprint" {
+		if !errors.As(err, &be) || len(fs) != 1 || fs[0].Rule != rules.Blueprint.ID {
 			t.Fatalf("err = %v, findings = %v", err, fs)
 		}
 	})
@@ -220,7 +221,7 @@ func TestLoadItemsDirectory(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(fs) != 1 || fs[0].File != filepath.Join(dir, "items") || fs[0].Rule != "yaml" || fs[0].Line != 1 {
+			if len(fs) != 1 || fs[0].File != filepath.Join(dir, "items") || fs[0].Rule != rules.YAML.ID || fs[0].Line != 1 {
 				t.Fatalf("findings:\n%s", show(fs))
 			}
 		})

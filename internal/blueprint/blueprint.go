@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/schemacheck"
 	"github.com/qbank/qbank/internal/yamlx"
 	"gopkg.in/yaml.v3"
@@ -56,6 +57,13 @@ type Scale struct {
 	// DomainSD is tau, the SD of domain abilities around the overall
 	// ability in the score report's domain model (default 0.5).
 	DomainSD float64 `yaml:"domain_sd"`
+
+	// CutPos is the position of scale.cut in exam.yaml (of the document
+	// when there is no cut); CutFormPos and CutRawPos of its form and raw
+	// values. Findings about the standard point there.
+	CutPos     finding.Pos `yaml:"-"`
+	CutFormPos finding.Pos `yaml:"-"`
+	CutRawPos  finding.Pos `yaml:"-"`
 }
 
 // Cut is the passing standard: a raw cut on a reference form (Form and
@@ -282,7 +290,7 @@ func Parse(data []byte, display string) (*Exam, []finding.Finding, error) {
 	}
 	var e Exam
 	if err := doc.Decode(&e); err != nil {
-		return nil, []finding.Finding{{File: display, Line: 1, Column: 1, Rule: "schema", Severity: finding.Error, Message: err.Error()}}, nil
+		return nil, []finding.Finding{{File: display, Line: 1, Column: 1, Rule: rules.Schema.ID, Severity: rules.Schema.Severity, Message: err.Error()}}, nil
 	}
 	if fs := e.validate(doc, display); len(fs) > 0 {
 		return nil, fs, nil
@@ -298,6 +306,9 @@ func Parse(data []byte, display string) (*Exam, []finding.Finding, error) {
 	for i := range e.Forms {
 		e.Forms[i].Pos = nodePos(yamlx.Lookup(doc, fmt.Sprintf("/forms/%d/id", i)))
 	}
+	e.Scale.CutPos = nodePos(yamlx.Lookup(doc, "/scale/cut"))
+	e.Scale.CutFormPos = nodePos(yamlx.Lookup(doc, "/scale/cut/form"))
+	e.Scale.CutRawPos = nodePos(yamlx.Lookup(doc, "/scale/cut/raw"))
 	return &e, nil, nil
 }
 
@@ -311,7 +322,7 @@ func nodePos(n *yaml.Node) finding.Pos {
 func yamlFindings(display string, err error) []finding.Finding {
 	var fs []finding.Finding
 	for _, e := range yamlx.Errors(err) {
-		fs = append(fs, finding.Finding{File: display, Line: e.Pos.Line, Column: e.Pos.Column, Rule: "yaml", Severity: finding.Error, Message: e.Msg})
+		fs = append(fs, finding.Finding{File: display, Line: e.Pos.Line, Column: e.Pos.Column, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: e.Msg})
 	}
 	return fs
 }
@@ -321,7 +332,7 @@ func (e *Exam) validate(doc *yaml.Node, display string) []finding.Finding {
 	var fs []finding.Finding
 	add := func(ptr, format string, args ...any) {
 		n := yamlx.Lookup(doc, ptr)
-		fs = append(fs, finding.Finding{File: display, Line: n.Line, Column: n.Column, Rule: "blueprint", Severity: finding.Error, Message: fmt.Sprintf(format, args...)})
+		fs = append(fs, finding.Finding{File: display, Line: n.Line, Column: n.Column, Rule: rules.Blueprint.ID, Severity: rules.Blueprint.Severity, Message: fmt.Sprintf(format, args...)})
 	}
 	sum := 0
 	for _, d := range e.Domains {

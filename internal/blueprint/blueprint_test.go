@@ -173,3 +173,39 @@ func TestScaleCutMustBeOneKind(t *testing.T) {
 		t.Fatal("a cut with both a raw score and a theta was accepted")
 	}
 }
+
+func TestScaleNumbersMustBeFinite(t *testing.T) {
+	tests := []struct {
+		name, scale, want string
+		col               int
+	}{
+		{"infinite theta", "{min: 100, max: 1000, pass: 700, cut: {theta: .inf}}", ".inf is not a finite number", 54},
+		{"NaN theta", "{min: 100, max: 1000, pass: 700, cut: {theta: .nan}}", ".nan is not a finite number", 54},
+		{"infinite slope", "{min: 100, max: 1000, pass: 700, slope: -.Inf}", "-.Inf is not a finite number", 48},
+		{"NaN provisional", "{min: 100, max: 1000, pass: 700, provisional: {hard: .NaN}}", ".NaN is not a finite number", 61},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(otherExam, "scale: {min: 0, max: 100, pass: 65}", "scale: "+tt.scale, 1)
+			e, fs, _ := Parse([]byte(src), "exam.yaml")
+			if e != nil || len(fs) != 1 {
+				t.Fatalf("got exam %v, findings %v", e != nil, fs)
+			}
+			if !strings.Contains(fs[0].Message, tt.want) || fs[0].Column != tt.col || fs[0].Line != 4 || fs[0].Rule != "yaml" {
+				t.Errorf("finding %v; want %q at 4:%d", fs[0], tt.want, tt.col)
+			}
+		})
+	}
+}
+
+func TestScaleCutPositions(t *testing.T) {
+	src := strings.Replace(otherExam, "scale: {min: 0, max: 100, pass: 65}", "scale: {min: 100, max: 1000, pass: 700, cut: {form: F-A, raw: 3}}", 1)
+	e, fs, err := Parse([]byte(src), "exam.yaml")
+	if err != nil || len(fs) > 0 {
+		t.Fatalf("Parse: %v %v", err, fs)
+	}
+	s := e.Scale
+	if s.CutPos != (finding.Pos{Line: 4, Column: 46}) || s.CutFormPos != (finding.Pos{Line: 4, Column: 53}) || s.CutRawPos != (finding.Pos{Line: 4, Column: 63}) {
+		t.Errorf("positions: cut %v form %v raw %v", s.CutPos, s.CutFormPos, s.CutRawPos)
+	}
+}

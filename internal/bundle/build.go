@@ -13,12 +13,9 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/signing"
 )
-
-// RuleBundle is the rule id of findings that stop a bundle from being
-// built (a form pinning a revision the bank no longer has).
-const RuleBundle = "bundle"
 
 // Options say what to build.
 type Options struct {
@@ -109,7 +106,7 @@ func Build(b *bank.Bank, opts Options) (*Bundle, error) {
 	}
 	var problems []finding.Finding
 	problem := func(file string, p finding.Pos, item, format string, args ...any) {
-		problems = append(problems, finding.Finding{File: file, Line: p.Line, Column: p.Column, Rule: RuleBundle, Severity: finding.Error, Item: item, Message: fmt.Sprintf(format, args...)})
+		problems = append(problems, finding.Finding{File: file, Line: p.Line, Column: p.Column, Rule: rules.BundleContent.ID, Severity: finding.Error, Item: item, Message: fmt.Sprintf(format, args...)})
 	}
 	files := map[string][]byte{}
 	m := &Manifest{

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 func TestParse(t *testing.T) {
@@ -51,7 +52,7 @@ func TestSettingsApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SeverityOf("key-length", finding.Warning) != finding.Off || c.SeverityOf("yaml", finding.Error) != finding.Warning || c.SeverityOf("schema", finding.Error) != finding.Error {
+	if c.SeverityOf(rules.KeyLength.ID, finding.Warning) != finding.Off || c.SeverityOf(rules.YAML.ID, finding.Error) != finding.Warning || c.SeverityOf(rules.Schema.ID, finding.Error) != finding.Error {
 		t.Errorf("severities = %v", c.Severity)
 	}
 	for host, want := range map[string]bool{"docs.example.com": true, "DOCS.EXAMPLE.COM": true, "x.example.com": false, "a.example.org": true, "example.org": false, "docs.aws.amazon.com": false} {

@@ -18,9 +18,9 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/bundle"
 	"github.com/qbank/qbank/internal/bundlediff"
-	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/gitx"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // maxForms bounds the bytes of form files read from git.
@@ -67,7 +67,7 @@ func Compare(b *bank.Bank, old []Pinned, source string) []finding.Finding {
 		msg := fmt.Sprintf("form %s differs from version %d %s (%s) but %s; responses are keyed by form, version and position, so set version: %d, or restore the entries of version %d",
 			f.Form, was.Version, source, describe(changes), what, was.Version+1, was.Version)
 		fs = append(fs, finding.Finding{File: f.File, Line: f.Pos.Version.Line, Column: f.Pos.Version.Column,
-			Rule: check.RuleFormVersion, Severity: finding.Error, Message: msg})
+			Rule: rules.FormVersion.ID, Severity: rules.FormVersion.Severity, Message: msg})
 	}
 	finding.Sort(fs)
 	return fs

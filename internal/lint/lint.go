@@ -1,3 +1,9 @@
+// Package lint checks a question bank: it loads the bank through package
+// bank, runs the rules below on every item file while its YAML tree is in
+// hand (so findings point at the exact node at fault), then runs the rules
+// that compare items (duplicate ids, enemies, near-duplicate stems), applies
+// the configured severities and the inline suppressions, and returns the
+// findings. Every other qbank command loads the bank through Run.
 package lint
 
 import (
@@ -11,6 +17,7 @@ import (
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/report"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // Result is the outcome of a lint run.
@@ -109,7 +116,7 @@ func duplicateIDs(b *bank.Bank) []finding.Finding {
 	var fs []finding.Finding
 	for _, it := range allItems(b) {
 		if f, dup := first[it.ID]; dup {
-			fs = append(fs, finding.Finding{File: it.File, Line: it.Pos.ID.Line, Column: it.Pos.ID.Column, Rule: RuleDuplicateID, Severity: defaultSeverity(RuleDuplicateID), Item: it.ID,
+			fs = append(fs, finding.Finding{File: it.File, Line: it.Pos.ID.Line, Column: it.Pos.ID.Column, Rule: rules.DuplicateID.ID, Severity: rules.DuplicateID.Severity, Item: it.ID,
 				Message: fmt.Sprintf("id %s is already declared by %s; ids are unique and never reused: give this item the next free id (qbank new allocates one)", it.ID, filepath.ToSlash(f.File))})
 			continue
 		}
@@ -136,7 +143,7 @@ func enemyRefs(b *bank.Bank) []finding.Finding {
 			if i < len(it.Pos.Enemies) {
 				p = it.Pos.Enemies[i]
 			}
-			fs = append(fs, finding.Finding{File: it.File, Line: p.Line, Column: p.Column, Rule: RuleEnemyRef, Severity: defaultSeverity(RuleEnemyRef), Item: it.ID,
+			fs = append(fs, finding.Finding{File: it.File, Line: p.Line, Column: p.Column, Rule: rules.EnemyRef.ID, Severity: rules.EnemyRef.Severity, Item: it.ID,
 				Message: fmt.Sprintf("enemy %s is not an item of this bank; fix the id or remove it", e)})
 		}
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/gitx"
 	"github.com/qbank/qbank/internal/lint"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/textdiff"
 	"gopkg.in/yaml.v3"
 )
@@ -99,7 +100,7 @@ func Since(ctx context.Context, b *bank.Bank, rev string) ([]finding.Finding, er
 		}
 		msg += fmt.Sprintf("; set revision: %d (statistics measured on the old text no longer hold, and forms pin revisions):\n%s", was.Revision+1, strings.TrimRight(diff, "\n"))
 		fs = append(fs, finding.Finding{File: it.File, Line: it.Pos.Revision.Line, Column: it.Pos.Revision.Column,
-			Rule: lint.RuleRevisionBump, Severity: finding.Error, Item: it.ID, Message: msg})
+			Rule: rules.RevisionBump.ID, Severity: finding.Error, Item: it.ID, Message: msg})
 	}
 	finding.Sort(fs)
 	return fs, nil

@@ -14,6 +14,7 @@ import (
 	"github.com/qbank/qbank/internal/gitx"
 	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/releasetest"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 func git(t *testing.T, dir string, args ...string) {
@@ -131,7 +132,7 @@ func TestSince(t *testing.T) {
 			}
 			if len(fs) == 1 {
 				f := fs[0]
-				if f.Line != 2 || f.Column != 11 || f.Rule != "revision-bump" || f.Severity != finding.Error {
+				if f.Line != 2 || f.Column != 11 || f.Rule != rules.RevisionBump.ID || f.Severity != finding.Error {
 					t.Errorf("finding at %d:%d %s %s; want the revision value at 2:11, error revision-bump", f.Line, f.Column, f.Rule, f.Severity)
 				}
 				if !strings.Contains(f.Message, "what candidates see changed since v1 but revision is still 1; set revision: 2") ||
@@ -248,7 +249,7 @@ func TestApplyUsesConfiguredSeverity(t *testing.T) {
 	if err := Apply(context.Background(), res, "v1", cfg); err != nil {
 		t.Fatal(err)
 	}
-	if res.Summary.Errors != 0 || res.Summary.Warnings != 1 || res.Findings[0].Rule != "revision-bump" {
+	if res.Summary.Errors != 0 || res.Summary.Warnings != 1 || res.Findings[0].Rule != rules.RevisionBump.ID {
 		t.Errorf("summary %+v findings %v", res.Summary, res.Findings)
 	}
 }

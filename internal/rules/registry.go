@@ -1,0 +1,251 @@
+// Package rules is the one registry of qbank's rules. Every rule id that a
+// finding can carry (the loader's yaml, schema and blueprint, lint's and
+// check's rules, revision-bump, suppression, bundle, and whatever comes
+// next) is declared here once, with its default severity, a one-line
+// summary and a paragraph of documentation. Code that reports a rule uses
+// its declaration (rules.AnswerCount.ID, rules.AnswerCount.Severity), never
+// a string literal, so grepping a rule id finds its declaration, and
+// grepping the declaration's name finds the code that emits it and its
+// tests.
+//
+// `qbank rules`, the configuration's list of known ids, SARIF rule metadata
+// and the rule tables of the documentation (go generate ./internal/rules)
+// all come from this registry.
+//
+// # Adding a rule
+//
+// Append one declaration to the block of its group below, in the order the
+// documentation should list it:
+//
+//	// PossibleMiskey is reported by qbank analyze.
+//	PossibleMiskey = def(Analyze, "possible-miskey", finding.Warning,
+//		"One-line summary, ending with a full stop.",
+//		"A paragraph: what the rule checks, why, and how to fix a finding.")
+//
+// That is the whole change: the rule is then listed by `qbank rules`,
+// accepted in .qbank.yaml, described in SARIF output, and (after go generate
+// ./internal/rules) in the documentation's table of its group. A command
+// selects the rules it reports with In(groups...). A new command gets a
+// new Group constant (append it to the list below) and a table marker in
+// the docs (see gen.go).
+package rules
+
+import "github.com/qbank/qbank/internal/finding"
+
+// Group says which command reports a rule; a command lists its groups' rules
+// in SARIF output, and the documentation has one table per group.
+type Group string
+
+// Groups, in documentation order. Append new ones at the end.
+const (
+	// Load rules are reported while a bank is read (package bank,
+	// blueprint, schemacheck): by every command that loads a bank.
+	Load Group = "load"
+	// Lint rules are reported by qbank lint on item files.
+	Lint Group = "lint"
+	// Check rules are reported by qbank check on the bank's composition and
+	// its forms.
+	Check Group = "check"
+	// Release rules stop qbank bundle from building a release.
+	Release Group = "release"
+	// Response rules are reported on candidate response files.
+	Response Group = "response"
+	// Analyze rules are the flags of qbank analyze (item statistics).
+	Analyze Group = "analyze"
+)
+
+var groups = []Group{Load, Lint, Check, Release, Response, Analyze}
+
+// entry is a declared rule and its group.
+type entry struct {
+	group Group
+	rule  finding.Rule
+}
+
+// registry holds every declaration in declaration order. It is filled while
+// the package's variables are initialised (Go initialises them in
+// declaration order, and each declaration depends on registry through def)
+// and never changed afterwards.
+var registry []entry
+
+// def declares a rule of group g and returns it.
+func def(g Group, id string, sev finding.Severity, summary, doc string) finding.Rule {
+	r := finding.Rule{ID: id, Severity: sev, Summary: summary, Doc: doc}
+	registry = append(registry, entry{g, r})
+	return r
+}
+
+// Load rules.
+var (
+	YAML = def(Load, "yaml", finding.Error,
+		"The file is not parseable YAML, or is empty.",
+		"An item file must be one YAML document holding a mapping, in UTF-8. The rule reports syntax errors at the line where the problem is (not only where the enclosing block starts), invalid UTF-8 and binary content at the first bad byte, duplicate mapping keys at the repeated key, more than one document, excessive alias expansion (\"billion laughs\"), files over the size limit, and files that cannot be read (permissions, symlink loops, non-regular files).")
+	Schema = def(Load, "schema", finding.Error,
+		"The file violates its JSON Schema (item, exam, form or stats).",
+		"Each file is validated against the embedded schema for its kind (qbank schema item|exam|form|stats prints it). Each problem is reported at the key or value at fault; a missing required property is reported at the mapping that lacks it, an unknown property at its key (with the closest known name).")
+	Blueprint = def(Load, "blueprint", finding.Error,
+		"exam.yaml is inconsistent (weights, duplicate ids, scale).",
+		"The blueprint's domain weights must sum to exactly 100; domain ids, id prefixes, task ids within a domain and form spec ids must be unique; the pass score must lie on the scale. An invalid blueprint stops every command (exit status 2).")
+)
+
+// Lint rules.
+var (
+	IDFilename = def(Lint, "id-filename", finding.Error,
+		"The file name is not <id>.yaml, or the file is not in its domain's folder.",
+		"An item with id SEC-0042 and domain security-compliance lives in items/security-compliance/SEC-0042.yaml. Tools find items by this path, so rename the file or fix the id or domain.")
+	DuplicateID = def(Lint, "duplicate-id", finding.Error,
+		"Two files declare the same id.",
+		"Item ids are unique and never reused, even after an item is retired. Give the newer item the next free id (qbank new allocates one).")
+	UnknownDomain = def(Lint, "unknown-domain", finding.Error,
+		"The item's domain is not a domain of exam.yaml.",
+		"domain must be one of the domains[].id values of the blueprint.")
+	UnknownTask = def(Lint, "unknown-task", finding.Error,
+		"The item's task is not a task statement of its domain.",
+		"task must be one of the tasks[].id values of the item's domain in the blueprint, written as a quoted string such as \"2.1\".")
+	AnswerCount = def(Lint, "answer-count", finding.Error,
+		"Wrong number of keys for the item type.",
+		"A single (multiple-choice) item has exactly one correct option. A multiple (multiple-response) item has at least two correct options and at least one incorrect one.")
+	OptionCount = def(Lint, "option-count", finding.Error,
+		"Wrong number of options for the item type.",
+		"A single item has exactly options.single options (4 for CLF-C02); a multiple item has at least options.multiple_min (5 for CLF-C02), as in the real exam.")
+	DuplicateOption = def(Lint, "duplicate-option", finding.Error,
+		"Two options have the same text.",
+		"Options are compared case-insensitively with runs of white space folded. Two identical options are either both right or both wrong, and give the item away.")
+	SelectPhrase = def(Lint, "select-phrase", finding.Error,
+		"The stem does not say how many options to select, or says it wrongly.",
+		"A multiple stem says \"(Select TWO.)\", \"(Select THREE.)\"... with the number equal to its correct options, written exactly so; a single stem does not contain \"(Select\".")
+	MissingWhy = def(Lint, "missing-why", finding.Error,
+		"An option has no why on an item in review or later.",
+		"From status review on, every option carries a why: the rationale shown on the review screen, and the reviewer's evidence that the key is right and each distractor wrong.")
+	MissingReference = def(Lint, "missing-reference", finding.Error,
+		"A pretest or operational item has no references.",
+		"Items that candidates see must cite at least one source that supports the key.")
+	ReferenceURL = def(Lint, "reference-url", finding.Error,
+		"A reference is not an https URL on an allowed host.",
+		"References are https URLs on a host of the allow list (default docs.aws.amazon.com and aws.amazon.com; set references.allowed_hosts in .qbank.yaml; \"*.example.com\" allows subdomains).")
+	BannedPhrase = def(Lint, "banned-phrase", finding.Error,
+		"An option is \"All of the above\", \"None of the above\", \"Both A and B\" or the like.",
+		"Item-writing guidelines forbid these options: they reward partial knowledge, depend on option order (which delivery may shuffle) and cannot be scored as multiple response.")
+	NegativeStem = def(Lint, "negative-stem", finding.Error,
+		"NOT, EXCEPT or LEAST in a stem is not in capitals.",
+		"Negatively worded stems are easy to misread; when one is needed, the negative word is written in capitals so no candidate misses it. \"at least\" is not a negative and is allowed. Better still, rephrase the stem positively.")
+	EnemyRef = def(Lint, "enemy-ref", finding.Error,
+		"An enemy id names no item, or the item itself.",
+		"enemies lists ids of items that must never share a form with this one; each must be the id of another item in the bank (retired ones included).")
+	NearDuplicate = def(Lint, "near-duplicate", finding.Warning,
+		"A stem is very similar to another item's stem.",
+		"Stems are compared as sets of word bigrams (lower-cased, punctuation dropped) by Jaccard similarity, the classic near-duplicate measure: it ignores layout, tolerates small edits and penalises shared boilerplate only in proportion. Pairs at or above the threshold (default 0.7, set near_duplicate.threshold in .qbank.yaml) are reported; at 0.7 two 40-word stems differ by about three words. Candidate pairs are found with an inverted index and prefix filtering (rare bigrams first), which is exact and near-linear on real text, so it stays fast on 100,000 items. Rewrite one stem, or make the two items enemies and suppress the finding with a reason.")
+	KeyLength = def(Lint, "key-length", finding.Warning,
+		"The correct option is conspicuously longer than every distractor.",
+		"Test-wise candidates pick the longest option. The rule fires when a correct option is at least 1.5 times as long as the longest distractor and at least 20 characters longer. Shorten the key or lengthen the distractors.")
+	Suppression = def(Lint, "suppression", finding.Warning,
+		"A qbank:ignore comment has no reason or names an unknown rule.",
+		"A finding is suppressed by a YAML comment \"# qbank:ignore RULE[,RULE] -- reason\" on the line of the finding or the line above (a real comment: the same text inside a block scalar or a quoted string is part of the item). The reason is required, so that reviewers can judge the exception later.")
+	RevisionBump = def(Lint, "revision-bump", finding.Error,
+		"An operational item's candidate-visible content changed since a git revision, but its revision did not increase.",
+		"Only with qbank lint --since REV (package revcheck). Every change a candidate would see (the stem, the option texts and their order, which options are correct) needs revision +1: the item's statistics (p-value, point-biserial) were measured on the old text and no longer hold, and forms pin revisions. The old version is read from git (git show REV:path); the finding is at the revision and its message holds the unified diff of what changed. Items new since REV, and edits to why, explanation, references or tags, are fine. In a shallow CI checkout REV must be fetched first; when it is missing, qbank says which git fetch brings it (it depends on whether REV is a tag, a branch or a commit). Inline qbank:ignore comments do not apply to it; set its severity in .qbank.yaml.")
+	Placeholder = def(Lint, "placeholder", finding.Error,
+		"A field of an item in review or later still holds a qbank new placeholder (TODO).",
+		"qbank new writes a draft whose stem, option texts, whys and explanation are placeholders starting with TODO. From status review on, each of these fields is seen by reviewers or candidates, so the word TODO (in capitals, as a whole word) anywhere in one of them is an error, at the word. Write the real text; a draft may keep its placeholders.")
+)
+
+// Check rules.
+var (
+	Supply = def(Check, "supply", finding.Error,
+		"A domain has too few operational or pretest items for the forms the program needs.",
+		"For the form spec checked (full by default), each domain needs its apportioned share of scored items from operational items and of pretest items from pretest items. The rule is an error, at the domain in exam.yaml, when not even one form can be built; and a warning when the operational supply allows fewer forms with no shared scored item than the minimum asked for (qbank check --min-forms, default 2). Enemies are not taken into account: the count is an upper bound.")
+	TaskCoverage = def(Check, "task-coverage", finding.Warning,
+		"A task statement of the blueprint has no operational item.",
+		"Every task statement of the exam guide should be tested. A task with no operational item cannot appear on any form; write items for it (or promote pretest items with good statistics). Reported at the task in exam.yaml.")
+	FormHeader = def(Check, "form-header", finding.Error,
+		"A form's exam, spec or id does not match the bank.",
+		"A form names the bank's exam code and one of the form specs of exam.yaml; its id is unique in the bank and its file is forms/<id>.yaml. A form with an unknown spec cannot be checked further.")
+	FormCount = def(Check, "form-count", finding.Error,
+		"A form does not have exactly the spec's scored and pretest counts.",
+		"A form has exactly the spec's number of scored items (role scored) and of pretest items (role pretest), for example 50 and 15 for a CLF-C02 full form. A surplus is reported at the first entry beyond the count, a shortfall at the item list.")
+	FormDomainMix = def(Check, "form-domain-mix", finding.Error,
+		"A form's domain counts differ from the apportioned counts.",
+		"The scored items of a form match the blueprint's weights apportioned to the spec's scored count by the largest-remainder rule of FORMAT.md (12/15/17/6 for CLF-C02's 50), and the pretest items match the apportioned pretest count (4/4/5/2 for 15). A surplus is reported at the first entry of the domain beyond its count, a shortfall at the item list.")
+	FormStatus = def(Check, "form-status", finding.Error,
+		"A scored item is not operational, or a pretest item is not pretest.",
+		"Only operational items fill scored slots and only pretest items fill pretest slots. A retired item may not stay on a form that is still delivered: produce the next version with qbank assemble --replace FORM.")
+	FormRevision = def(Check, "form-revision", finding.Error,
+		"A form pins a revision that is not the item's current revision.",
+		"A form pins each item's revision. When an item file is revised, the pin no longer describes what candidates would see: review the change and produce the next form version (qbank assemble --replace FORM re-pins eligible items and replaces the others). A pin newer than the item file is an error too.")
+	FormItem = def(Check, "form-item", finding.Error,
+		"A form names an item that is not in the bank, or names one item twice.",
+		"Every entry of a form names an item of the bank whose file loads without schema errors, and no item appears twice on a form.")
+	FormEnemy = def(Check, "form-enemy", finding.Error,
+		"Two items on a form are enemies.",
+		"Items listed in each other's enemies (either side is enough) give each other away and may never share a form. Reported at the later of the two entries.")
+	FormPretestOrder = def(Check, "form-pretest-order", finding.Warning,
+		"A form's pretest items are bunched together, so their position gives them away.",
+		"Pretest items are unscored, and candidates must not be able to tell them from scored items; their place in the delivery order must not tell either. The rule fires when three or more pretest items follow each other, when all of them sit in the first or the last third of the form, or when as a whole they sit towards one end: their mean position is further from the middle than three standard deviations of a random placement (0.29/sqrt(P) of the form's length for P pretest items). The last two are checked from three pretest items on. qbank assemble interleaves them evenly.")
+	FormVersion = def(Check, "form-version", finding.Error,
+		"A form's entries changed since its committed or released version, but its version did not increase.",
+		"Responses and item statistics are keyed by form, version and position, so a form version is one fixed list: which items, in which order, at which pinned revisions, in which roles. qbank check compares every form with its version at git HEAD when the bank is in a git work tree (--since REV compares with another revision, read as lint --since reads items), and with the forms of a release bundle given with --bundle PATH; qbank bundle compares with HEAD. A form that differs from the earlier version while its version is the same or lower is an error at its version, naming the first changed positions: set the next version, or restore the entries. New forms and forms whose version went up are fine (package formversion).")
+)
+
+// Release rules.
+var (
+	BundleContent = def(Release, "bundle", finding.Error,
+		"A form cannot be bundled: it names an item the bank lacks or pins a revision the bank no longer has.",
+		"qbank bundle copies each form's items at their pinned revisions into the release. An item that is missing (or whose file is broken), a pin that is not the item's current revision (the pinned content no longer exists), a form id that cannot name a file or a spec exam.yaml lacks stops the bundle. Re-review the item and produce the next form version (qbank assemble --replace FORM), then bundle again.")
+)
+
+// Response rules.
+var ()
+
+// Analyze rules.
+var ()
+
+// All returns every rule, in documentation order.
+func All() []finding.Rule { return In(groups...) }
+
+// In returns the rules of the given groups, in documentation order (the
+// order of the groups does not matter).
+func In(gs ...Group) []finding.Rule {
+	want := map[Group]bool{}
+	for _, g := range gs {
+		want[g] = true
+	}
+	var out []finding.Rule
+	for _, e := range registry {
+		if want[e.group] {
+			out = append(out, e.rule)
+		}
+	}
+	return out
+}
+
+// Groups returns every group, in documentation order.
+func Groups() []Group { return append([]Group(nil), groups...) }
+
+// GroupOf returns the group of rule id, and false for an id no rule has.
+func GroupOf(id string) (Group, bool) {
+	for _, e := range registry {
+		if e.rule.ID == id {
+			return e.group, true
+		}
+	}
+	return "", false
+}
+
+// Lookup returns the rule with id, and false for an id no rule has.
+func Lookup(id string) (finding.Rule, bool) {
+	for _, e := range registry {
+		if e.rule.ID == id {
+			return e.rule, true
+		}
+	}
+	return finding.Rule{}, false
+}
+
+// Known returns the set of every rule id, for validating configuration.
+func Known() map[string]bool {
+	known := map[string]bool{}
+	for _, e := range registry {
+		known[e.rule.ID] = true
+	}
+	return known
+}

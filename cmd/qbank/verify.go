@@ -22,7 +22,7 @@ func verifyCommand() *cli.Command {
 			"file fails, named), every JSON file against its schema, and with --pubkey the Ed25519 signature\n" +
 			"of manifest.json. Without --pubkey it checks integrity only and says that the signature was not\n" +
 			"checked. Archives are read safely: no absolute paths, no \"..\", no links or devices, size limits.\n" +
-			"Exit status: 0 verified, 1 verification failed, 2 could not run.",
+			"Exit status: 0 verified, 1 verification failed, 2 could not run (also for a path that is not a bundle at all).",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "pubkey", Usage: "check the signature with the Ed25519 public key in `PUB`"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},

@@ -41,7 +41,7 @@ func fmtCommand() *cli.Command {
 			}
 			files, err := itemfmt.Files(paths)
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			list, diff, write := c.Bool("l"), c.Bool("d"), c.Bool("w")
 			if !list && !diff && !write {
@@ -50,7 +50,7 @@ func fmtCommand() *cli.Command {
 			var differ, failed int
 			for _, path := range files {
 				if err := c.Context.Err(); err != nil {
-					return cli.Exit(err.Error(), 2)
+					return err
 				}
 				data, err := itemfmt.ReadFile(path, bank.DefaultMaxFileSize)
 				if err != nil {
@@ -92,7 +92,7 @@ func fmtCommand() *cli.Command {
 				msgs = append(msgs, fmt.Sprintf("%s could not be formatted", report.Plural(failed, "file")))
 			}
 			if len(msgs) > 0 {
-				return cli.Exit(strings.Join(msgs, "; "), 1)
+				return fail(strings.Join(msgs, "; "))
 			}
 			return nil
 		},

@@ -33,16 +33,16 @@ func formVersionFindings(c *cli.Context, b *bank.Bank) ([]finding.Finding, error
 	case err == nil:
 		fs = append(fs, formversion.Compare(b, old, "at "+rev)...)
 	case explicit:
-		return nil, cli.Exit(fmt.Sprintf("--since %s: %v", rev, err), 2)
+		return nil, fmt.Errorf("--since %s: %w", rev, err)
 	}
 	if p := c.String("bundle"); p != "" {
 		bu, err := bundle.Open(c.Context, p, bundle.DefaultLimits)
 		if err != nil {
-			return nil, cli.Exit(fmt.Sprintf("--bundle %s: %v", p, err), 2)
+			return nil, fmt.Errorf("--bundle %s: %w", p, err)
 		}
 		old, err := formversion.FromBundle(p, bu)
 		if err != nil {
-			return nil, cli.Exit(fmt.Sprintf("--bundle %s: %v", p, err), 2)
+			return nil, fmt.Errorf("--bundle %s: %w", p, err)
 		}
 		fs = append(fs, formversion.Compare(b, old, "in bundle "+p)...)
 	}

@@ -1,11 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/qbank/qbank/internal/revcheck"
 	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/schema"
 	"github.com/urfave/cli/v2"
@@ -23,21 +23,15 @@ func lintCommand() *cli.Command {
 			&cli.StringFlag{Name: "since", Usage: "also flag operational items whose candidate-visible content changed since git revision `REV` without a revision bump (rule revision-bump)"},
 		},
 		Action: func(c *cli.Context) error {
-			fc, err := setupFindingsCommand(c)
+			bc, err := openFindingsBank(c, rules.In(rules.Load, rules.Lint))
 			if err != nil {
 				return err
 			}
-			res, err := fc.lint(c, rules.In(rules.Load, rules.Lint))
+			res, err := bc.lint(c, c.String("since"))
 			if err != nil {
 				return err
 			}
-			format, cfg := fc.format, fc.cfg
-			if rev := c.String("since"); rev != "" {
-				if err := revcheck.Apply(c.Context, res, rev, cfg); err != nil {
-					return cli.Exit(err.Error(), 2)
-				}
-			}
-			return writeFindings(c, format, res.Findings, res.Summary, rules.In(rules.Load, rules.Lint), c.Int("max-warnings"))
+			return writeFindings(c, bc.format, res.Findings, res.Summary, bc.rules, c.Int("max-warnings"))
 		},
 	}
 }
@@ -68,11 +62,11 @@ func schemaCommand() *cli.Command {
 		ArgsUsage: "NAME",
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
-				return cli.Exit("schema takes one name: "+strings.Join(schema.Names(), ", "), 2)
+				return errors.New("schema takes one name: " + strings.Join(schema.Names(), ", "))
 			}
 			src, err := schema.Source(c.Args().First())
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			_, err = c.App.Writer.Write(src)
 			return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ func TestREADMEDocumentsEveryCommandAndRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	readme := string(data)
-	for _, cmd := range newApp(os.Stdout, os.Stderr).Commands {
+	for _, cmd := range newApp(nil, io.Discard, io.Discard).Commands {
 		if !strings.Contains(readme, "### `qbank "+cmd.Name) {
 			t.Errorf("README has no section for qbank %s", cmd.Name)
 		}

@@ -70,29 +70,32 @@ type Response struct {
 }
 
 // Thresholds are the limits of the flags. DefaultThresholds gives the
-// documented defaults; the CLI overrides them from .qbank.yaml.
+// documented defaults; the CLI overrides them from .qbank.yaml (the yaml
+// tags are the key names the rule docs use under "analyze:"; decode onto
+// DefaultThresholds() so that keys not given keep their default).
 type Thresholds struct {
 	// LowDiscrimination: corrected point-biserial below this is
 	// low-discrimination (default 0.15).
-	LowDiscrimination float64
+	LowDiscrimination float64 `yaml:"low_discrimination"`
 	// TooEasy: p-value above this is too-easy (default 0.95).
-	TooEasy float64
+	TooEasy float64 `yaml:"too_easy"`
 	// TooHardMargin: p-value below chance + this is too-hard (default
 	// 0.05); chance = 1 / C(letters, keys).
-	TooHardMargin float64
+	TooHardMargin float64 `yaml:"too_hard_margin"`
 	// NonfunctionalDistractor: a distractor chosen by fewer than this
 	// share of the responses is nonfunctional (default 0.05).
-	NonfunctionalDistractor float64
+	NonfunctionalDistractor float64 `yaml:"nonfunctional_distractor"`
 	// DistractorPositiveShare: a distractor with a positive point-biserial
 	// chosen by at least this share is distractor-positive (default 0.05).
-	DistractorPositiveShare float64
+	DistractorPositiveShare float64 `yaml:"distractor_positive_share"`
 	// HighOmit: an omit rate above this is high-omit (default 0.05).
-	HighOmit float64
+	HighOmit float64 `yaml:"high_omit"`
 	// MisfitLow, MisfitHigh: infit or outfit mean square outside
 	// [MisfitLow, MisfitHigh] is misfit (default 0.7 and 1.3).
-	MisfitLow, MisfitHigh float64
+	MisfitLow  float64 `yaml:"misfit_low"`
+	MisfitHigh float64 `yaml:"misfit_high"`
 	// MinResponses: fewer responses than this is few-responses (default 200).
-	MinResponses int
+	MinResponses int `yaml:"min_responses"`
 }
 
 // DefaultThresholds returns the documented default thresholds.

@@ -3,30 +3,35 @@ package analysis
 import (
 	"math"
 
+	"github.com/qbank/qbank/internal/rules"
+
 	"github.com/qbank/qbank/internal/rasch"
 )
 
-// Flag ids, in the order a report lists them. Each is declared with its
-// doc in the rule registry (analysis group).
-const (
-	FlagPossibleMiskey          = "possible-miskey"
-	FlagDistractorPositive      = "distractor-positive"
-	FlagNegativeDiscrimination  = "negative-discrimination"
-	FlagLowDiscrimination       = "low-discrimination"
-	FlagTooEasy                 = "too-easy"
-	FlagTooHard                 = "too-hard"
-	FlagNonfunctionalDistractor = "nonfunctional-distractor"
-	FlagHighOmit                = "high-omit"
-	FlagMisfit                  = "misfit"
-	FlagNotCalibrated           = "not-calibrated"
-	FlagFewResponses            = "few-responses"
+// Flag ids, in the order a report lists them. Each is declared, with
+// its summary and doc, in the rule registry (group analyze).
+var (
+	FlagPossibleMiskey          = rules.PossibleMiskey.ID
+	FlagDistractorPositive      = rules.DistractorPositive.ID
+	FlagNegativeDiscrimination  = rules.NegativeDiscrimination.ID
+	FlagLowDiscrimination       = rules.LowDiscrimination.ID
+	FlagTooEasy                 = rules.TooEasy.ID
+	FlagTooHard                 = rules.TooHard.ID
+	FlagNonfunctionalDistractor = rules.NonfunctionalDistractor.ID
+	FlagHighOmit                = rules.HighOmit.ID
+	FlagMisfit                  = rules.Misfit.ID
+	FlagNotCalibrated           = rules.NotCalibrated.ID
+	FlagFewResponses            = rules.FewResponses.ID
 )
 
-// Flags lists every flag id in report order.
-var Flags = []string{
-	FlagPossibleMiskey, FlagDistractorPositive, FlagNegativeDiscrimination,
-	FlagLowDiscrimination, FlagTooEasy, FlagTooHard, FlagNonfunctionalDistractor,
-	FlagHighOmit, FlagMisfit, FlagNotCalibrated, FlagFewResponses,
+// Flags returns every flag id in report order: the analyze rules of the
+// registry.
+func Flags() []string {
+	var out []string
+	for _, r := range rules.In(rules.Analyze) {
+		out = append(out, r.ID)
+	}
+	return out
 }
 
 // calStatus is what flags need of an item's calibration.
@@ -74,7 +79,7 @@ func flags(it Item, ir *ItemReport, th Thresholds, cs calStatus) []string {
 	}
 	on[FlagFewResponses] = ir.Responses < th.MinResponses
 	out := []string{}
-	for _, f := range Flags {
+	for _, f := range Flags() {
 		if on[f] {
 			out = append(out, f)
 		}

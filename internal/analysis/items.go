@@ -98,8 +98,9 @@ func chance(it Item) float64 {
 }
 
 // scoreGroups splits the criterion values of an item's responses into at
-// most g groups of about equal size. Equal scores always fall into the
-// same group, so the groups depend only on the distribution of scores.
+// most g groups of about equal size (quantile groups by mid-rank). Equal
+// scores always fall into the same group, so the groups depend only on
+// the distribution of scores.
 // It returns the group of each criterion value (-1 when absent) and the
 // number of groups.
 func scoreGroups(hist []int64, g int) ([]int, int) {
@@ -114,21 +115,16 @@ func scoreGroups(hist []int64, g int) ([]int, int) {
 		}
 		return group, 0
 	}
-	cur, cum := 0, int64(0)
+	// A value goes to the group of its mid-rank: floor(g * (values
+	// below + half of its own count) / total).
+	cum := int64(0)
 	used := 0
 	for v, h := range hist {
 		if h == 0 {
 			group[v] = -1
 			continue
 		}
-		// Start a new group when the previous values already filled
-		// the current group's share.
-		if cum > 0 && cum*int64(g) >= int64(cur+1)*total {
-			for cum*int64(g) >= int64(cur+1)*total {
-				cur++
-			}
-		}
-		group[v] = cur
+		group[v] = int((int64(g) * (2*cum + h)) / (2 * total))
 		cum += h
 	}
 	// Renumber to consecutive groups.

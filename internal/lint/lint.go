@@ -1,9 +1,11 @@
 // Package lint checks a question bank: it loads the bank through package
-// bank, runs the rules below on every item file while its YAML tree is in
-// hand (so findings point at the exact node at fault), then runs the rules
-// that compare items (duplicate ids, enemies, near-duplicate stems), applies
-// the configured severities and the inline suppressions, and returns the
-// findings. Every other qbank command loads the bank through Run.
+// bank, runs the item rules (itemrules.go) on every item file while its
+// YAML tree is in hand (so findings point at the exact node at fault), then
+// runs the rules that compare items (duplicate ids, enemies, near-duplicate
+// stems) and, with Options.Since, revision-bump (package revcheck). It
+// applies the configured severities and the inline suppressions the same way
+// to every finding, and returns them. The rules are declared in package
+// rules.
 package lint
 
 import (
@@ -17,6 +19,7 @@ import (
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/report"
+	"github.com/qbank/qbank/internal/revcheck"
 	"github.com/qbank/qbank/internal/rules"
 )
 
@@ -36,6 +39,11 @@ type Options struct {
 	Config *config.Config
 	// Load tunes the loader (its Visit is set by Run).
 	Load bank.Options
+	// Since, when set, names a git revision: operational items whose
+	// candidate-visible content changed since then without a revision
+	// bump are reported (rule revision-bump, package revcheck). The bank
+	// must be in a git work tree that has the revision, else Run fails.
+	Since string
 }
 
 // Run loads the bank in dir and lints it. err is set when the bank cannot
@@ -79,6 +87,13 @@ func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
 	fs = append(fs, nearDuplicates(ctx, b.Items, cfg.NearDuplicateThreshold)...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if opts.Since != "" {
+		rfs, err := revcheck.Since(ctx, b, opts.Since)
+		if err != nil {
+			return nil, err
+		}
+		fs = append(fs, rfs...)
 	}
 	fs = applyConfig(fs, cfg, suppressions)
 	finding.Sort(fs)

@@ -242,59 +242,46 @@ func dot(a, b []float64) float64 {
 }
 
 // standardErrors returns the SE of every free item from the information
-// at the estimates. Dense: the diagonal of the inverse (of the
-// Moore-Penrose inverse for a sum-zero scale, (I + c11^T)^-1 - 11^T/(c
-// n^2)), from the inverse Cholesky factor. Above DenseLimit:
-// 1/sqrt(I_ii), which ignores the covariances with the other items.
+// at the estimates: the square roots of the diagonal of its inverse (of
+// the Moore-Penrose inverse on a sum-zero scale, (I + c11^T)^-1 -
+// 11^T/(c n^2)). Up to DenseLimit free items the inverse comes from a
+// dense Cholesky factor ("exact"); above, from the block structure of I
+// (schurSE, also "exact") when at most maxShared items are shared by
+// several booklets, else 1/sqrt(I_ii), which ignores the covariances with
+// the other items ("diagonal").
 func (des *design) standardErrors(ctx context.Context, ev *evaluator, sumZero, dense bool) ([]float64, string, error) {
 	nf := len(des.free)
-	se := make([]float64, nf)
 	if !dense {
+		se, err := des.schurSE(ctx, ev, sumZero, maxShared)
+		if err != nil || se != nil {
+			return se, "exact", err
+		}
 		s := newCGSystem(des, ev, false)
+		se = make([]float64, nf)
 		for f, d := range s.diag {
 			se[f] = 1 / math.Sqrt(d)
 		}
 		return se, "diagonal", nil
 	}
-	sys := newDenseSystem(des, ev, sumZero)
+	h := denseInformation(des, ev)
 	c := 0.0
 	if sumZero {
-		// recover c: every entry got +c; the diagonal of the raw
-		// information sums to trace - n c.
-		h := denseInformation(des, ev)
 		diag := make([]float64, nf)
 		for i := range nf {
 			diag[i] = h[i*nf+i]
 		}
 		c = ridge(diag)
+		for i := range h {
+			h[i] += c
+		}
 	}
-	a := sys.chol
-	if err := cholesky(a, nf); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
-	// Invert L column by column: column j of L^-1 solves L y = e_j; the
-	// diagonal of (LL^T)^-1 is the column sums of squares of L^-1.
-	y := make([]float64, nf)
-	for j := range nf {
-		if j%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, "", err
-			}
-		}
-		clear(y)
-		y[j] = 1 / a[j*nf+j]
-		sq := y[j] * y[j]
-		for i := j + 1; i < nf; i++ {
-			v := 0.0
-			row := a[i*nf : i*nf+i]
-			for k := j; k < i; k++ {
-				v -= row[k] * y[k]
-			}
-			y[i] = v / a[i*nf+i]
-			sq += y[i] * y[i]
-		}
-		se[j] = sq
+	if err := cholesky(h, nf); err != nil {
+		return nil, "", err
 	}
+	se := invDiag(h, nf)
 	for f := range se {
 		if sumZero {
 			se[f] -= 1 / (c * float64(nf) * float64(nf))
@@ -303,3 +290,7 @@ func (des *design) standardErrors(ctx context.Context, ev *evaluator, sumZero, d
 	}
 	return se, "exact", nil
 }
+
+// maxShared is the largest number of shared items for which schurSE
+// inverts the Schur complement.
+const maxShared = 3000

@@ -263,12 +263,20 @@ func TestRecoveryCheckCanFail(t *testing.T) {
 	}
 }
 
-// Dense and CG solvers agree; the diagonal SEs are close to the exact
-// ones and, with anchors, not larger (the inverse's diagonal dominates
-// 1/diagonal for a positive definite matrix).
+// The large-pool path (CG steps, SEs from the Schur complement of the
+// shared items) gives the same estimates and SEs as the dense path.
 func TestCGMatchesDense(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
+	for _, design := range []string{"common", "chained"} {
+		testCGMatchesDense(t, rng, design)
+	}
+}
+
+func testCGMatchesDense(t *testing.T, rng *rand.Rand, design string) {
 	n, forms := linkedForms(4, 30, 5)
+	if design == "chained" {
+		n, forms = 60, chainedForms(60, 6, 20, 10)
+	}
 	b := make([]float64, n)
 	for i := range b {
 		b[i] = rng.NormFloat64()
@@ -286,7 +294,7 @@ func TestCGMatchesDense(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if dense.SEMethod != "exact" || cg.SEMethod != "diagonal" {
+		if dense.SEMethod != "exact" || cg.SEMethod != "exact" {
 			t.Fatalf("SE methods %q %q", dense.SEMethod, cg.SEMethod)
 		}
 		for i := range n {
@@ -296,10 +304,8 @@ func TestCGMatchesDense(t *testing.T) {
 			if _, ok := d.Anchors[i]; ok {
 				continue
 			}
-			// With anchors the exact variance [I^-1]_ii is at least
-			// 1/I_ii; on a sum-zero scale both are close.
-			if !anchored && math.Abs(cg.SE[i]/dense.SE[i]-1) > 0.1 {
-				t.Errorf("anchored=%v item %d: diagonal SE %v, exact %v", anchored, i, cg.SE[i], dense.SE[i])
+			if math.Abs(cg.SE[i]-dense.SE[i]) > 1e-9 {
+				t.Errorf("%s anchored=%v item %d: block SE %v, dense SE %v", design, anchored, i, cg.SE[i], dense.SE[i])
 			}
 		}
 		if math.Abs(dense.LogLik-cg.LogLik) > 1e-6 {

@@ -197,8 +197,9 @@ func (des *design) start(b []float64) {
 		return math.Log((n[it] - s + 0.5) / (s + 0.5))
 	}
 	shift, m := 0.0, 0
-	for it, a := range des.anchors {
-		if n[it] > 0 {
+	for it := range n { // in item order: the sum must not depend on map order
+		a, ok := des.anchors[it]
+		if ok && n[it] > 0 {
 			shift += a - logit(it)
 			m++
 		}

@@ -14,20 +14,11 @@ import (
 	"time"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // Rule is the rule of every finding about a response record.
-var Rule = finding.Rule{
-	ID:       "response",
-	Severity: finding.Error,
-	Summary:  "a response record that cannot be used (skipped and counted)",
-	Doc: "A record of a responses file (JSONL or long CSV) names an unknown bundle or form, has the wrong number of answers, " +
-		"a position out of range, a letter the item does not have, several letters for a single-answer item, a repeated " +
-		"attempt id, a missing field, or is not valid JSON or CSV. The record is skipped and counted; every good record is used.",
-}
-
-// Rules lists the rules this package reports.
-func Rules() []finding.Rule { return []finding.Rule{Rule} }
+var Rule = rules.ResponseRecord
 
 // Policy says which attempts of a candidate at a form are used.
 type Policy int

@@ -52,3 +52,24 @@ func TestRefusalMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestAssembleDocumentsItsDefaults: --forms and --seed are optional, so
+// the usage line and the description say what they default to.
+func TestAssembleDocumentsItsDefaults(t *testing.T) {
+	code, out, _ := runQbank(t, "assemble", "--help")
+	for _, want := range []string{
+		"assemble --spec S [--forms N] [--seed K] [--max-overlap F] [--out DIR] writes N new forms of spec S\n",
+		"(N defaults to 1, and the seed K to 1: the same seed always gives the same forms),\n",
+	} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("exit %d; assemble --help lacks %q:\n%s", code, want, out)
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "### `qbank assemble --spec S [--forms N] [--seed K] [--max-overlap F] [--out DIR] [BANK]`\n\nWrites N new forms of spec S (N and the seed K default to 1;") {
+		t.Error("README's assemble section does not show --forms and --seed as optional with their defaults")
+	}
+}

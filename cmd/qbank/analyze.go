@@ -10,6 +10,7 @@ import (
 	"github.com/qbank/qbank/internal/analysisout"
 	"github.com/qbank/qbank/internal/analyzerun"
 	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/bundle"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/responses"
@@ -172,7 +173,7 @@ func writeStats(c *cli.Context, a *analyzeArgs, out *analyzerun.Outcome) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
-	now, err := sourceDateEpoch()
+	now, err := bundle.ParseSourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/qbank/qbank/internal/bundle"
 	"github.com/qbank/qbank/internal/check"
@@ -71,8 +69,11 @@ func runBundle(c *cli.Context) error {
 		if key, err = signing.ReadPrivateKey(p); err != nil {
 			return fmt.Errorf("--sign: %w", err)
 		}
+		if w := signing.KeyFileWarning(p); w != "" {
+			fmt.Fprintln(c.App.ErrWriter, "qbank: warning: "+w)
+		}
 	}
-	epoch, err := sourceDateEpoch()
+	epoch, err := bundle.ParseSourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {
 		return err
 	}
@@ -88,7 +89,8 @@ func runBundle(c *cli.Context) error {
 	}
 	b := res.Bank
 	out := c.String("out")
-	if err := bundle.CheckTargets(out, bundle.Name(b.Exam.Exam, ver)); err != nil {
+	incomplete, err := bundle.CheckTargets(out, bundle.Name(b.Exam.Exam, ver), c.Bool("archive"))
+	if err != nil {
 		if errors.Is(err, bundle.ErrExists) {
 			return fail("refusing to bundle: " + err.Error())
 		}
@@ -170,25 +172,16 @@ func runBundle(c *cli.Context) error {
 		signed = "signed by key " + signing.KeyID(key.Public().(ed25519.PublicKey))
 	}
 	w := c.App.Writer
-	fmt.Fprintf(w, "wrote %s: %s, %s, %s, %s\n", dirPath, report.Plural(len(forms), "form"), report.Plural(items, "item slot"), report.Plural(len(bun.Files), "file"), signed)
+	head := "wrote " + dirPath
+	if incomplete {
+		// An earlier run was stopped between the directory and the archive.
+		head = "kept " + dirPath + ", which holds exactly this build (only its archive was missing)"
+	}
+	fmt.Fprintf(w, "%s: %s, %s, %s, %s\n", head, report.Plural(len(forms), "form"), report.Plural(items, "item slot"), report.Plural(len(bun.Files), "file"), signed)
 	if archive != "" {
 		fmt.Fprintf(w, "wrote %s\n", archive)
 	}
 	return nil
-}
-
-// sourceDateEpoch reads SOURCE_DATE_EPOCH (https://reproducible-builds.org/
-// specs/source-date-epoch/): unset or empty gives the zero time.
-func sourceDateEpoch() (time.Time, error) {
-	s := os.Getenv("SOURCE_DATE_EPOCH")
-	if s == "" {
-		return time.Time{}, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a non-negative number of seconds since 1970", s)
-	}
-	return time.Unix(n, 0).UTC(), nil
 }
 
 // printFindings writes findings, one per line, to standard error: they say

@@ -87,7 +87,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			showCommand(),
 			statsCommand(),
 			bundleCommand(), keygenCommand(), verifyCommand(), diffCommand(),
-			analyzeCommand(),
+			analyzeCommand(), promoteCommand(), simulateCommand(),
+			standardCommand(),
 		},
 	}
 }

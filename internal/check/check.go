@@ -109,6 +109,14 @@ type FormMix struct {
 	// MeanPValue is the mean difficulty of the known scored items, per
 	// mille (see package difficulty); 0 when there are none.
 	MeanPValue int
+	// HasScale is set when the bank's cut resolves and every scored item
+	// is known; then CutRaw is the form's cut raw score (-1 when no raw
+	// score passes), InfoAtCut its test information at theta_cut and
+	// Provisional the number of scored items with a provisional b.
+	HasScale    bool
+	CutRaw      int
+	InfoAtCut   float64
+	Provisional int
 }
 
 // DomainCount is one domain's count on a form and its target.
@@ -152,6 +160,7 @@ func Bank(b *bank.Bank, opts Options) Result {
 	for _, f := range b.Forms {
 		res.Forms = append(res.Forms, Mix(b, f))
 	}
+	res.Findings = append(res.Findings, scaleChecks(b, res.Forms)...)
 	finding.Sort(res.Findings)
 	return res
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"os/exec"
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/bundle"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/formversion"
+	"github.com/qbank/qbank/internal/gitx"
 	"github.com/urfave/cli/v2"
 )
 
@@ -19,8 +22,8 @@ func formVersionFlags() []cli.Flag {
 }
 
 // formVersionFindings compares the forms of b with their versions at
-// --since (HEAD by default: skipped when the bank is not in a git work
-// tree with a commit) and in --bundle.
+// --since (HEAD by default: skipped when nothing is committed, see
+// nothingCommitted) and in --bundle.
 func formVersionFindings(c *cli.Context, b *bank.Bank) ([]finding.Finding, error) {
 	var fs []finding.Finding
 	rev := c.String("since")
@@ -34,6 +37,8 @@ func formVersionFindings(c *cli.Context, b *bank.Bank) ([]finding.Finding, error
 		fs = append(fs, formversion.Compare(b, old, "at "+rev)...)
 	case explicit:
 		return nil, fmt.Errorf("--since %s: %w", rev, err)
+	case !nothingCommitted(err):
+		return nil, fmt.Errorf("comparing the forms with HEAD (rule form-version): %w", err)
 	}
 	if p := c.String("bundle"); p != "" {
 		bu, err := bundle.Open(c.Context, p, bundle.DefaultLimits)
@@ -47,4 +52,13 @@ func formVersionFindings(c *cli.Context, b *bank.Bank) ([]finding.Finding, error
 		fs = append(fs, formversion.Compare(b, old, "in bundle "+p)...)
 	}
 	return fs, nil
+}
+
+// nothingCommitted reports whether err says there is no committed version
+// to compare with: the bank is not in a git work tree, git is not
+// installed, or the repository has no commit yet.
+func nothingCommitted(err error) bool {
+	var notFound *gitx.RevNotFoundError
+	var noGit *exec.Error
+	return errors.Is(err, gitx.ErrNotRepo) || errors.As(err, &notFound) || errors.As(err, &noGit)
 }

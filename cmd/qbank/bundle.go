@@ -71,7 +71,12 @@ func runBundle(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if blocking := check.ReleaseBlockers(b, res.Findings, forms, bc.cfg); len(blocking) > 0 {
+	// form-version against git HEAD, as check does.
+	changed, err := formVersionFindings(c, b)
+	if err != nil {
+		return err
+	}
+	if blocking := check.ReleaseBlockers(b, res.Findings, forms, bc.cfg, changed); len(blocking) > 0 {
 		printFindings(c, blocking)
 		return failf("refusing to bundle: %s from lint and check (nothing was written); fix them and run qbank lint and qbank check", report.Plural(len(blocking), "error"))
 	}

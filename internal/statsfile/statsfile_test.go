@@ -31,8 +31,8 @@ func report() *analysis.Report {
 
 func TestMergeReport(t *testing.T) {
 	old := bank.Stats{Items: map[string]bank.ItemStats{
-		"AL-0001": {Revision: 1, Responses: 9, PValue: 0.1},   // older: replaced
-		"AL-0003": {Revision: 4, Responses: 9, PValue: 0.1},   // newer: kept
+		"AL-0001": {Revision: 1, Responses: 9, PValue: 0.1},  // older: replaced
+		"AL-0003": {Revision: 4, Responses: 9, PValue: 0.1},  // newer: kept
 		"AL-0005": {Revision: 1, Responses: 77, PValue: 0.3}, // not in the data: kept
 	}}
 	known := func(id string) bool { return id != "AL-0009" }

@@ -34,5 +34,8 @@ func main() {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		maxrss = ru.Maxrss // kilobytes on Linux
 	}
-	fmt.Fprintf(os.Stderr, "measure: wall %.2fs, peak RSS %.0f MiB, exit %d\n", wall.Seconds(), float64(maxrss)/1024, cmd.ProcessState.ExitCode())
+	// CPU time (user + system) is what a loaded, shared machine does not
+	// inflate; wall time is what a user waits.
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	fmt.Fprintf(os.Stderr, "measure: wall %.2fs, cpu %.2fs, peak RSS %.0f MiB, exit %d\n", wall.Seconds(), cpu.Seconds(), float64(maxrss)/1024, cmd.ProcessState.ExitCode())
 }

@@ -26,10 +26,10 @@ type jsonRecord struct {
 // jsonBatch is a run of consecutive lines, parsed by a worker and
 // accepted by the reader in order.
 type jsonBatch struct {
-	text  []byte  // the lines' bytes, back to back
-	ends  []int   // end offset of each line in text
-	lines []int   // line number of each line
-	long  []bool  // the line was over the limit (not kept)
+	text  []byte // the lines' bytes, back to back
+	ends  []int  // end offset of each line in text
+	lines []int  // line number of each line
+	long  []bool // the line was over the limit (not kept)
 	out   []parsed
 	done  chan struct{}
 	err   error // reading stopped after this batch with this error

@@ -88,6 +88,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			statsCommand(),
 			bundleCommand(), keygenCommand(), verifyCommand(), diffCommand(),
 			analyzeCommand(), promoteCommand(), simulateCommand(),
+			standardCommand(), scoreCommand(),
 		},
 	}
 }

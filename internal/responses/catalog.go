@@ -33,6 +33,11 @@ type Form struct {
 	Bundle, Exam, Form string
 	// Slots are the positions of the form; Slots[i] is position i+1.
 	Slots []Slot
+	// Key and Manifest are the verified key file and manifest the form
+	// was read from (nil for forms added with AddForm); scoring reads the
+	// conversion table, the difficulties and the study references there.
+	Key      *bundle.KeyForm
+	Manifest *bundle.Manifest
 }
 
 // Slot is one position of a form: the item revision on it and its key.
@@ -115,7 +120,7 @@ func formOf(b *bundle.Bundle, m *bundle.Manifest, mf bundle.ManifestForm) (*Form
 	if len(cf.Items) != len(kf.Items) {
 		return nil, fmt.Errorf("%s has %d items, %s %d", mf.CandidateFile, len(cf.Items), mf.KeyFile, len(kf.Items))
 	}
-	f := &Form{Bundle: m.Version, Exam: m.Exam, Form: mf.Form, Slots: make([]Slot, len(kf.Items))}
+	f := &Form{Bundle: m.Version, Exam: m.Exam, Form: mf.Form, Slots: make([]Slot, len(kf.Items)), Key: &kf, Manifest: m}
 	for i, ki := range kf.Items {
 		if ki.Position != i+1 || cf.Items[i].Position != i+1 {
 			return nil, fmt.Errorf("%s: item %d has position %d", mf.KeyFile, i+1, ki.Position)

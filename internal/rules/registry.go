@@ -178,6 +178,15 @@ var (
 	FormPretestOrder = def(Check, "form-pretest-order", finding.Warning,
 		"A form's pretest items are bunched together, so their position gives them away.",
 		"Pretest items are unscored, and candidates must not be able to tell them from scored items; their place in the delivery order must not tell either. The rule fires when three or more pretest items follow each other, when all of them sit in the first or the last third of the form, or when as a whole they sit towards one end: their mean position is further from the middle than three standard deviations of a random placement (0.29/sqrt(P) of the form's length for P pretest items). The last two are checked from three pretest items on. qbank assemble interleaves them evenly.")
+	ScaleCut = def(Check, "scale-cut", finding.Error,
+		"exam.yaml's passing standard (scale.cut) cannot be resolved on the bank.",
+		"A cut {form, raw} names a committed form (forms/<form>.yaml) whose scored items are all in the bank, and a raw score from 0 to its number of scored items. theta_cut is theta(raw) on that form (FORMAT.md, \"Raw score to scaled score\"); without it no form can be scaled and no bundle built. qbank standard --write replaces the cut by {theta: ...}, which needs no form.")
+	FormCutSpread = def(Check, "form-cut-spread", finding.Warning,
+		"Forms of one spec are not parallel near the cut.",
+		"The same ability gets the same scaled score on every form, so forms may differ in difficulty; but a candidate should not need noticeably more correct answers on one form than on another. The rule warns when the cut raw scores of the forms of one spec differ by more than 2 points, or when their test characteristic curves (expected raw score by ability) differ by more than 3 % of the scored items (at least 1 point; 1.5 on a 50-item form) at theta_cut - 1, - 0.5, 0, + 0.5 or + 1 logit. It is reported at the form farthest from the others; reassemble it (qbank assemble --replace) or adjust the item mix. Forms on a provisional scale are compared on their provisional difficulties.")
+	StaleStats = def(Check, "stale-stats", finding.Warning,
+		"A scored item's statistics in stats.yaml are for another revision.",
+		"stats.yaml describes the revision it was measured on and nothing else. When a scored item has been revised since, its measured b no longer applies: its conversion tables use the provisional b of its authored difficulty until qbank analyze measures the new revision. Reported at the item's entry in stats.yaml.")
 )
 
 // Release rules.
@@ -203,34 +212,34 @@ var (
 		"The option point-biserial of a distractor (\"chose this option\" 0/1 against the criterion: the rest of the scored score, or the whole scored score for a pretest item) is above zero and above the item's corrected point-biserial. Strong candidates prefer that option: check the key against the references; if the key is right, the distractor is probably defensible and needs rewriting.")
 	DistractorPositive = def(Analyze, "distractor-positive", finding.Warning,
 		"A distractor chosen by at least 5 % of the responses has a positive point-biserial.",
-		"High scorers pick a wrong option: it is ambiguous, or a second right answer under some reading. The share is analyze.distractor_positive_share (default 0.05). Rewrite the distractor so that it is clearly wrong to a candidate who knows the topic.")
+		"High scorers pick a wrong option: it is ambiguous, or a second right answer under some reading. The share is analysis.distractor_positive_share (default 0.05). Rewrite the distractor so that it is clearly wrong to a candidate who knows the topic.")
 	NegativeDiscrimination = def(Analyze, "negative-discrimination", finding.Warning,
 		"The corrected point-biserial is below zero.",
 		"Candidates who do well on the rest of the exam get this item wrong more often than weak ones: a miskey, an ambiguous stem or outdated content. Review before the item counts again.")
 	LowDiscrimination = def(Analyze, "low-discrimination", finding.Warning,
 		"The corrected point-biserial is between 0 and 0.15.",
-		"The item hardly separates strong from weak candidates, so it adds little to the score's reliability. Threshold analyze.low_discrimination (default 0.15). Review the distractors and the stem; an item that is too easy or too hard also discriminates little.")
+		"The item hardly separates strong from weak candidates, so it adds little to the score's reliability. Threshold analysis.low_discrimination (default 0.15). Review the distractors and the stem; an item that is too easy or too hard also discriminates little.")
 	TooEasy = def(Analyze, "too-easy", finding.Warning,
 		"More than 95 % of the responses are correct.",
-		"The p-value is above analyze.too_easy (default 0.95): the item tells almost nothing about the candidates. Make the distractors more plausible or retire the item.")
+		"The p-value is above analysis.too_easy (default 0.95): the item tells almost nothing about the candidates. Make the distractors more plausible or retire the item.")
 	TooHard = def(Analyze, "too-hard", finding.Warning,
 		"The p-value is below chance + 0.05.",
-		"Chance is 1 / C(options, keys) (0.25 for a single item with four options; 0.1 for a multiple item with two keys among five options). Candidates do no better than guessing: check the key, the content and whether the topic is in the exam guide. Margin analyze.too_hard_margin (default 0.05).")
+		"Chance is 1 / C(options, keys) (0.25 for a single item with four options; 0.1 for a multiple item with two keys among five options). Candidates do no better than guessing: check the key, the content and whether the topic is in the exam guide. Margin analysis.too_hard_margin (default 0.05).")
 	NonfunctionalDistractor = def(Analyze, "nonfunctional-distractor", finding.Warning,
 		"A distractor is chosen by fewer than 5 % of the responses.",
-		"A distractor nobody picks does not work as a distractor: the item is easier than its option count suggests. Threshold analyze.nonfunctional_distractor (default 0.05). Replace it with a plausible misconception.")
+		"A distractor nobody picks does not work as a distractor: the item is easier than its option count suggests. Threshold analysis.nonfunctional_distractor (default 0.05). Replace it with a plausible misconception.")
 	HighOmit = def(Analyze, "high-omit", finding.Warning,
 		"More than 5 % of the responses are omitted.",
-		"Candidates skip the item: it may be unclear, too long or placed where time runs out. Threshold analyze.high_omit (default 0.05).")
+		"Candidates skip the item: it may be unclear, too long or placed where time runs out. Threshold analysis.high_omit (default 0.05).")
 	Misfit = def(Analyze, "misfit", finding.Warning,
 		"The Rasch infit or outfit mean square is outside 0.7..1.3.",
-		"Above 1.3 the responses are noisier than the Rasch model expects (guessing, a second right answer, content outside the construct); below 0.7 they are more predictable than expected (often a very discriminating or dependent item). Limits analyze.misfit_low and analyze.misfit_high.")
+		"Above 1.3 the responses are noisier than the Rasch model expects (guessing, a second right answer, content outside the construct); below 0.7 they are more predictable than expected (often a very discriminating or dependent item). Limits analysis.misfit_low and analysis.misfit_high.")
 	NotCalibrated = def(Analyze, "not-calibrated", finding.Warning,
 		"The item has no Rasch difficulty: everyone answered it right (or wrong), or no calibrated candidate saw it.",
 		"Conditional maximum likelihood has no finite estimate for an item that every candidate with a non-extreme score answered the same way. The other items are calibrated without it. Such an item cannot be used for scaled scores until it has varied responses.")
 	FewResponses = def(Analyze, "few-responses", finding.Warning,
 		"Fewer than 200 responses: the statistics are shown but too unstable to act on.",
-		"With few responses a p-value or point-biserial moves by 0.05 or more from sample to sample. Threshold analyze.min_responses (default 200); qbank promote does not promote an item with this flag.")
+		"With few responses a p-value or point-biserial moves by 0.05 or more from sample to sample. Threshold analysis.min_responses (default 200); qbank promote does not promote an item with this flag.")
 )
 
 // All returns every rule, in documentation order.

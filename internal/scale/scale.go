@@ -175,3 +175,32 @@ func (s Scale) CheckTable(rows []Row, cutRaw int) []string {
 	}
 	return problems
 }
+
+// Decimals is how many decimals of theta, SE and theta_cut a released
+// conversion table keeps: a millionth of a logit is a ten-thousandth of a
+// scaled point at the default slope.
+const Decimals = 6
+
+// Round rounds x to Decimals decimals (half away from zero).
+func Round(x float64) float64 {
+	const f = 1e6
+	return math.Round(x*f) / f
+}
+
+// Rounded returns the table with theta and SE rounded to Decimals and the
+// scaled scores, pass flags and cut raw score recomputed from the rounded
+// theta, so that anyone can check a released table exactly from its own
+// numbers (CheckTable). Use it with a scale whose ThetaCut is rounded too.
+func (s Scale) Rounded(t Table) Table {
+	out := Table{Rows: make([]Row, len(t.Rows)), CutRaw: -1}
+	for i, r := range t.Rows {
+		r.Theta, r.SE = Round(r.Theta), Round(r.SE)
+		r.Scaled = s.Scaled(r.Theta)
+		r.Pass = s.Passes(r.Scaled)
+		if r.Pass && out.CutRaw < 0 {
+			out.CutRaw = r.Raw
+		}
+		out.Rows[i] = r
+	}
+	return out
+}

@@ -244,3 +244,24 @@ func TestCheckTableCatchesTampering(t *testing.T) {
 		t.Errorf("untouched table: %v", p)
 	}
 }
+
+func TestRounded(t *testing.T) {
+	s := clf
+	s.ThetaCut = Round(0.1234567)
+	if s.ThetaCut != 0.123457 {
+		t.Fatalf("Round = %v", s.ThetaCut)
+	}
+	tab, err := s.Table([]float64{-1, 0.3, 0.5, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Rounded(tab)
+	for i, row := range r.Rows {
+		if row.Theta != Round(tab.Rows[i].Theta) || math.Abs(row.Theta-tab.Rows[i].Theta) > 5e-7 {
+			t.Errorf("raw %d: theta %v from %v", i, row.Theta, tab.Rows[i].Theta)
+		}
+	}
+	if p := s.CheckTable(r.Rows, r.CutRaw); len(p) > 0 {
+		t.Errorf("rounded table fails its check: %v", p)
+	}
+}

@@ -34,6 +34,10 @@ type Form struct {
 	Form    string
 	Version int
 	Bundle  string
+	// Title is the form spec's title; Diagnostic is set for a short form
+	// whose report must say how little it can tell.
+	Title      string
+	Diagnostic bool
 	// Domains in blueprint order.
 	Domains []Domain
 	// Tasks are the task titles by task id.
@@ -82,21 +86,36 @@ type Attempt struct {
 
 // Report is one attempt's score report (FORMAT.md's shape).
 type Report struct {
-	Attempt        string         `json:"attempt"`
-	Candidate      string         `json:"candidate"`
-	Bundle         string         `json:"bundle"`
-	Form           string         `json:"form"`
-	Raw            int            `json:"raw"`
-	Max            int            `json:"max"`
-	Scaled         int            `json:"scaled"`
-	SE             int            `json:"se"`
-	Band           [2]int         `json:"band"`
-	Pass           bool           `json:"pass"`
-	Provisional    bool           `json:"provisional"`
-	PretestIgnored int            `json:"pretest_ignored"`
-	Domains        []DomainResult `json:"domains"`
-	Weakest        Weakest        `json:"weakest"`
-	Study          []StudyTask    `json:"study"`
+	Attempt        string `json:"attempt"`
+	Candidate      string `json:"candidate"`
+	Bundle         string `json:"bundle"`
+	Form           string `json:"form"`
+	Raw            int    `json:"raw"`
+	Max            int    `json:"max"`
+	Scaled         int    `json:"scaled"`
+	SE             int    `json:"se"`
+	Band           [2]int `json:"band"`
+	Pass           bool   `json:"pass"`
+	Provisional    bool   `json:"provisional"`
+	PretestIgnored int    `json:"pretest_ignored"`
+	// Scale is the reported range and the passing score, for readers of
+	// the report alone.
+	Scale ScaleInfo `json:"scale"`
+	// Diagnostic marks a short form's report.
+	Diagnostic bool `json:"diagnostic,omitempty"`
+	// Title is the form spec's title.
+	Title   string         `json:"title,omitempty"`
+	Domains []DomainResult `json:"domains"`
+	Weakest Weakest        `json:"weakest"`
+	Study   []StudyTask    `json:"study"`
+}
+
+// ScaleInfo is the reported scale: scores run from Min to Max and Pass
+// passes.
+type ScaleInfo struct {
+	Min  int `json:"min"`
+	Max  int `json:"max"`
+	Pass int `json:"pass"`
 }
 
 // DomainResult is one domain's part of a report.
@@ -196,6 +215,8 @@ func (s *Scorer) Score(a Attempt, explain bool) (Report, error) {
 	rep := Report{
 		Attempt: a.ID, Candidate: a.Candidate, Bundle: f.Bundle, Form: f.Form,
 		Max: s.scored, Provisional: f.Provisional,
+		Scale:      ScaleInfo{Min: f.Scale.Min, Max: f.Scale.Max, Pass: f.Scale.Pass},
+		Diagnostic: f.Diagnostic, Title: f.Title,
 	}
 	correct := make([]int, len(f.Domains))
 	missed := map[string][]int{} // task -> positions (0-based) of missed scored items

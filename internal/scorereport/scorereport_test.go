@@ -1,9 +1,11 @@
 package scorereport
 
 import (
+	"github.com/qbank/qbank/internal/golden"
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/qbank/qbank/internal/blueprint"
@@ -235,4 +237,26 @@ func TestSameAbilitySameScaledScoreOnEveryForm(t *testing.T) {
 		}
 		t.Logf("theta %.1f: scaled(theta) %d, mean on the easy form %.1f, on the hard form %.1f", theta, want, means["easy"], means["hard"])
 	}
+}
+
+// The text and CSV renderings of the small form's reports, as golden
+// files: a pass, a provisional diagnostic fail, and --explain.
+func TestRenderGolden(t *testing.T) {
+	f := smallForm(t)
+	s, _ := New(f)
+	const B, D, A, AC = 1 << 1, 1 << 3, 1, 1<<0 | 1<<2
+	pass, _ := s.Score(Attempt{ID: "a-1", Candidate: "c-1", Chosen: []uint32{B, 0, AC, D, 0, 0}}, false)
+	f.Provisional, f.Diagnostic, f.Title = true, true, "Diagnostic"
+	s2, _ := New(f)
+	fail, _ := s2.Score(Attempt{ID: "a-2", Candidate: "c-2", Chosen: []uint32{0, 0, A, 0, 0, B}}, true)
+	reports := []Report{pass, fail}
+	var text, table strings.Builder
+	if err := WriteText(&text, reports); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCSV(&table, reports); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "testdata/report.txt", []byte(text.String()))
+	golden.Check(t, "testdata/report.csv", []byte(table.String()))
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/check"
-	"github.com/qbank/qbank/internal/difficulty"
 	"github.com/qbank/qbank/internal/rules"
 )
 
@@ -205,7 +204,7 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 			keyCount[k]++
 		}
 		if e.Role == bank.RoleScored {
-			p, _ := difficulty.PerMille(b.Stats, it)
+			p, _ := b.Stats.PerMille(it)
 			scoredSum += p
 			scoredN++
 		}
@@ -232,10 +231,10 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 				}
 			}
 		}
-		target := difficulty.Default
+		target := bank.DefaultPerMille
 		switch {
 		case oldItem != nil:
-			target, _ = difficulty.PerMille(b.Stats, oldItem)
+			target, _ = b.Stats.PerMille(oldItem)
 		case scoredN > 0:
 			target = scoredSum / scoredN
 		}
@@ -259,7 +258,7 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 			if oldItem != nil && c.Task == oldItem.Task && c.Domain == oldItem.Domain {
 				sameTask = 0
 			}
-			p, _ := difficulty.PerMille(b.Stats, c)
+			p, _ := b.Stats.PerMille(c)
 			keyUse := 0
 			if k := singleKey(c); k >= 0 && k < len(keyCount) {
 				keyUse = keyCount[k]
@@ -288,7 +287,7 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 			for _, g := range scoredOn[best.ID] {
 				shared[g]++
 			}
-			p, _ := difficulty.PerMille(b.Stats, best)
+			p, _ := b.Stats.PerMille(best)
 			scoredSum += p
 			scoredN++
 		}
@@ -357,7 +356,7 @@ func meanP(b *bank.Bank, entries []bank.FormEntry) float64 {
 			continue
 		}
 		if it := b.Item(e.ID); it != nil {
-			p, _ := difficulty.PerMille(b.Stats, it)
+			p, _ := b.Stats.PerMille(it)
 			sum += p
 			n++
 		}

@@ -13,7 +13,7 @@ import (
 	"sync"
 
 	"github.com/qbank/qbank/internal/bank"
-	"github.com/qbank/qbank/internal/report"
+	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/signing"
 	"github.com/qbank/qbank/schema"
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -527,7 +527,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	what := r.Bundle
 	if r.Exam != "" {
-		what = fmt.Sprintf("%s (exam %s, version %s, %s, %s)", r.Bundle, r.Exam, r.Version, report.Plural(r.Forms, "form"), report.Plural(r.Files, "file"))
+		what = fmt.Sprintf("%s (exam %s, version %s, %s, %s)", r.Bundle, r.Exam, r.Version, finding.Plural(r.Forms, "form"), finding.Plural(r.Files, "file"))
 	}
 	fmt.Fprintf(&b, "bundle %s\n", what)
 	for _, p := range r.Problems {
@@ -552,7 +552,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		b.WriteString("signature: not checked: verification stopped before it got to the signature (fix the problems above first)\n")
 	}
 	if !r.OK() {
-		fmt.Fprintf(&b, "verification failed: %s\n", report.Plural(len(r.Problems), "problem"))
+		fmt.Fprintf(&b, "verification failed: %s\n", finding.Plural(len(r.Problems), "problem"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -23,7 +23,6 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/config"
-	"github.com/qbank/qbank/internal/difficulty"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/rules"
 )
@@ -473,7 +472,7 @@ func Mix(b *bank.Bank, f *bank.Form) FormMix {
 		}
 		if e.Role == bank.RoleScored {
 			m.Scored[d].Got++
-			p, _ := difficulty.PerMille(b.Stats, it)
+			p, _ := b.Stats.PerMille(it)
 			sum += p
 			n++
 		} else {

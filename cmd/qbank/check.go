@@ -39,22 +39,8 @@ func checkCommand() *cli.Command {
 			if spec := c.String("spec"); spec != "" && b.Exam.Spec(spec) == nil {
 				return fmt.Errorf("--spec %s: no such form spec in exam.yaml (%s)", spec, strings.Join(b.Exam.SpecIDs(), ", "))
 			}
-			cr := check.Bank(b, check.Options{Spec: c.String("spec"), MinForms: c.Int("min-forms")})
-
-			var fs []finding.Finding
-			for _, f := range res.Findings {
-				if f.Severity == finding.Error {
-					fs = append(fs, f)
-				}
-			}
-			for _, f := range cr.Findings {
-				sev := cfg.SeverityOf(f.Rule, f.Severity)
-				if sev == finding.Off {
-					continue
-				}
-				f.Severity = sev
-				fs = append(fs, f)
-			}
+			cr := check.Bank(b, check.Options{Spec: c.String("spec"), MinForms: c.Int("min-forms"), Config: cfg, Lint: res.Findings})
+			fs := cr.Findings
 			sum := res.Summary
 			sum.Errors, sum.Warnings = finding.Count(fs)
 			if format == "text" {

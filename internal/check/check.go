@@ -20,6 +20,7 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
+	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/difficulty"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/rules"
@@ -38,6 +39,13 @@ type Options struct {
 	// fewer forms with no shared scored item. Values below 1 mean 1 (only
 	// the error, when not even one form can be built).
 	MinForms int
+	// Config sets the severity of the check rules (nil: the defaults);
+	// findings of rules turned off are dropped.
+	Config *config.Config
+	// Lint are lint's findings on the bank (already under the
+	// configuration). Their errors are reported with the check findings:
+	// an item that fails lint is not fit for a form.
+	Lint []finding.Finding
 }
 
 // Result is the outcome of Bank.
@@ -155,12 +163,39 @@ func Bank(b *bank.Bank, opts Options) Result {
 	}
 	res.Findings = append(res.Findings, taskCoverage(b)...)
 	res.Findings = append(res.Findings, Forms(b)...)
+	res.Findings = append(opts.Config.Apply(res.Findings), Errors(opts.Lint)...)
 	for _, f := range b.Forms {
 		res.Forms = append(res.Forms, Mix(b, f))
 	}
 	res.Findings = append(res.Findings, scaleChecks(b, res.Forms)...)
 	finding.Sort(res.Findings)
 	return res
+}
+
+// Errors returns the findings of fs whose severity is error.
+func Errors(fs []finding.Finding) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range fs {
+		if f.Severity == finding.Error {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ReleaseBlockers is the release policy: it returns what stops forms of b
+// from being released (bundled). That is every error among lintFindings
+// (lint's findings on the whole bank, already under the configuration: a
+// release is cut from a bank that lints clean) and every check error of
+// the forms, under cfg's severities. Warnings never block. An empty
+// result means the forms may be released. The findings are sorted.
+func ReleaseBlockers(b *bank.Bank, lintFindings []finding.Finding, forms []*bank.Form, cfg *config.Config) []finding.Finding {
+	blocking := Errors(lintFindings)
+	for _, f := range forms {
+		blocking = append(blocking, Errors(cfg.Apply(Form(b, f)))...)
+	}
+	finding.Sort(blocking)
+	return blocking
 }
 
 // Forms checks every form of the bank and returns the findings, sorted.

@@ -107,14 +107,12 @@ func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
 // applyConfig sets configured severities, drops rules turned off and
 // findings suppressed inline.
 func applyConfig(fs []finding.Finding, cfg *config.Config, sups map[string][]suppression) []finding.Finding {
+	fs = cfg.Apply(fs)
 	out := fs[:0]
 	for _, f := range fs {
-		sev := cfg.SeverityOf(f.Rule, f.Severity)
-		if sev == finding.Off || suppressed(sups[f.File], f) {
-			continue
+		if !suppressed(sups[f.File], f) {
+			out = append(out, f)
 		}
-		f.Severity = sev
-		out = append(out, f)
 	}
 	return out
 }

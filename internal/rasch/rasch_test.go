@@ -335,9 +335,10 @@ func TestDisconnected(t *testing.T) {
 	if _, err := Calibrate(context.Background(), d, Options{}); err != nil {
 		t.Errorf("anchored in every group: %v", err)
 	}
-	// An anchor in one group only is not enough.
+	// An anchor in one group only is not enough; the error names the
+	// group without one.
 	d.Anchors = map[int]float64{0: 0}
-	if _, err := Calibrate(context.Background(), d, Options{}); !errors.As(err, &de) {
+	if _, err := Calibrate(context.Background(), d, Options{}); !errors.As(err, &de) || !de.Anchored || len(de.Groups) != 1 || de.Groups[0][0] != "F3" {
 		t.Errorf("anchored in one group: err = %v", err)
 	}
 }
@@ -410,6 +411,28 @@ func TestBadInput(t *testing.T) {
 	} {
 		if _, err := Calibrate(context.Background(), d, Options{}); err == nil {
 			t.Errorf("%+v accepted", d)
+		}
+	}
+}
+
+// With every item anchored there is nothing to estimate, but the fit and
+// the log-likelihood are still computed (a later stage calibrates the
+// pretest items against them).
+func TestAllAnchored(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	b := []float64{-1, 0, 1, 0.5}
+	d := &Data{Items: 4, Booklets: simulate(rng, b, [][]int{{0, 1, 2, 3}}, 500, 0),
+		Anchors: map[int]float64{0: -1, 1: 0, 2: 1, 3: 0.5}}
+	res, err := Calibrate(context.Background(), d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Iterations != 0 || !(res.LogLik < 0) || res.Persons == 0 {
+		t.Errorf("%+v", res)
+	}
+	for i := range b {
+		if res.B[i] != b[i] || res.Status[i] != Anchored || !(res.Infit[i] > 0.7 && res.Infit[i] < 1.3) {
+			t.Errorf("item %d: b %v status %v infit %v", i, res.B[i], res.Status[i], res.Infit[i])
 		}
 	}
 }

@@ -272,8 +272,14 @@ func readLimited(path string, max int64) ([]byte, *readError) {
 // readFile is readLimited for a file that the directory walk already saw
 // as a regular file (regular): then it is opened at once, without a stat
 // (a stat first keeps open from blocking on a named pipe), and read with
-// one read into a buffer of the size fstat gives.
+// one read into a buffer of the size fstat gives (fastRead where the
+// system allows).
 func readFile(path string, max int64, regular bool) ([]byte, *readError) {
+	if regular {
+		if data, ok := fastRead(path, max); ok {
+			return data, nil
+		}
+	}
 	if !regular {
 		st, err := os.Stat(path)
 		if err != nil {

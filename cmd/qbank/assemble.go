@@ -10,7 +10,6 @@ import (
 
 	"github.com/qbank/qbank/internal/assemble"
 	"github.com/qbank/qbank/internal/bank"
-	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/report"
 	"github.com/urfave/cli/v2"
 )
@@ -35,78 +34,94 @@ func assembleCommand() *cli.Command {
 			&cli.StringFlag{Name: "replace", Usage: "write the next version of form `FORM` instead of new forms"},
 			configFlag(),
 		},
-		Action: func(c *cli.Context) error {
-			dir, err := bankArg(c)
-			if err != nil {
-				return err
-			}
-			f := c.Float64("max-overlap")
-			if f < 0 || f > 1 || f != f {
-				return cli.Exit(fmt.Sprintf("--max-overlap %v: want a share from 0 to 1", f), 2)
-			}
-			cfg, err := loadConfig(c)
-			if err != nil {
-				return err
-			}
-			res, err := lint.Run(c.Context, dir, lint.Options{Config: cfg})
-			if err != nil {
-				return cli.Exit(err.Error(), 2)
-			}
-			if res.Summary.Errors > 0 {
-				return cli.Exit(fmt.Sprintf("the bank has %s (qbank lint %s lists them); fix them before assembling", report.Plural(res.Summary.Errors, "lint error"), dir), 1)
-			}
-			b := res.Bank
-			out := c.String("out")
-			if out == "" {
-				out = filepath.Join(dir, "forms")
-			}
-			if id := c.String("replace"); id != "" {
-				for _, name := range []string{"spec", "forms", "seed", "out"} {
-					if c.IsSet(name) {
-						return cli.Exit(fmt.Sprintf("--%s does not apply to --replace (the form keeps its spec, seed and file)", name), 2)
-					}
-				}
-				return replaceForm(c, b, id, f)
-			}
-			if !c.IsSet("spec") {
-				return cli.Exit(fmt.Sprintf("--spec is required: one of %s", strings.Join(b.Exam.SpecIDs(), ", ")), 2)
-			}
-			if b.Exam.Spec(c.String("spec")) == nil {
-				return cli.Exit(fmt.Sprintf("--spec %s: no such form spec in exam.yaml (%s)", c.String("spec"), strings.Join(b.Exam.SpecIDs(), ", ")), 2)
-			}
-			if n := c.Int("forms"); n < 1 || n > assemble.MaxForms {
-				return cli.Exit(fmt.Sprintf("--forms %d: want 1 to %d", n, assemble.MaxForms), 2)
-			}
-			taken, err := formFiles(out)
-			if err != nil {
-				return cli.Exit(err.Error(), 2)
-			}
-			r, err := assemble.Assemble(c.Context, b, assemble.Options{
-				Spec: c.String("spec"), Forms: c.Int("forms"), Seed: c.Int64("seed"), MaxOverlap: f, TakenIDs: taken,
-			})
-			if err != nil {
-				var ie *assemble.InfeasibleError
-				if errors.As(err, &ie) {
-					return cli.Exit("infeasible: "+ie.Msg+"; nothing written", 1)
-				}
-				return cli.Exit(err.Error(), 2)
-			}
-			paths, err := assemble.WriteForms(out, r.Forms, false)
-			if err != nil {
-				return cli.Exit(err.Error(), 2)
-			}
-			w := c.App.Writer
-			fmt.Fprintf(w, "Assembled %s of spec %s from %s (seed %d, max overlap %g)\n\n", report.Plural(len(r.Forms), "form"), c.String("spec"), dir, c.Int64("seed"), f)
-			if err := assemble.WriteSummary(w, r); err != nil {
-				return cli.Exit(err.Error(), 2)
-			}
-			fmt.Fprintln(w)
-			for _, p := range paths {
-				fmt.Fprintf(w, "wrote %s\n", filepath.ToSlash(p))
-			}
-			return nil
-		},
+		Action: runAssemble,
 	}
+}
+
+// runAssemble is qbank assemble: it lints the bank (errors stop it) and
+// assembles new forms, or the next version of one with --replace.
+func runAssemble(c *cli.Context) error {
+	dir, err := bankArg(c)
+	if err != nil {
+		return err
+	}
+	f := c.Float64("max-overlap")
+	if f < 0 || f > 1 || f != f {
+		return fmt.Errorf("--max-overlap %v: want a share from 0 to 1", f)
+	}
+	bc, err := openBank(c, dir, "", nil)
+	if err != nil {
+		return err
+	}
+	res, err := bc.lint(c, "")
+	if err != nil {
+		return err
+	}
+	if res.Summary.Errors > 0 {
+		return failf("the bank has %s (qbank lint %s lists them); fix them before assembling", report.Plural(res.Summary.Errors, "lint error"), dir)
+	}
+	if id := c.String("replace"); id != "" {
+		for _, name := range []string{"spec", "forms", "seed", "out"} {
+			if c.IsSet(name) {
+				return fmt.Errorf("--%s does not apply to --replace (the form keeps its spec, seed and file)", name)
+			}
+		}
+		return replaceForm(c, res.Bank, id, f)
+	}
+	return newForms(c, res.Bank, f)
+}
+
+// newForms assembles the forms that --spec, --forms and --seed ask for and
+// writes them to --out.
+func newForms(c *cli.Context, b *bank.Bank, overlap float64) error {
+	spec := c.String("spec")
+	if !c.IsSet("spec") {
+		return fmt.Errorf("--spec is required: one of %s", strings.Join(b.Exam.SpecIDs(), ", "))
+	}
+	if b.Exam.Spec(spec) == nil {
+		return fmt.Errorf("--spec %s: no such form spec in exam.yaml (%s)", spec, strings.Join(b.Exam.SpecIDs(), ", "))
+	}
+	if n := c.Int("forms"); n < 1 || n > assemble.MaxForms {
+		return fmt.Errorf("--forms %d: want 1 to %d", n, assemble.MaxForms)
+	}
+	out := c.String("out")
+	if out == "" {
+		out = filepath.Join(b.Dir, "forms")
+	}
+	taken, err := formFiles(out)
+	if err != nil {
+		return err
+	}
+	r, err := assemble.Assemble(c.Context, b, assemble.Options{
+		Spec: spec, Forms: c.Int("forms"), Seed: c.Int64("seed"), MaxOverlap: overlap, TakenIDs: taken,
+	})
+	if err != nil {
+		return infeasible(err)
+	}
+	paths, err := assemble.WriteForms(out, r.Forms, false)
+	if err != nil {
+		return err
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "Assembled %s of spec %s from %s (seed %d, max overlap %g)\n\n", report.Plural(len(r.Forms), "form"), spec, b.Dir, c.Int64("seed"), overlap)
+	if err := assemble.WriteSummary(w, r); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	for _, p := range paths {
+		fmt.Fprintf(w, "wrote %s\n", filepath.ToSlash(p))
+	}
+	return nil
+}
+
+// infeasible turns an infeasible request into a failure (exit 1) that names
+// the constraint; other errors stay as they are.
+func infeasible(err error) error {
+	var ie *assemble.InfeasibleError
+	if errors.As(err, &ie) {
+		return fail("infeasible: " + ie.Msg + "; nothing written")
+	}
+	return err
 }
 
 // formFiles lists the form ids of the *.yaml files in dir (none when dir
@@ -133,11 +148,7 @@ func formFiles(dir string) ([]string, error) {
 func replaceForm(c *cli.Context, b *bank.Bank, id string, overlap float64) error {
 	r, err := assemble.Replace(b, id, overlap)
 	if err != nil {
-		var ie *assemble.InfeasibleError
-		if errors.As(err, &ie) {
-			return cli.Exit("infeasible: "+ie.Msg+"; nothing written", 1)
-		}
-		return cli.Exit(err.Error(), 2)
+		return infeasible(err)
 	}
 	w := c.App.Writer
 	if r.Form == nil {
@@ -146,7 +157,7 @@ func replaceForm(c *cli.Context, b *bank.Bank, id string, overlap float64) error
 	}
 	dir := filepath.Dir(r.Old.File)
 	if filepath.Base(r.Old.File) != id+".yaml" {
-		return cli.Exit(fmt.Sprintf("%s: the file name does not match form id %s; rename it first", r.Old.File, id), 2)
+		return fmt.Errorf("%s: the file name does not match form id %s; rename it first", r.Old.File, id)
 	}
 	fmt.Fprintf(w, "%s: version %d -> %d (%s)\n", id, r.Old.Version, r.Form.Version, report.Plural(len(r.Changes), "change"))
 	for _, ch := range r.Changes {
@@ -163,7 +174,7 @@ func replaceForm(c *cli.Context, b *bank.Bank, id string, overlap float64) error
 	fmt.Fprintf(w, "mean p of the scored items: %.3f -> %.3f\n", r.OldMeanP, r.NewMeanP)
 	paths, err := assemble.WriteForms(dir, []*bank.Form{r.Form}, true)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	fmt.Fprintf(w, "wrote %s\n", filepath.ToSlash(paths[0]))
 	return nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // Near-duplicate stems are found by exact Jaccard similarity of word-bigram
@@ -395,7 +396,7 @@ func nearDuplicates(ctx context.Context, items []*bank.Item, threshold float64) 
 		if p.Similarity == 1 {
 			how = "the same as"
 		}
-		fs = append(fs, finding.Finding{File: b.File, Line: b.Pos.Stem.Line, Column: b.Pos.Stem.Column, Rule: RuleNearDuplicate, Severity: defaultSeverity(RuleNearDuplicate), Item: b.ID,
+		fs = append(fs, finding.Finding{File: b.File, Line: b.Pos.Stem.Line, Column: b.Pos.Stem.Column, Rule: rules.NearDuplicate.ID, Severity: rules.NearDuplicate.Severity, Item: b.ID,
 			Message: fmt.Sprintf("stem is %s the stem of %s (%s:%d); rewrite one so they test different things", how, a.ID, filepath.ToSlash(a.File), a.Pos.Stem.Line)})
 	}
 	return fs

@@ -1,7 +1,7 @@
 // Package config reads qbank's lint configuration, .qbank.yaml, which is
 // looked up from the current directory upward (like .editorconfig or
 // .golangci.yml). It sets per-rule severities, the allowed reference hosts
-// and the near-duplicate threshold.
+// and the near-duplicate and probable-enemy thresholds.
 package config
 
 import (
@@ -30,6 +30,15 @@ var DefaultAllowedHosts = []string{"docs.aws.amazon.com", "aws.amazon.com"}
 // from which two stems count as near-duplicates.
 const DefaultNearDuplicateThreshold = 0.7
 
+// DefaultProbableEnemyThreshold is the TF-IDF cosine of stems and keys from
+// which two items are probable enemies; DefaultProbableEnemyCueThreshold
+// is the lower cosine that suffices when the two share a key text. Both
+// were tuned on the CLF-C02 bank (docs/probable-enemy.md).
+const (
+	DefaultProbableEnemyThreshold    = 0.4
+	DefaultProbableEnemyCueThreshold = 0.35
+)
+
 // Config is the lint configuration.
 type Config struct {
 	// Path is the file it was read from ("" for the defaults).
@@ -41,6 +50,9 @@ type Config struct {
 	AllowedHosts []string
 	// NearDuplicateThreshold is in (0, 1].
 	NearDuplicateThreshold float64
+	// ProbableEnemyThreshold and ProbableEnemyCueThreshold are in (0, 1].
+	ProbableEnemyThreshold    float64
+	ProbableEnemyCueThreshold float64
 
 	severityPos map[string]finding.Pos
 }
@@ -48,10 +60,12 @@ type Config struct {
 // Default returns the configuration used when there is no file.
 func Default() *Config {
 	return &Config{
-		Severity:               map[string]finding.Severity{},
-		AllowedHosts:           append([]string(nil), DefaultAllowedHosts...),
-		NearDuplicateThreshold: DefaultNearDuplicateThreshold,
-		severityPos:            map[string]finding.Pos{},
+		Severity:                  map[string]finding.Severity{},
+		AllowedHosts:              append([]string(nil), DefaultAllowedHosts...),
+		NearDuplicateThreshold:    DefaultNearDuplicateThreshold,
+		ProbableEnemyThreshold:    DefaultProbableEnemyThreshold,
+		ProbableEnemyCueThreshold: DefaultProbableEnemyCueThreshold,
+		severityPos:               map[string]finding.Pos{},
 	}
 }
 
@@ -114,9 +128,11 @@ func Parse(data []byte, path string) (*Config, error) {
 		case "references":
 			err = p.references(c, v)
 		case "near_duplicate":
-			err = p.nearDuplicate(c, v)
+			err = p.thresholds(v, "near_duplicate", map[string]*float64{"threshold": &c.NearDuplicateThreshold})
+		case "probable_enemy":
+			err = p.thresholds(v, "probable_enemy", map[string]*float64{"threshold": &c.ProbableEnemyThreshold, "cue_threshold": &c.ProbableEnemyCueThreshold})
 		default:
-			err = p.errorf(k, "unknown setting %q; known: near_duplicate, references, rules", k.Value)
+			err = p.errorf(k, "unknown setting %q; known: near_duplicate, probable_enemy, references, rules", k.Value)
 		}
 		if err != nil {
 			return nil, err
@@ -197,21 +213,28 @@ func (p parser) references(c *Config, n *yaml.Node) error {
 	return nil
 }
 
-func (p parser) nearDuplicate(c *Config, n *yaml.Node) error {
-	pairs, err := p.mapping(n, "near_duplicate", "threshold")
+// thresholds reads a section of numbers in (0, 1] into the fields given
+// by setting name.
+func (p parser) thresholds(n *yaml.Node, name string, fields map[string]*float64) error {
+	known := make([]string, 0, len(fields))
+	for k := range fields {
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	pairs, err := p.mapping(n, name, known...)
 	if err != nil {
 		return err
 	}
 	for _, kv := range pairs {
-		v := kv[1]
+		k, v := kv[0], kv[1]
 		var t float64
 		if v.Kind != yaml.ScalarNode || (v.ShortTag() != "!!float" && v.ShortTag() != "!!int") || v.Decode(&t) != nil {
-			return p.errorf(v, "near_duplicate.threshold must be a number in (0, 1], such as 0.7")
+			return p.errorf(v, "%s.%s must be a number in (0, 1], such as 0.7", name, k.Value)
 		}
 		if !(t > 0 && t <= 1) { // also rejects NaN
-			return p.errorf(v, "near_duplicate.threshold must be in (0, 1], not %v", t)
+			return p.errorf(v, "%s.%s must be in (0, 1], not %v", name, k.Value, t)
 		}
-		c.NearDuplicateThreshold = t
+		*fields[k.Value] = t
 	}
 	return nil
 }

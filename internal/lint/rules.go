@@ -33,6 +33,7 @@ const (
 	RuleKeyLength        = "key-length"
 	RuleSuppression      = "suppression"
 	RuleRevisionBump     = "revision-bump"
+	RuleProbableEnemy    = "probable-enemy"
 )
 
 var rules = finding.RuleSet{
@@ -72,6 +73,8 @@ var rules = finding.RuleSet{
 		"enemies lists ids of items that must never share a form with this one; each must be the id of another item in the bank (retired ones included)."),
 	rule(RuleNearDuplicate, finding.Warning, "A stem is very similar to another item's stem.",
 		"Stems are compared as sets of word bigrams (lower-cased, punctuation dropped) by Jaccard similarity, the classic near-duplicate measure: it ignores layout, tolerates small edits and penalises shared boilerplate only in proportion. Pairs at or above the threshold (default 0.7, set near_duplicate.threshold in .qbank.yaml) are reported; at 0.7 two 40-word stems differ by about three words. Candidate pairs are found with an inverted index and prefix filtering (rare bigrams first), which is exact and near-linear on real text, so it stays fast on 100,000 items. Rewrite one stem, or make the two items enemies and suppress the finding with a reason."),
+	rule(RuleProbableEnemy, finding.Warning, "Two items that are not enemies say the same thing in other words, or share a key.",
+		"Two items that test the same fact, or where one gives the other away, must not share a form: declare them enemies (enemies: [ID] in both). The rule compares each item's stem and key texts as TF-IDF vectors of content words (lower-cased, stop words dropped, plural s folded; words in every item weigh nothing, rare words most) by cosine, which catches reworded pairs that near-duplicate's word bigrams miss. A pair is reported at the stem of the later item when the cosine reaches probable_enemy.threshold (default 0.4), or, when one item's key text is also the other's key (a cue), probable_enemy.cue_threshold (default 0.35); set both in .qbank.yaml. Retired items are left out. The search uses an inverted index with exact pruning, so it stays fast on 100,000 items. Declare the enemies, or reword one item; when the two are unrelated, suppress the finding with a reason (docs/probable-enemy.md)."),
 	rule(RuleKeyLength, finding.Warning, "The correct option is conspicuously longer than every distractor.",
 		"Test-wise candidates pick the longest option. The rule fires when a correct option is at least 1.5 times as long as the longest distractor and at least 20 characters longer. Shorten the key or lengthen the distractors."),
 	rule(RuleSuppression, finding.Warning, "A qbank:ignore comment has no reason or names an unknown rule.",

@@ -32,7 +32,7 @@ func positionalArgs(c *cli.Context) ([]string, error) {
 		}
 		f := lookupFlag(c.Command.Flags, name)
 		if f == nil {
-			return nil, cli.Exit(fmt.Sprintf("flag provided but not defined: %s (flags go before or after the arguments; see qbank %s --help)", a, c.Command.Name), 2)
+			return nil, fmt.Errorf("flag provided but not defined: %s (flags go before or after the arguments; see qbank %s --help)", a, c.Command.Name)
 		}
 		if _, isBool := f.(*cli.BoolFlag); isBool {
 			if !hasValue {
@@ -40,13 +40,13 @@ func positionalArgs(c *cli.Context) ([]string, error) {
 			}
 		} else if !hasValue {
 			if i+1 >= len(args) {
-				return nil, cli.Exit(fmt.Sprintf("flag needs an argument: %s", a), 2)
+				return nil, fmt.Errorf("flag needs an argument: %s", a)
 			}
 			i++
 			value = args[i]
 		}
 		if err := c.Set(f.Names()[0], value); err != nil {
-			return nil, cli.Exit(fmt.Sprintf("invalid value %q for flag %s: %v", value, a, err), 2)
+			return nil, fmt.Errorf("invalid value %q for flag %s: %v", value, a, err)
 		}
 	}
 	return pos, nil
@@ -72,5 +72,5 @@ func bankFromArgs(c *cli.Context, pos []string) (string, error) {
 	case 1:
 		return pos[0], nil
 	}
-	return "", cli.Exit(fmt.Sprintf("%s takes at most one bank directory; got %d arguments", c.Command.Name, len(pos)), 2)
+	return "", fmt.Errorf("%s takes at most one bank directory; got %d arguments", c.Command.Name, len(pos))
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/qbank/qbank/internal/assemble"
 	"github.com/qbank/qbank/internal/bank"
-	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/report"
 	"github.com/urfave/cli/v2"
 )
@@ -42,18 +41,18 @@ func assembleCommand() *cli.Command {
 			}
 			f := c.Float64("max-overlap")
 			if f < 0 || f > 1 || f != f {
-				return cli.Exit(fmt.Sprintf("--max-overlap %v: want a share from 0 to 1", f), 2)
+				return fmt.Errorf("--max-overlap %v: want a share from 0 to 1", f)
 			}
-			cfg, err := loadConfig(c)
+			bc, err := openBank(c, dir, "", nil)
 			if err != nil {
 				return err
 			}
-			res, err := lint.Run(c.Context, dir, lint.Options{Config: cfg})
+			res, err := bc.lint(c, "")
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			if res.Summary.Errors > 0 {
-				return cli.Exit(fmt.Sprintf("the bank has %s (qbank lint %s lists them); fix them before assembling", report.Plural(res.Summary.Errors, "lint error"), dir), 1)
+				return failf("the bank has %s (qbank lint %s lists them); fix them before assembling", report.Plural(res.Summary.Errors, "lint error"), dir)
 			}
 			b := res.Bank
 			out := c.String("out")
@@ -63,23 +62,23 @@ func assembleCommand() *cli.Command {
 			if id := c.String("replace"); id != "" {
 				for _, name := range []string{"spec", "forms", "seed", "out"} {
 					if c.IsSet(name) {
-						return cli.Exit(fmt.Sprintf("--%s does not apply to --replace (the form keeps its spec, seed and file)", name), 2)
+						return fmt.Errorf("--%s does not apply to --replace (the form keeps its spec, seed and file)", name)
 					}
 				}
 				return replaceForm(c, b, id, f)
 			}
 			if !c.IsSet("spec") {
-				return cli.Exit(fmt.Sprintf("--spec is required: one of %s", strings.Join(b.Exam.SpecIDs(), ", ")), 2)
+				return fmt.Errorf("--spec is required: one of %s", strings.Join(b.Exam.SpecIDs(), ", "))
 			}
 			if b.Exam.Spec(c.String("spec")) == nil {
-				return cli.Exit(fmt.Sprintf("--spec %s: no such form spec in exam.yaml (%s)", c.String("spec"), strings.Join(b.Exam.SpecIDs(), ", ")), 2)
+				return fmt.Errorf("--spec %s: no such form spec in exam.yaml (%s)", c.String("spec"), strings.Join(b.Exam.SpecIDs(), ", "))
 			}
 			if n := c.Int("forms"); n < 1 || n > assemble.MaxForms {
-				return cli.Exit(fmt.Sprintf("--forms %d: want 1 to %d", n, assemble.MaxForms), 2)
+				return fmt.Errorf("--forms %d: want 1 to %d", n, assemble.MaxForms)
 			}
 			taken, err := formFiles(out)
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			r, err := assemble.Assemble(c.Context, b, assemble.Options{
 				Spec: c.String("spec"), Forms: c.Int("forms"), Seed: c.Int64("seed"), MaxOverlap: f, TakenIDs: taken,
@@ -87,18 +86,18 @@ func assembleCommand() *cli.Command {
 			if err != nil {
 				var ie *assemble.InfeasibleError
 				if errors.As(err, &ie) {
-					return cli.Exit("infeasible: "+ie.Msg+"; nothing written", 1)
+					return fail("infeasible: " + ie.Msg + "; nothing written")
 				}
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			paths, err := assemble.WriteForms(out, r.Forms, false)
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			w := c.App.Writer
 			fmt.Fprintf(w, "Assembled %s of spec %s from %s (seed %d, max overlap %g)\n\n", report.Plural(len(r.Forms), "form"), c.String("spec"), dir, c.Int64("seed"), f)
 			if err := assemble.WriteSummary(w, r); err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			fmt.Fprintln(w)
 			for _, p := range paths {
@@ -135,9 +134,9 @@ func replaceForm(c *cli.Context, b *bank.Bank, id string, overlap float64) error
 	if err != nil {
 		var ie *assemble.InfeasibleError
 		if errors.As(err, &ie) {
-			return cli.Exit("infeasible: "+ie.Msg+"; nothing written", 1)
+			return fail("infeasible: " + ie.Msg + "; nothing written")
 		}
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	w := c.App.Writer
 	if r.Form == nil {
@@ -146,7 +145,7 @@ func replaceForm(c *cli.Context, b *bank.Bank, id string, overlap float64) error
 	}
 	dir := filepath.Dir(r.Old.File)
 	if filepath.Base(r.Old.File) != id+".yaml" {
-		return cli.Exit(fmt.Sprintf("%s: the file name does not match form id %s; rename it first", r.Old.File, id), 2)
+		return fmt.Errorf("%s: the file name does not match form id %s; rename it first", r.Old.File, id)
 	}
 	fmt.Fprintf(w, "%s: version %d -> %d (%s)\n", id, r.Old.Version, r.Form.Version, report.Plural(len(r.Changes), "change"))
 	for _, ch := range r.Changes {
@@ -163,7 +162,7 @@ func replaceForm(c *cli.Context, b *bank.Bank, id string, overlap float64) error
 	fmt.Fprintf(w, "mean p of the scored items: %.3f -> %.3f\n", r.OldMeanP, r.NewMeanP)
 	paths, err := assemble.WriteForms(dir, []*bank.Form{r.Form}, true)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	fmt.Fprintf(w, "wrote %s\n", filepath.ToSlash(paths[0]))
 	return nil

@@ -5,16 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
-	"time"
 
-	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/bundle"
 	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/gitx"
-	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/signing"
 	"github.com/urfave/cli/v2"
@@ -51,10 +47,10 @@ func runBundle(c *cli.Context) error {
 	}
 	ver := c.String("version")
 	if ver == "" {
-		return cli.Exit("bundle needs --version V, a semantic version such as 1.0.0", 2)
+		return errors.New("bundle needs --version V, a semantic version such as 1.0.0")
 	}
 	if err := bundle.ValidVersion(ver); err != nil {
-		return cli.Exit("--version: "+err.Error(), 2)
+		return fmt.Errorf("--version: %w", err)
 	}
 	var ids []string
 	for _, id := range strings.Split(c.String("forms"), ",") {
@@ -64,44 +60,45 @@ func runBundle(c *cli.Context) error {
 	}
 	switch {
 	case c.Bool("all") && len(ids) > 0:
-		return cli.Exit("give either --forms or --all, not both", 2)
+		return errors.New("give either --forms or --all, not both")
 	case !c.Bool("all") && len(ids) == 0:
-		return cli.Exit("name the forms to bundle with --forms F1,F2 or bundle every form with --all", 2)
+		return errors.New("name the forms to bundle with --forms F1,F2 or bundle every form with --all")
 	}
 	var key ed25519.PrivateKey
 	if p := c.String("sign"); p != "" {
 		if key, err = signing.ReadPrivateKey(p); err != nil {
-			return cli.Exit("--sign: "+err.Error(), 2)
+			return fmt.Errorf("--sign: %w", err)
+		}
+		if w := signing.KeyFileWarning(p); w != "" {
+			fmt.Fprintln(c.App.ErrWriter, "qbank: warning: "+w)
 		}
 	}
-	epoch, err := sourceDateEpoch()
-	if err != nil {
-		return cli.Exit(err.Error(), 2)
-	}
-
-	cfg, err := loadConfig(c)
+	epoch, err := bundle.ParseSourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {
 		return err
 	}
-	res, err := lint.Run(c.Context, dir, lint.Options{Config: cfg})
+
+	bc, err := openBank(c, dir, "", nil)
 	if err != nil {
-		var be *bank.BlueprintError
-		if errors.As(err, &be) {
-			printFindings(c, res.Findings)
-		}
-		return cli.Exit(err.Error(), 2)
+		return err
+	}
+	cfg := bc.cfg
+	res, err := bc.lint(c, "")
+	if err != nil {
+		return err
 	}
 	b := res.Bank
 	out := c.String("out")
-	if err := bundle.CheckTargets(out, bundle.Name(b.Exam.Exam, ver)); err != nil {
+	incomplete, err := bundle.CheckTargets(out, bundle.Name(b.Exam.Exam, ver), c.Bool("archive"))
+	if err != nil {
 		if errors.Is(err, bundle.ErrExists) {
-			return cli.Exit("refusing to bundle: "+err.Error(), 1)
+			return fail("refusing to bundle: " + err.Error())
 		}
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	forms, err := bundle.SelectForms(b, ids)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 
 	// Lint errors anywhere in the bank and check errors in the selected
@@ -121,7 +118,7 @@ func runBundle(c *cli.Context) error {
 	}
 	if len(blocking) > 0 {
 		printFindings(c, blocking)
-		return cli.Exit(fmt.Sprintf("refusing to bundle: %s from lint and check (nothing was written); fix them and run qbank lint and qbank check", report.Plural(len(blocking), "error")), 1)
+		return failf("refusing to bundle: %s from lint and check (nothing was written); fix them and run qbank lint and qbank check", report.Plural(len(blocking), "error"))
 	}
 
 	opts := bundle.Options{
@@ -144,16 +141,16 @@ func runBundle(c *cli.Context) error {
 		var be *bundle.BuildError
 		if errors.As(err, &be) {
 			printFindings(c, be.Findings)
-			return cli.Exit(fmt.Sprintf("refusing to bundle: %s (nothing was written)", report.Plural(len(be.Findings), "problem")), 1)
+			return failf("refusing to bundle: %s (nothing was written)", report.Plural(len(be.Findings), "problem"))
 		}
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	dirPath, archive, err := bundle.Write(c.Context, out, bun, bundle.WriteOptions{Archive: c.Bool("archive"), ModTime: epoch})
 	if err != nil {
 		if errors.Is(err, bundle.ErrExists) {
-			return cli.Exit("refusing to bundle: "+err.Error(), 1)
+			return fail("refusing to bundle: " + err.Error())
 		}
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	items := 0
 	for _, f := range forms {
@@ -164,25 +161,16 @@ func runBundle(c *cli.Context) error {
 		signed = "signed by key " + signing.KeyID(key.Public().(ed25519.PublicKey))
 	}
 	w := c.App.Writer
-	fmt.Fprintf(w, "wrote %s: %s, %s, %s, %s\n", dirPath, report.Plural(len(forms), "form"), report.Plural(items, "item slot"), report.Plural(len(bun.Files), "file"), signed)
+	head := "wrote " + dirPath
+	if incomplete {
+		// An earlier run was stopped between the directory and the archive.
+		head = "kept " + dirPath + ", which holds exactly this build (only its archive was missing)"
+	}
+	fmt.Fprintf(w, "%s: %s, %s, %s, %s\n", head, report.Plural(len(forms), "form"), report.Plural(items, "item slot"), report.Plural(len(bun.Files), "file"), signed)
 	if archive != "" {
 		fmt.Fprintf(w, "wrote %s\n", archive)
 	}
 	return nil
-}
-
-// sourceDateEpoch reads SOURCE_DATE_EPOCH (https://reproducible-builds.org/
-// specs/source-date-epoch/): unset or empty gives the zero time.
-func sourceDateEpoch() (time.Time, error) {
-	s := os.Getenv("SOURCE_DATE_EPOCH")
-	if s == "" {
-		return time.Time{}, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a non-negative number of seconds since 1970", s)
-	}
-	return time.Unix(n, 0).UTC(), nil
 }
 
 // printFindings writes findings, one per line, to standard error: they say

@@ -6,6 +6,7 @@ import (
 
 	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/urfave/cli/v2"
 )
 
@@ -25,19 +26,18 @@ func checkCommand() *cli.Command {
 			&cli.StringFlag{Name: "spec", Usage: "the form spec the supply is measured against (default: full, else the largest spec)"},
 		},
 		Action: func(c *cli.Context) error {
-			fc, err := setupFindingsCommand(c)
+			bc, err := openFindingsBank(c, rules.In(rules.Load, rules.Lint, rules.Check))
 			if err != nil {
 				return err
 			}
-			rules := allRules()
-			res, err := fc.lint(c, rules)
+			res, err := bc.lint(c, "")
 			if err != nil {
 				return err
 			}
-			format, cfg := fc.format, fc.cfg
+			format, cfg := bc.format, bc.cfg
 			b := res.Bank
 			if spec := c.String("spec"); spec != "" && b.Exam.Spec(spec) == nil {
-				return cli.Exit(fmt.Sprintf("--spec %s: no such form spec in exam.yaml (%s)", spec, strings.Join(b.Exam.SpecIDs(), ", ")), 2)
+				return fmt.Errorf("--spec %s: no such form spec in exam.yaml (%s)", spec, strings.Join(b.Exam.SpecIDs(), ", "))
 			}
 			cr := check.Bank(b, check.Options{Spec: c.String("spec"), MinForms: c.Int("min-forms")})
 
@@ -59,10 +59,10 @@ func checkCommand() *cli.Command {
 			sum.Errors, sum.Warnings = finding.Count(fs)
 			if format == "text" {
 				if err := check.WriteTables(c.App.Writer, cr); err != nil {
-					return cli.Exit(err.Error(), 2)
+					return err
 				}
 			}
-			return writeFindings(c, format, fs, sum, rules, -1)
+			return writeFindings(c, format, fs, sum, bc.rules, -1)
 		},
 	}
 }

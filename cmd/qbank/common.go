@@ -2,15 +2,14 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"os"
 
 	"github.com/qbank/qbank/internal/bank"
-	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/report"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/urfave/cli/v2"
 )
 
@@ -35,17 +34,10 @@ func configFlag() *cli.StringFlag {
 	return &cli.StringFlag{Name: "config", Usage: "lint configuration file (default: .qbank.yaml found from the current directory upward)"}
 }
 
-// allRules lists every rule qbank reports: lint's, then check's.
-func allRules() []finding.Rule { return append(lint.Rules(), check.Rules()...) }
-
 // loadConfig reads --config, or .qbank.yaml found upward from the current
 // directory. One file configures every command, so it may name any rule of
-// allRules; another id is an error at its position.
+// the rule registry; another id is an error at its position.
 func loadConfig(c *cli.Context) (*config.Config, error) {
-	known := map[string]bool{}
-	for _, r := range allRules() {
-		known[r.ID] = true
-	}
 	path := c.String("config")
 	if path == "" {
 		path = config.Find(".")
@@ -55,10 +47,10 @@ func loadConfig(c *cli.Context) (*config.Config, error) {
 	}
 	cfg, err := config.Load(path)
 	if err != nil {
-		return nil, cli.Exit(err.Error(), 2)
+		return nil, err
 	}
-	if err := cfg.CheckRules(known); err != nil {
-		return nil, cli.Exit(err.Error(), 2)
+	if err := cfg.CheckRules(rules.Known()); err != nil {
+		return nil, err
 	}
 	return cfg, nil
 }
@@ -67,7 +59,7 @@ func loadConfig(c *cli.Context) (*config.Config, error) {
 func resolveFormat(c *cli.Context) (string, error) {
 	f, err := report.Resolve(c.String("format"), os.Getenv)
 	if err != nil {
-		return "", cli.Exit(err.Error(), 2)
+		return "", err
 	}
 	return f, nil
 }
@@ -75,30 +67,47 @@ func resolveFormat(c *cli.Context) (string, error) {
 // writeFindings prints the findings in format and returns the exit error
 // the findings call for: 1 with any error (or more than maxWarnings
 // warnings when maxWarnings >= 0), else nil.
-func writeFindings(c *cli.Context, format string, fs []finding.Finding, sum report.Summary, rules []finding.Rule, maxWarnings int) error {
+func writeFindings(c *cli.Context, format string, fs []finding.Finding, sum report.Summary, ruleset []finding.Rule, maxWarnings int) error {
 	tool := report.Tool{Name: "qbank", Version: version, InformationURI: "https://github.com/qbank/qbank"}
-	if err := report.Write(c.App.Writer, format, fs, sum, rules, tool); err != nil {
-		return cli.Exit(err.Error(), 2)
+	if err := report.Write(c.App.Writer, format, fs, sum, ruleset, tool); err != nil {
+		return err
 	}
 	if sum.Errors > 0 {
-		return cli.Exit("", 1)
+		return fail("")
 	}
 	if maxWarnings >= 0 && sum.Warnings > maxWarnings {
-		return cli.Exit(fmt.Sprintf("%d warnings exceed --max-warnings %d", sum.Warnings, maxWarnings), 1)
+		return failf("%d warnings exceed --max-warnings %d", sum.Warnings, maxWarnings)
 	}
 	return nil
 }
 
-// findingsCommand is what lint and check share: the bank argument, the
-// output format and the configuration, resolved and validated.
-type findingsCommand struct {
-	dir    string
+// bankCommand is how every command that works on a bank starts: the bank
+// directory, the configuration (one file configures every command), and
+// where findings of a bank that cannot be loaded go.
+type bankCommand struct {
+	dir string
+	cfg *config.Config
+	// format is the report format of a command that prints findings on
+	// standard output (lint, check); "" prints them as text on standard
+	// error (commands whose output is something else).
 	format string
-	cfg    *config.Config
+	// rules are the rules the command reports (SARIF rule metadata).
+	rules []finding.Rule
 }
 
-// setupFindingsCommand reads BANK, --format and the configuration.
-func setupFindingsCommand(c *cli.Context) (*findingsCommand, error) {
+// openBank reads the configuration for the bank in dir; format and ruleset
+// are as in bankCommand.
+func openBank(c *cli.Context, dir, format string, ruleset []finding.Rule) (*bankCommand, error) {
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return nil, err
+	}
+	return &bankCommand{dir: dir, cfg: cfg, format: format, rules: ruleset}, nil
+}
+
+// openFindingsBank reads BANK, --format and the configuration of a command
+// that prints findings (lint, check).
+func openFindingsBank(c *cli.Context, ruleset []finding.Rule) (*bankCommand, error) {
 	dir, err := bankArg(c)
 	if err != nil {
 		return nil, err
@@ -107,24 +116,50 @@ func setupFindingsCommand(c *cli.Context) (*findingsCommand, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := loadConfig(c)
-	if err != nil {
-		return nil, err
-	}
-	return &findingsCommand{dir: dir, format: format, cfg: cfg}, nil
+	return openBank(c, dir, format, ruleset)
 }
 
-// lint loads and lints the bank. When the bank cannot be used it prints the
-// blueprint's findings (in the command's format) and returns the exit-2
-// error.
-func (fc *findingsCommand) lint(c *cli.Context, rules []finding.Rule) (*lint.Result, error) {
-	res, err := lint.Run(c.Context, fc.dir, lint.Options{Config: fc.cfg})
+// load loads the bank, without linting it (show, new). The findings are
+// the loader's (files that cannot be read or parsed, schema errors).
+func (bc *bankCommand) load(c *cli.Context) (*bank.Bank, []finding.Finding, error) {
+	b, fs, err := bank.Load(c.Context, bc.dir, bank.Options{})
 	if err != nil {
-		var be *bank.BlueprintError
-		if errors.As(err, &be) {
-			_ = writeFindings(c, fc.format, res.Findings, res.Summary, rules, -1)
-		}
-		return nil, cli.Exit(err.Error(), 2)
+		return nil, nil, bc.cannotLoad(c, err)
+	}
+	return b, fs, nil
+}
+
+// lint loads and lints the bank under the configuration; since is
+// lint --since (empty: no revision-bump check).
+func (bc *bankCommand) lint(c *cli.Context, since string) (*lint.Result, error) {
+	res, err := lint.Run(c.Context, bc.dir, lint.Options{Config: bc.cfg, Since: since})
+	if err != nil {
+		return nil, bc.cannotLoad(c, err)
 	}
 	return res, nil
+}
+
+// cannotLoad prints the blueprint's findings at their positions when err is
+// an invalid exam.yaml, and returns the exit-2 error.
+func (bc *bankCommand) cannotLoad(c *cli.Context, err error) error {
+	var be *bank.BlueprintError
+	if bc.format == "" || !errors.As(err, &be) {
+		return loadError(c, err)
+	}
+	fs := append([]finding.Finding(nil), be.Findings...)
+	finding.Sort(fs)
+	sum := report.Summary{}
+	sum.Errors, sum.Warnings = finding.Count(fs)
+	_ = writeFindings(c, bc.format, fs, sum, bc.rules, -1)
+	return err
+}
+
+// loadError prints the blueprint's findings, one per line on standard
+// error, when err is an invalid exam.yaml, and returns the exit-2 error.
+func loadError(c *cli.Context, err error) error {
+	var be *bank.BlueprintError
+	if errors.As(err, &be) {
+		printFindings(c, be.Findings)
+	}
+	return err
 }

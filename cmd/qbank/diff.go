@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/qbank/qbank/internal/bundlediff"
@@ -19,7 +20,6 @@ func diffCommand() *cli.Command {
 			"explanation of each revised item. The text format is Markdown for a changelog.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text (Markdown) or json"},
-			configFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			pos, err := positionalArgs(c)
@@ -27,21 +27,17 @@ func diffCommand() *cli.Command {
 				return err
 			}
 			if len(pos) != 2 {
-				return cli.Exit("diff takes two arguments: OLD NEW (bundles, bank directories or REV:PATH)", 2)
+				return errors.New("diff takes two arguments: OLD NEW (bundles, bank directories or REV:PATH)")
 			}
 			format := c.String("format")
 			if format != "text" && format != "json" {
-				return cli.Exit(fmt.Sprintf("unknown format %q; use text or json", format), 2)
-			}
-			cfg, err := loadConfig(c)
-			if err != nil {
-				return err
+				return fmt.Errorf("unknown format %q; use text or json", format)
 			}
 			var sides [2]*bundlediff.Snapshot
 			for i, arg := range pos {
-				s, warnings, err := bundlediff.Load(c.Context, arg, bundlediff.LoadOptions{Config: cfg})
+				s, warnings, err := bundlediff.Load(c.Context, arg, bundlediff.LoadOptions{})
 				if err != nil {
-					return cli.Exit(err.Error(), 2)
+					return loadError(c, err)
 				}
 				for _, w := range warnings {
 					fmt.Fprintln(c.App.ErrWriter, "qbank: warning: "+w)
@@ -55,7 +51,7 @@ func diffCommand() *cli.Command {
 				err = r.WriteText(c.App.Writer)
 			}
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			return nil
 		},

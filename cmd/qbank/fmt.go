@@ -5,12 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/qbank/qbank/internal/atomicfile"
-	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/itemfmt"
 	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/textdiff"
-	"github.com/qbank/qbank/internal/yamlx"
 	"github.com/urfave/cli/v2"
 )
 
@@ -22,7 +19,9 @@ func fmtCommand() *cli.Command {
 		Description: "PATH is an item file or a directory (walked for *.yaml); a bank directory (one with exam.yaml)\n" +
 			"stands for its items/. The default is the items of ./bank. fmt works on files and does not need a\n" +
 			"valid bank. It never changes what an item means and never touches a file it cannot parse: those are\n" +
-			"reported as file:line:col: message and the other files are still done.\n\n" +
+			"reported as file:line:col: message and the other files are still done. It refuses, untouched,\n" +
+			"files that are not items (exam.yaml, forms, stats.yaml), symbolic links out of the bank (as lint\n" +
+			"does) and, with -w, read-only files.\n\n" +
 			"Exit status: 1 when fmt leaves a file unformatted - without -w, any file that differs (so CI can\n" +
 			"gate on \"qbank fmt\"); with or without -w, any file that cannot be parsed or written; 2 when a PATH\n" +
 			"does not exist; 0 otherwise.",
@@ -41,48 +40,34 @@ func fmtCommand() *cli.Command {
 			}
 			files, err := itemfmt.Files(paths)
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			list, diff, write := c.Bool("l"), c.Bool("d"), c.Bool("w")
 			if !list && !diff && !write {
 				list = true
 			}
 			var differ, failed int
-			for _, path := range files {
-				if err := c.Context.Err(); err != nil {
-					return cli.Exit(err.Error(), 2)
+			err = itemfmt.Run(c.Context, files, itemfmt.RunOptions{Write: write}, func(r *itemfmt.Result) {
+				name := filepath.ToSlash(r.File.Path)
+				for _, e := range r.Problems {
+					fmt.Fprintf(c.App.ErrWriter, "%s:%d:%d: %s\n", r.File.Path, e.Pos.Line, e.Pos.Column, e.Msg)
 				}
-				data, err := itemfmt.ReadFile(path, bank.DefaultMaxFileSize)
-				if err != nil {
-					fmt.Fprintf(c.App.ErrWriter, "%s:1:1: %v\n", path, err)
+				if len(r.Problems) > 0 {
 					failed++
-					continue
 				}
-				out, err := itemfmt.Format(data)
-				if err != nil {
-					for _, e := range yamlx.Errors(err) {
-						fmt.Fprintf(c.App.ErrWriter, "%s:%d:%d: %s\n", path, e.Pos.Line, e.Pos.Column, e.Msg)
-					}
-					failed++
-					continue
-				}
-				if string(out) == string(data) {
-					continue
+				if !r.Changed() {
+					return
 				}
 				differ++
 				if list {
-					fmt.Fprintln(c.App.Writer, filepath.ToSlash(path))
+					fmt.Fprintln(c.App.Writer, name)
 				}
 				if diff {
-					name := filepath.ToSlash(path)
-					fmt.Fprint(c.App.Writer, textdiff.Unified(name+".orig", name, string(data), string(out), 3))
+					fmt.Fprint(c.App.Writer, textdiff.Unified(name+".orig", name, string(r.Data), string(r.Out), 3))
 				}
-				if write {
-					if err := atomicfile.Replace(path, out, data); err != nil {
-						fmt.Fprintf(c.App.ErrWriter, "%s:1:1: not written: %v\n", path, err)
-						failed++
-					}
-				}
+			})
+			if err != nil {
+				return cli.Exit(err.Error(), 2)
 			}
 			var msgs []string
 			if differ > 0 && !write {
@@ -92,7 +77,7 @@ func fmtCommand() *cli.Command {
 				msgs = append(msgs, fmt.Sprintf("%s could not be formatted", report.Plural(failed, "file")))
 			}
 			if len(msgs) > 0 {
-				return cli.Exit(strings.Join(msgs, "; "), 1)
+				return fail(strings.Join(msgs, "; "))
 			}
 			return nil
 		},

@@ -30,17 +30,17 @@ func keygenCommand() *cli.Command {
 			case 1:
 				name = pos[0]
 			default:
-				return cli.Exit("keygen takes at most one NAME", 2)
+				return errors.New("keygen takes at most one NAME")
 			}
 			pub, priv, err := signing.GenerateKey(rand.Reader)
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			if err := signing.WriteKeyPair(name+".key", name+".pub", priv); err != nil {
 				if errors.Is(err, fs.ErrExist) {
-					return cli.Exit("refusing to overwrite: "+err.Error(), 2)
+					return fmt.Errorf("refusing to overwrite: %w", err)
 				}
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			fmt.Fprintf(c.App.Writer, "wrote %s.key (private, mode 0600) and %s.pub (public)\nkey id %s\n", name, name, signing.KeyID(pub))
 			return nil

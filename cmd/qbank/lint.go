@@ -1,12 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/qbank/qbank/internal/lint"
-	"github.com/qbank/qbank/internal/revcheck"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/schema"
 	"github.com/urfave/cli/v2"
 )
@@ -23,21 +23,15 @@ func lintCommand() *cli.Command {
 			&cli.StringFlag{Name: "since", Usage: "also flag operational items whose candidate-visible content changed since git revision `REV` without a revision bump (rule revision-bump)"},
 		},
 		Action: func(c *cli.Context) error {
-			fc, err := setupFindingsCommand(c)
+			bc, err := openFindingsBank(c, rules.In(rules.Load, rules.Lint))
 			if err != nil {
 				return err
 			}
-			res, err := fc.lint(c, lint.Rules())
+			res, err := bc.lint(c, c.String("since"))
 			if err != nil {
 				return err
 			}
-			format, cfg := fc.format, fc.cfg
-			if rev := c.String("since"); rev != "" {
-				if err := revcheck.Apply(c.Context, res, rev, cfg); err != nil {
-					return cli.Exit(err.Error(), 2)
-				}
-			}
-			return writeFindings(c, format, res.Findings, res.Summary, lint.Rules(), c.Int("max-warnings"))
+			return writeFindings(c, bc.format, res.Findings, res.Summary, bc.rules, c.Int("max-warnings"))
 		},
 	}
 }
@@ -50,7 +44,7 @@ func rulesCommand() *cli.Command {
 		Action: func(c *cli.Context) error {
 			w := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, "RULE\tSEVERITY\tDESCRIPTION")
-			for _, r := range allRules() {
+			for _, r := range rules.All() {
 				fmt.Fprintf(w, "%s\t%s\t%s\n", r.ID, r.Severity, r.Summary)
 				if c.Bool("doc") {
 					fmt.Fprintf(w, "\t\t%s\n", r.Doc)
@@ -68,11 +62,11 @@ func schemaCommand() *cli.Command {
 		ArgsUsage: "NAME",
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
-				return cli.Exit("schema takes one name: "+strings.Join(schema.Names(), ", "), 2)
+				return errors.New("schema takes one name: " + strings.Join(schema.Names(), ", "))
 			}
 			src, err := schema.Source(c.Args().First())
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			_, err = c.App.Writer.Write(src)
 			return err

@@ -5,7 +5,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 
@@ -19,38 +21,60 @@ var version = "0.1.0-dev"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	os.Exit(run(ctx, os.Args, os.Stdout, os.Stderr))
+	os.Exit(run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
 
-// run runs the CLI and returns the exit status: 0 success, 1 findings or a
-// failed check, 2 the command could not run.
-func run(ctx context.Context, args []string, stdout, stderr *os.File) int {
-	app := newApp(stdout, stderr)
-	if err := app.RunContext(ctx, args); err != nil {
-		if ec, ok := err.(cli.ExitCoder); ok {
-			if msg := ec.Error(); msg != "" {
-				fmt.Fprintln(stderr, "qbank: "+msg)
-			}
-			return ec.ExitCode()
-		}
-		fmt.Fprintln(stderr, "qbank: "+err.Error())
-		return 2
+// failure is the error of a command that ran and found something wrong:
+// findings with errors, a refusal, a failed check or verification. It
+// means exit status 1. Every other error means the command could not run:
+// exit status 2.
+type failure struct{ msg string }
+
+func (f *failure) Error() string { return f.msg }
+
+// fail returns a failure with message msg ("" prints nothing: the command
+// has said why already).
+func fail(msg string) error { return &failure{msg} }
+
+// failf returns a failure with a formatted message.
+func failf(format string, args ...any) error { return &failure{fmt.Sprintf(format, args...)} }
+
+// run runs the CLI and returns the exit status: 0 success, 1 a failure
+// (findings or a failed check), 2 any other error (the command could not
+// run). The message of the error, if any, goes to stderr.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	err := newApp(stdin, stdout, stderr).RunContext(ctx, args)
+	if err == nil {
+		return 0
 	}
-	return 0
+	code := 2
+	var f *failure
+	var ec cli.ExitCoder
+	switch {
+	case errors.As(err, &f):
+		code = 1
+	case errors.As(err, &ec): // from urfave/cli itself
+		code = ec.ExitCode()
+	}
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintln(stderr, "qbank: "+msg)
+	}
+	return code
 }
 
-func newApp(stdout, stderr *os.File) *cli.App {
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
 		Name:    "qbank",
 		Usage:   "author, validate and release certification-exam question banks",
 		Version: version,
 		Description: "qbank works on a bank directory (default ./bank) holding exam.yaml, items/, forms/ and stats.yaml.\n" +
 			"Exit status: 0 no errors, 1 at least one error (or a failed check), 2 the command could not run.",
+		Reader:         stdin,
 		Writer:         stdout,
 		ErrWriter:      stderr,
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError: func(c *cli.Context, err error, isSubcommand bool) error {
-			return cli.Exit(err.Error(), 2)
+			return err
 		},
 		Commands: []*cli.Command{
 			lintCommand(),
@@ -63,6 +87,8 @@ func newApp(stdout, stderr *os.File) *cli.App {
 			showCommand(),
 			statsCommand(),
 			bundleCommand(), keygenCommand(), verifyCommand(), diffCommand(),
+			analyzeCommand(), promoteCommand(), simulateCommand(),
+			standardCommand(), scoreCommand(),
 		},
 	}
 }

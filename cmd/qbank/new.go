@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 
 	"github.com/qbank/qbank/internal/author"
-	"github.com/qbank/qbank/internal/lint"
 	"github.com/urfave/cli/v2"
 )
 
@@ -33,20 +32,24 @@ func newCommand() *cli.Command {
 			}
 			for _, f := range []string{"domain", "task"} {
 				if c.String(f) == "" {
-					return cli.Exit(fmt.Sprintf("new needs --%s", f), 2)
+					return fmt.Errorf("new needs --%s", f)
 				}
 			}
-			res, err := lint.Run(c.Context, dir, lint.Options{})
+			bc, err := openBank(c, dir, "", nil)
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
+			}
+			b, _, err := bc.load(c)
+			if err != nil {
+				return err
 			}
 			req := author.Request{Domain: c.String("domain"), Task: c.String("task"), Type: c.String("type"), Author: c.String("author")}
-			if _, err := req.Check(res.Bank.Exam); err != nil {
-				return cli.Exit(err.Error(), 2)
+			if _, err := req.Check(b.Exam); err != nil {
+				return err
 			}
-			path, err := author.Create(c.Context, res.Bank, req)
+			path, err := author.Create(c.Context, b, req)
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			fmt.Fprintln(c.App.Writer, filepath.ToSlash(path))
 			return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -15,21 +16,9 @@ import (
 // output and standard error.
 func runQbank(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	dir := t.TempDir()
-	stdout, err := os.Create(filepath.Join(dir, "stdout"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stdout.Close()
-	stderr, err := os.Create(filepath.Join(dir, "stderr"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stderr.Close()
-	code := run(context.Background(), append([]string{"qbank"}, args...), stdout, stderr)
-	out, _ := os.ReadFile(stdout.Name())
-	errOut, _ := os.ReadFile(stderr.Name())
-	return code, string(out), string(errOut)
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), append([]string{"qbank"}, args...), strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
 }
 
 // TestReleaseExitStatus pins the exit status of the release commands:

@@ -11,7 +11,7 @@ import (
 // TestMain lets testscript run this test binary as the "qbank" command.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"qbank": func() { os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr)) },
+		"qbank": func() { os.Exit(run(context.Background(), os.Args, os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 

@@ -1,13 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/itemview"
-	"github.com/qbank/qbank/internal/lint"
 	"github.com/urfave/cli/v2"
 )
 
@@ -28,7 +29,7 @@ func showCommand() *cli.Command {
 				return err
 			}
 			if len(pos) == 0 {
-				return cli.Exit("show needs an item id, such as CC-0001", 2)
+				return errors.New("show needs an item id, such as CC-0001")
 			}
 			id := pos[0]
 			// The id is checked before it is used for anything, so an argument
@@ -38,26 +39,47 @@ func showCommand() *cli.Command {
 				if up := strings.ToUpper(id); bank.ValidID(up) {
 					msg += fmt.Sprintf(" (did you mean %s?)", up)
 				}
-				return cli.Exit(msg, 2)
+				return errors.New(msg)
 			}
 			dir, err := bankFromArgs(c, pos[1:])
 			if err != nil {
 				return err
 			}
-			res, err := lint.Run(c.Context, dir, lint.Options{})
+			bc, err := openBank(c, dir, "", nil)
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
-			it := res.Bank.Item(id)
-			if it == nil {
-				for _, br := range res.Bank.Broken {
-					if br.ID == id {
-						return cli.Exit(fmt.Sprintf("item %s (%s) does not pass the schema; run qbank lint %s", id, filepath.ToSlash(br.File), dir), 1)
-					}
-				}
-				return cli.Exit(fmt.Sprintf("no item %s in %s (%d items)", id, dir, len(res.Bank.Items)+len(res.Bank.Broken)), 1)
+			b, fs, err := bc.load(c)
+			if err != nil {
+				return err
+			}
+			it, err := findItem(b, fs, id)
+			if err != nil {
+				return err
 			}
 			return itemview.Render(c.App.Writer, it, itemview.Options{Key: c.Bool("key")})
 		},
 	}
+}
+
+// findItem returns item id of b, or the exit-1 error that says why it
+// cannot be shown: no such item, a file that fails the schema, or a file
+// named like the item that cannot be read or parsed (fs are the loader's
+// findings; the first one of that file is quoted).
+func findItem(b *bank.Bank, fs []finding.Finding, id string) (*bank.Item, error) {
+	if it := b.Item(id); it != nil {
+		return it, nil
+	}
+	for _, br := range b.Broken {
+		if br.ID == id {
+			return nil, failf("item %s (%s) does not pass the schema; run qbank lint %s", id, filepath.ToSlash(br.File), b.Dir)
+		}
+	}
+	finding.Sort(fs)
+	for _, f := range fs {
+		if filepath.Base(f.File) == id+".yaml" {
+			return nil, failf("item %s: %s:%d:%d: %s; fix the file (qbank lint %s lists every problem)", id, filepath.ToSlash(f.File), f.Line, f.Column, f.Message, b.Dir)
+		}
+	}
+	return nil, failf("no item %s in %s (%d items)", id, b.Dir, len(b.Items)+len(b.Broken))
 }

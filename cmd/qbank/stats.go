@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/qbank/qbank/internal/bankstats"
-	"github.com/qbank/qbank/internal/lint"
 	"github.com/urfave/cli/v2"
 )
 
@@ -14,9 +13,10 @@ func statsCommand() *cli.Command {
 		Usage:     "count a bank's items per domain, task, status, type and key position",
 		ArgsUsage: "[BANK]",
 		Description: "Counts the schema-valid items (files that fail the schema are counted as broken). Lint findings do\n" +
-			"not stop stats; their number is printed at the end. Exit status 0, or 2 when the bank cannot be read.",
+			"not stop stats; their number (under .qbank.yaml, as lint counts them) is printed at the end. Exit status 0, or 2 when the bank cannot be read.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (tables) or json"},
+			configFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			dir, err := bankArg(c)
@@ -25,11 +25,15 @@ func statsCommand() *cli.Command {
 			}
 			format := c.String("format")
 			if format != "text" && format != "json" {
-				return cli.Exit(fmt.Sprintf("unknown format %q; use text or json", format), 2)
+				return fmt.Errorf("unknown format %q; use text or json", format)
 			}
-			res, err := lint.Run(c.Context, dir, lint.Options{})
+			bc, err := openBank(c, dir, "", nil)
 			if err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
+			}
+			res, err := bc.lint(c, "")
+			if err != nil {
+				return err
 			}
 			s := bankstats.Compute(res.Bank, res.Summary.Errors, res.Summary.Warnings)
 			if format == "json" {

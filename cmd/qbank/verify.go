@@ -31,16 +31,16 @@ func verifyCommand() *cli.Command {
 				return err
 			}
 			if len(pos) != 1 {
-				return cli.Exit("verify takes one BUNDLE: a bundle directory or a .tar.gz archive", 2)
+				return errors.New("verify takes one BUNDLE: a bundle directory or a .tar.gz archive")
 			}
 			format := c.String("format")
 			if format != "text" && format != "json" {
-				return cli.Exit(fmt.Sprintf("unknown format %q; use text or json", format), 2)
+				return fmt.Errorf("unknown format %q; use text or json", format)
 			}
 			var pub ed25519.PublicKey
 			if p := c.String("pubkey"); p != "" {
 				if pub, err = signing.ReadPublicKey(p); err != nil {
-					return cli.Exit("--pubkey: "+err.Error(), 2)
+					return fmt.Errorf("--pubkey: %w", err)
 				}
 			}
 			var report *bundle.Report
@@ -48,7 +48,7 @@ func verifyCommand() *cli.Command {
 			if err != nil {
 				var ie *bundle.InvalidError
 				if !errors.As(err, &ie) {
-					return cli.Exit("cannot read bundle: "+err.Error(), 2)
+					return fmt.Errorf("cannot read bundle: %w", err)
 				}
 				report = &bundle.Report{Bundle: pos[0], Signature: bundle.Invalid, Problems: []bundle.Problem{{File: ie.File, Message: ie.Msg}}}
 			} else {
@@ -58,13 +58,13 @@ func verifyCommand() *cli.Command {
 				enc := json.NewEncoder(c.App.Writer)
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(report); err != nil {
-					return cli.Exit(err.Error(), 2)
+					return err
 				}
 			} else if err := report.WriteText(c.App.Writer); err != nil {
-				return cli.Exit(err.Error(), 2)
+				return err
 			}
 			if !report.OK() {
-				return cli.Exit("", 1)
+				return fail("")
 			}
 			return nil
 		},

@@ -7,6 +7,7 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/difficulty"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // Change is one difference between a form and its next version.
@@ -160,7 +161,7 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 		}
 	}
 	if roles[bank.RoleScored] != spec.Scored || roles[bank.RolePretest] != spec.Pretest {
-		return nil, &InfeasibleError{Constraint: "form-count", Msg: fmt.Sprintf("form %s has %d scored and %d pretest items but spec %s has %d and %d; replacing items cannot fix that: assemble a new form",
+		return nil, &InfeasibleError{Constraint: rules.FormCount.ID, Msg: fmt.Sprintf("form %s has %d scored and %d pretest items but spec %s has %d and %d; replacing items cannot fix that: assemble a new form",
 			id, roles[bank.RoleScored], roles[bank.RolePretest], spec.ID, spec.Scored, spec.Pretest)}
 	}
 
@@ -269,7 +270,7 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 			if d >= 0 {
 				dom = b.Exam.Domains[d].ID
 			}
-			return nil, &InfeasibleError{Constraint: "supply", Msg: fmt.Sprintf("no %s item of domain %s can replace %s on %s (%s): every one is on the form, an enemy of an item on it, or would make the form share more than %d scored items with another form",
+			return nil, &InfeasibleError{Constraint: rules.Supply.ID, Msg: fmt.Sprintf("no %s item of domain %s can replace %s on %s (%s): every one is on the form, an enemy of an item on it, or would make the form share more than %d scored items with another form",
 				want, dom, e.ID, id, reason, m)}
 		}
 		entries[i] = bank.FormEntry{ID: best.ID, Revision: best.Revision, Role: e.Role}
@@ -302,7 +303,7 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 	rep.Form = &next
 	rep.NewMeanP = meanP(b, entries)
 	for _, f := range check.Form(b, &next) {
-		if f.Rule != check.RuleFormHeader {
+		if f.Rule != rules.FormHeader.ID {
 			return nil, fmt.Errorf("internal error: version %d of %s fails check: %s", next.Version, id, f.Message)
 		}
 	}

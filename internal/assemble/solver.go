@@ -11,6 +11,7 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/difficulty"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 const (
@@ -177,7 +178,7 @@ func (p *problem) feasible(overlap float64) error {
 		}
 	}
 	if len(short) > 0 {
-		return &InfeasibleError{Constraint: "supply", Msg: strings.Join(short, "; ")}
+		return &InfeasibleError{Constraint: rules.Supply.ID, Msg: strings.Join(short, "; ")}
 	}
 	if p.n == 1 {
 		return nil

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/qbank/qbank/internal/atomicfile"
 	"github.com/qbank/qbank/internal/bank"
 )
 
@@ -62,55 +63,48 @@ func Path(dir, id string) string { return filepath.Join(dir, id+".yaml") }
 
 // WriteForms writes the forms to dir (created when missing) atomically:
 // every file is first written in full to a temporary file in dir, and only
-// when all are written are they renamed into place, so a failure leaves no
-// partial form behind. New forms never overwrite an existing file
+// when all are written are they put into place (atomicfile), so a failure
+// leaves no partial form behind. New forms never overwrite an existing file
 // (replace=false); replace=true is for the next version of a form.
 func WriteForms(dir string, forms []*bank.Form, replace bool) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	w := new(atomicfile.Writer)
 	paths := make([]string, len(forms))
-	temps := make([]string, 0, len(forms))
-	cleanup := func() {
-		for _, t := range temps {
-			os.Remove(t)
+	staged := make([]*atomicfile.Staged, 0, len(forms))
+	defer func() {
+		for _, s := range staged {
+			s.Discard() // a no-op once committed
 		}
-	}
+	}()
 	for i, f := range forms {
 		if !validFormID(f.Form) {
-			cleanup()
 			return nil, fmt.Errorf("form id %q cannot be a file name", f.Form)
 		}
 		paths[i] = Path(dir, f.Form)
-		if !replace {
-			if _, err := os.Lstat(paths[i]); err == nil {
-				cleanup()
-				return nil, fmt.Errorf("%s already exists; new forms never overwrite a form", paths[i])
-			} else if !errors.Is(err, fs.ErrNotExist) {
-				cleanup()
-				return nil, err
-			}
-		}
-		tmp, err := writeTemp(dir, Marshal(f))
-		if err != nil {
-			cleanup()
-			return nil, err
-		}
-		temps = append(temps, tmp)
-	}
-	for i, tmp := range temps {
+		var s *atomicfile.Staged
 		var err error
 		if replace {
-			err = os.Rename(tmp, paths[i])
+			s, err = w.StageReplace(paths[i], Marshal(f))
 		} else {
-			// A hard link fails when the target exists, so a form written
-			// meanwhile by someone else is never clobbered.
-			if err = os.Link(tmp, paths[i]); err == nil {
-				err = os.Remove(tmp)
+			s, err = w.StageCreate(paths[i], Marshal(f), 0o644)
+			if errors.Is(err, fs.ErrExist) {
+				return nil, fmt.Errorf("%s already exists; new forms never overwrite a form", paths[i])
 			}
 		}
 		if err != nil {
-			cleanup()
+			return nil, err
+		}
+		staged = append(staged, s)
+	}
+	for i, s := range staged {
+		// A new form written meanwhile by someone else is never clobbered:
+		// the commit fails with fs.ErrExist.
+		if err := s.Commit(); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return nil, fmt.Errorf("%s already exists; new forms never overwrite a form", paths[i])
+			}
 			return nil, err
 		}
 	}
@@ -127,32 +121,4 @@ func validFormID(id string) bool {
 		}
 	}
 	return true
-}
-
-func writeTemp(dir string, data []byte) (string, error) {
-	f, err := os.CreateTemp(dir, ".qbank-form-*.tmp")
-	if err != nil {
-		return "", err
-	}
-	name := f.Name()
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(name)
-		return "", err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(name)
-		return "", err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(name)
-		return "", err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(name)
-		return "", err
-	}
-	return name, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/schemacheck"
 	"github.com/qbank/qbank/internal/yamlx"
 	"gopkg.in/yaml.v3"
@@ -22,7 +23,7 @@ func loadForms(dir string, opts Options) ([]*Form, []finding.Finding) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
-		return nil, []finding.Finding{{File: dir, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: " + unwrapPathError(err)}}
+		return nil, []finding.Finding{{File: dir, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "cannot read: " + unwrapPathError(err)}}
 	}
 	var forms []*Form
 	var findings []finding.Finding
@@ -128,21 +129,58 @@ func loadStats(path string, opts Options) (Stats, []finding.Finding) {
 		return st, sfs
 	}
 	m, _ := v.(map[string]any)
+	if c, ok := m["calibration"].(map[string]any); ok {
+		st.Calibration = &Calibration{
+			Model:     str(c["model"]),
+			Method:    str(c["method"]),
+			Anchored:  integer(c["anchored"]),
+			Attempts:  integer(c["attempts"]),
+			Computed:  str(c["computed"]),
+			Simulated: c["simulated"] == true,
+		}
+	}
 	items, _ := m["items"].(map[string]any)
 	for id, e := range items {
-		em, _ := e.(map[string]any)
-		s := ItemStats{
-			Revision:  integer(em["revision"]),
-			Responses: integer(em["responses"]),
-			PValue:    number(em["p_value"]),
-			Pos:       pos(yamlx.Lookup(doc, "/items/"+id)),
-		}
-		if pb, ok := em["point_biserial"]; ok {
-			s.PointBiserial, s.HasBiserial = number(pb), true
-		}
-		st.Items[id] = s
+		st.Items[id] = itemStats(e, pos(yamlx.Lookup(doc, "/items/"+id)))
 	}
 	return st, nil
+}
+
+// itemStats decodes one schema-valid entry of stats.yaml's items.
+func itemStats(e any, at finding.Pos) ItemStats {
+	em, _ := e.(map[string]any)
+	s := ItemStats{
+		Revision:  integer(em["revision"]),
+		Responses: integer(em["responses"]),
+		PValue:    number(em["p_value"]),
+		Omitted:   number(em["omitted"]),
+		Pos:       at,
+	}
+	if pb, ok := em["point_biserial"]; ok {
+		s.PointBiserial, s.HasBiserial = number(pb), true
+	}
+	if opts, ok := em["options"].(map[string]any); ok {
+		s.Options = make(map[string]float64, len(opts))
+		for letter, share := range opts {
+			s.Options[letter] = number(share)
+		}
+	}
+	if r, ok := em["rasch"].(map[string]any); ok {
+		_, hasIn := r["infit"]
+		_, hasOut := r["outfit"]
+		s.Rasch = &RaschStats{
+			B: number(r["b"]), SE: number(r["se"]),
+			Infit: number(r["infit"]), Outfit: number(r["outfit"]),
+			HasFit:   hasIn && hasOut,
+			Anchored: r["anchored"] == true,
+		}
+	}
+	if flags, ok := em["flags"].([]any); ok {
+		for _, f := range flags {
+			s.Flags = append(s.Flags, str(f))
+		}
+	}
+	return s
 }
 
 func number(v any) float64 {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/schemacheck"
 	"github.com/qbank/qbank/internal/yamlx"
 	"gopkg.in/yaml.v3"
@@ -172,11 +173,11 @@ func itemPaths(root string) ([]string, []finding.Finding) {
 		if _, lerr := os.Lstat(root); lerr != nil {
 			return nil, nil
 		}
-		return nil, []finding.Finding{{File: root, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: items is a symbolic link to nothing"}}
+		return nil, []finding.Finding{{File: root, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "cannot read: items is a symbolic link to nothing"}}
 	case err != nil:
-		return nil, []finding.Finding{{File: root, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: " + unwrapPathError(err)}}
+		return nil, []finding.Finding{{File: root, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "cannot read: " + unwrapPathError(err)}}
 	case !st.IsDir():
-		return nil, []finding.Finding{{File: root, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "items is not a directory; item files live in items/<domain-id>/<ID>.yaml"}}
+		return nil, []finding.Finding{{File: root, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "items is not a directory; item files live in items/<domain-id>/<ID>.yaml"}}
 	default:
 		if lst, err := os.Lstat(root); err == nil && lst.Mode()&os.ModeSymlink != 0 {
 			walkRoot = root + string(filepath.Separator) // walk the directory it names
@@ -190,7 +191,7 @@ func itemPaths(root string) ([]string, []finding.Finding) {
 			if path == root && errors.Is(err, os.ErrNotExist) {
 				return filepath.SkipDir
 			}
-			fs = append(fs, finding.Finding{File: path, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: " + unwrapPathError(err)})
+			fs = append(fs, finding.Finding{File: path, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "cannot read: " + unwrapPathError(err)})
 			if d != nil && d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -207,7 +208,7 @@ func itemPaths(root string) ([]string, []finding.Finding) {
 		return nil
 	})
 	if err != nil {
-		fs = append(fs, finding.Finding{File: root, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: "cannot read: " + unwrapPathError(err)})
+		fs = append(fs, finding.Finding{File: root, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "cannot read: " + unwrapPathError(err)})
 	}
 	return paths, fs
 }
@@ -226,7 +227,7 @@ func linkOutside(dir, path string, d fs.DirEntry) (finding.Finding, bool) {
 	if err != nil || within(root, target) {
 		return finding.Finding{}, false
 	}
-	return finding.Finding{File: path, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error,
+	return finding.Finding{File: path, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity,
 		Message: "symbolic link to a file outside its folder (" + target + "); qbank reads only files inside the bank: copy the file here instead"}, true
 }
 
@@ -251,7 +252,7 @@ type readError struct {
 }
 
 func (e *readError) finding(path string) finding.Finding {
-	return finding.Finding{File: path, Line: 1, Column: 1, Rule: "yaml", Severity: finding.Error, Message: e.msg}
+	return finding.Finding{File: path, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: e.msg}
 }
 
 // readLimited reads a regular file of at most max bytes. Symlinks to files
@@ -286,7 +287,7 @@ func readLimited(path string, max int64) ([]byte, *readError) {
 func yamlFindings(path, item string, err error) []finding.Finding {
 	var fs []finding.Finding
 	for _, e := range yamlx.Errors(err) {
-		fs = append(fs, finding.Finding{File: path, Line: e.Pos.Line, Column: e.Pos.Column, Rule: "yaml", Severity: finding.Error, Item: item, Message: e.Msg})
+		fs = append(fs, finding.Finding{File: path, Line: e.Pos.Line, Column: e.Pos.Column, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Item: item, Message: e.Msg})
 	}
 	return fs
 }

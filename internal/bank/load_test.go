@@ -10,6 +10,7 @@ import (
 
 	"github.com/qbank/qbank/internal/banktest"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 func TestLoadReadsGoodFilesAndReportsBadOnes(t *testing.T) {
@@ -52,14 +53,14 @@ func TestLoadReadsGoodFilesAndReportsBadOnes(t *testing.T) {
 		rule string
 		msg  string
 	}{
-		{"AL-0002.yaml", 2, 1, "yaml", "did not find expected"},
-		{"AL-0003.yaml", 2, 10, "yaml", "invalid UTF-8"},
-		{"AL-0004.yaml", 1, 1, "yaml", "binary content"},
-		{"AL-0005.yaml", 3, 1, "yaml", `duplicate key "revision"`},
-		{"AL-0006.yaml", 2, 11, "schema", "revision must be an integer, not a string"},
-		{"BE-0002.yaml", 1, 1, "yaml", "the file is empty"},
-		{"BE-0003.yaml", 1, 1, "yaml", "bank files are limited to"},
-		{"loop.yaml", 1, 1, "yaml", "too many levels of symbolic links"},
+		{"AL-0002.yaml", 2, 1, rules.YAML.ID, "did not find expected"},
+		{"AL-0003.yaml", 2, 10, rules.YAML.ID, "invalid UTF-8"},
+		{"AL-0004.yaml", 1, 1, rules.YAML.ID, "binary content"},
+		{"AL-0005.yaml", 3, 1, rules.YAML.ID, `duplicate key "revision"`},
+		{"AL-0006.yaml", 2, 11, rules.Schema.ID, "revision must be an integer, not a string"},
+		{"BE-0002.yaml", 1, 1, rules.YAML.ID, "the file is empty"},
+		{"BE-0003.yaml", 1, 1, rules.YAML.ID, "bank files are limited to"},
+		{"loop.yaml", 1, 1, rules.YAML.ID, "too many levels of symbolic links"},
 	}
 	if len(fs) != len(want) {
 		t.Errorf("got %d findings, want %d:\n%s", len(fs), len(want), show(fs))
@@ -118,7 +119,7 @@ func TestLoadRefusesBanksItCannotUse(t *testing.T) {
 		banktest.Write(t, dir, map[string]string{"exam.yaml": strings.Replace(banktest.Exam, "weight: 40", "weight: 41", 1)})
 		_, fs, err := Load(context.Background(), dir, Options{})
 		var be *BlueprintError
-		if !errors.As(err, &be) || len(fs) != 1 || fs[0].Rule != "blueprint" {
+		if !errors.As(err, &be) || len(fs) != 1 || fs[0].Rule != rules.Blueprint.ID {
 			t.Fatalf("err = %v, findings = %v", err, fs)
 		}
 	})
@@ -220,7 +221,7 @@ func TestLoadItemsDirectory(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(fs) != 1 || fs[0].File != filepath.Join(dir, "items") || fs[0].Rule != "yaml" || fs[0].Line != 1 {
+			if len(fs) != 1 || fs[0].File != filepath.Join(dir, "items") || fs[0].Rule != rules.YAML.ID || fs[0].Line != 1 {
 				t.Fatalf("findings:\n%s", show(fs))
 			}
 		})
@@ -261,5 +262,66 @@ func TestLoadRefusesItemLinksOutOfTheBank(t *testing.T) {
 	if len(fs) != 2 || filepath.Base(fs[0].File) != "TST-01-FULL-A.yaml" && filepath.Base(fs[1].File) != "TST-01-FULL-A.yaml" ||
 		!strings.Contains(fs[0].Message, "outside its folder") || !strings.Contains(fs[1].Message, "outside its folder") {
 		t.Fatalf("findings = %q", got)
+	}
+}
+
+func TestLoadRichStats(t *testing.T) {
+	dir := t.TempDir()
+	banktest.Write(t, dir, map[string]string{
+		"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "x"),
+		"items/alpha/AL-0002.yaml": banktest.Item("AL-0002", "y"),
+		"stats.yaml": `calibration: {model: rasch, method: cml, anchored: 3, attempts: 2000, computed: "2026-11-30T00:00:00Z", simulated: true}
+items:
+  AL-0001:
+    revision: 1
+    responses: 1840
+    p_value: 0.62
+    point_biserial: 0.34
+    omitted: 0.01
+    options: {A: 0.12, B: 0.62, C: 0.2, D: 0.06}
+    rasch: {b: 0.41, se: 0.05, infit: 0.98, outfit: 1.04}
+    flags: [nonfunctional-distractor]
+  AL-0002: {revision: 9, responses: 10, p_value: 0.5, rasch: {b: -1.5, se: 0.3}}
+`,
+	})
+	b, fs, err := Load(context.Background(), dir, Options{})
+	if err != nil || len(fs) > 0 {
+		t.Fatalf("err=%v findings=%v", err, fs)
+	}
+	c := b.Stats.Calibration
+	if c == nil || c.Model != "rasch" || c.Method != "cml" || c.Anchored != 3 || c.Attempts != 2000 || !c.Simulated {
+		t.Errorf("calibration = %+v", c)
+	}
+	s := b.Stats.Items["AL-0001"]
+	if s.Omitted != 0.01 || s.Options["B"] != 0.62 || len(s.Flags) != 1 || s.Flags[0] != "nonfunctional-distractor" {
+		t.Errorf("stats = %+v", s)
+	}
+	if s.Rasch == nil || s.Rasch.B != 0.41 || s.Rasch.SE != 0.05 || !s.Rasch.HasFit || s.Rasch.Outfit != 1.04 {
+		t.Errorf("rasch = %+v", s.Rasch)
+	}
+	if got, ok := b.Stats.RaschB(b.Item("AL-0001")); !ok || got != 0.41 {
+		t.Errorf("RaschB(AL-0001) = %v, %v; want 0.41, true", got, ok)
+	}
+	// AL-0002's statistics are for revision 9, not the item's revision 1.
+	if _, ok := b.Stats.RaschB(b.Item("AL-0002")); ok {
+		t.Error("RaschB used statistics of another revision")
+	}
+	if r := b.Stats.Items["AL-0002"].Rasch; r == nil || r.HasFit {
+		t.Errorf("AL-0002 rasch = %+v; want b and se without fit", r)
+	}
+}
+
+func TestLoadStatsRejectsUnknownFields(t *testing.T) {
+	dir := t.TempDir()
+	banktest.Write(t, dir, map[string]string{
+		"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "x"),
+		"stats.yaml":               "items:\n  AL-0001: {revision: 1, responses: 5, p_value: 0.5, rasch: {b: 0.1, se: 0.2, fit: 1}}\n",
+	})
+	_, fs, err := Load(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Line != 2 || !strings.Contains(fs[0].Message, "fit") {
+		t.Errorf("findings = %v; want one at line 2 naming the unknown key", fs)
 	}
 }

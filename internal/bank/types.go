@@ -158,10 +158,23 @@ type FormEntry struct {
 	RolePos     finding.Pos
 }
 
-// Stats are measured item statistics, by item id.
+// Stats are measured item statistics, by item id (stats.yaml).
 type Stats struct {
-	File  string
-	Items map[string]ItemStats
+	File string
+	// Calibration describes the Rasch calibration that wrote the file; nil
+	// when the file has no calibration block.
+	Calibration *Calibration
+	Items       map[string]ItemStats
+}
+
+// Calibration is stats.yaml's calibration block.
+type Calibration struct {
+	Model     string
+	Method    string
+	Anchored  int
+	Attempts  int
+	Computed  string
+	Simulated bool
 }
 
 // ItemStats are the statistics of one item revision.
@@ -171,7 +184,35 @@ type ItemStats struct {
 	PValue        float64
 	PointBiserial float64
 	HasBiserial   bool
-	Pos           finding.Pos
+	// Omitted is the share of responses that omitted the item.
+	Omitted float64
+	// Options is the share of responses choosing each option letter.
+	Options map[string]float64
+	// Rasch is the item's calibration; nil when it was not calibrated.
+	Rasch *RaschStats
+	// Flags are the analysis flags raised for this revision.
+	Flags []string
+	Pos   finding.Pos
+}
+
+// RaschStats is an item's Rasch difficulty with its standard error and fit.
+type RaschStats struct {
+	B, SE         float64
+	Infit, Outfit float64
+	HasFit        bool
+	Anchored      bool
+}
+
+// RaschB returns the measured Rasch difficulty of it: the b in stats.yaml
+// when it was measured on the item's current revision. ok is false when
+// there is none, and the caller falls back to the provisional b of the
+// authored difficulty (blueprint.ProvisionalB).
+func (s Stats) RaschB(it *Item) (b float64, ok bool) {
+	st, found := s.Items[it.ID]
+	if !found || st.Revision != it.Revision || st.Rasch == nil {
+		return 0, false
+	}
+	return st.Rasch.B, true
 }
 
 // Item returns the item with the given id, or nil. Items are sorted by id.

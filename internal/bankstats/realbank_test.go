@@ -10,6 +10,7 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/lint"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // The repository's bank, relative to this package.
@@ -54,7 +55,7 @@ func TestRealBankMeetsIssue3Counts(t *testing.T) {
 
 	t.Run("lint reports no error and no near-duplicate", func(t *testing.T) {
 		for _, f := range res.Findings {
-			if f.Severity == "error" || f.Rule == lint.RuleNearDuplicate {
+			if f.Severity == "error" || f.Rule == rules.NearDuplicate.ID {
 				t.Errorf("%s", f)
 			}
 		}

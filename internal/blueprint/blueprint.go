@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/schemacheck"
 	"github.com/qbank/qbank/internal/yamlx"
 	"gopkg.in/yaml.v3"
@@ -40,11 +41,84 @@ type OptionCounts struct {
 	MultipleMin int `yaml:"multiple_min"`
 }
 
-// Scale is the reported score scale.
+// Scale is the reported score scale and the passing standard (FORMAT.md,
+// "Raw score to scaled score"). Parse fills in the documented defaults of
+// the optional fields.
 type Scale struct {
 	Min  int `yaml:"min"`
 	Max  int `yaml:"max"`
 	Pass int `yaml:"pass"`
+	// Cut is the passing standard; nil when exam.yaml sets none.
+	Cut *Cut `yaml:"cut"`
+	// Slope is the scaled points per logit (default 100).
+	Slope float64 `yaml:"slope"`
+	// Provisional holds the Rasch b given to items not yet calibrated.
+	Provisional ProvisionalB `yaml:"provisional"`
+	// DomainSD is tau, the SD of domain abilities around the overall
+	// ability in the score report's domain model (default 0.5).
+	DomainSD float64 `yaml:"domain_sd"`
+
+	// CutPos is the position of scale.cut in exam.yaml (of the document
+	// when there is no cut); CutFormPos and CutRawPos of its form and raw
+	// values. Findings about the standard point there.
+	CutPos     finding.Pos `yaml:"-"`
+	CutFormPos finding.Pos `yaml:"-"`
+	CutRawPos  finding.Pos `yaml:"-"`
+}
+
+// Cut is the passing standard: a raw cut on a reference form (Form and
+// Raw set) or theta_cut on the bank's Rasch scale (Theta set).
+type Cut struct {
+	Form  string   `yaml:"form"`
+	Raw   *int     `yaml:"raw"`
+	Theta *float64 `yaml:"theta"`
+}
+
+// ProvisionalB are the provisional Rasch difficulties, in logits, of items
+// with no measured b for their current revision, by authored difficulty.
+// Nil fields take the defaults easy -1, medium 0, hard 1.
+type ProvisionalB struct {
+	Easy   *float64 `yaml:"easy"`
+	Medium *float64 `yaml:"medium"`
+	Hard   *float64 `yaml:"hard"`
+}
+
+// Default values of the optional scale fields.
+const (
+	DefaultSlope    = 100.0
+	DefaultDomainSD = 0.5
+	DefaultEasyB    = -1.0
+	DefaultMediumB  = 0.0
+	DefaultHardB    = 1.0
+)
+
+// B returns the provisional b for an authored difficulty ("easy",
+// "medium", "hard"; anything else, including "", counts as medium).
+func (p ProvisionalB) B(difficulty string) float64 {
+	pick := func(v *float64, def float64) float64 {
+		if v != nil {
+			return *v
+		}
+		return def
+	}
+	switch difficulty {
+	case "easy":
+		return pick(p.Easy, DefaultEasyB)
+	case "hard":
+		return pick(p.Hard, DefaultHardB)
+	}
+	return pick(p.Medium, DefaultMediumB)
+}
+
+// withDefaults returns the scale with the documented defaults filled in.
+func (s Scale) withDefaults() Scale {
+	if s.Slope == 0 {
+		s.Slope = DefaultSlope
+	}
+	if s.DomainSD == 0 {
+		s.DomainSD = DefaultDomainSD
+	}
+	return s
 }
 
 // Domain is a content domain.
@@ -216,12 +290,13 @@ func Parse(data []byte, display string) (*Exam, []finding.Finding, error) {
 	}
 	var e Exam
 	if err := doc.Decode(&e); err != nil {
-		return nil, []finding.Finding{{File: display, Line: 1, Column: 1, Rule: "schema", Severity: finding.Error, Message: err.Error()}}, nil
+		return nil, []finding.Finding{{File: display, Line: 1, Column: 1, Rule: rules.Schema.ID, Severity: rules.Schema.Severity, Message: err.Error()}}, nil
 	}
 	if fs := e.validate(doc, display); len(fs) > 0 {
 		return nil, fs, nil
 	}
 	e.File = display
+	e.Scale = e.Scale.withDefaults()
 	for i := range e.Domains {
 		e.Domains[i].Pos = nodePos(yamlx.Lookup(doc, fmt.Sprintf("/domains/%d/id", i)))
 		for j := range e.Domains[i].Tasks {
@@ -231,6 +306,9 @@ func Parse(data []byte, display string) (*Exam, []finding.Finding, error) {
 	for i := range e.Forms {
 		e.Forms[i].Pos = nodePos(yamlx.Lookup(doc, fmt.Sprintf("/forms/%d/id", i)))
 	}
+	e.Scale.CutPos = nodePos(yamlx.Lookup(doc, "/scale/cut"))
+	e.Scale.CutFormPos = nodePos(yamlx.Lookup(doc, "/scale/cut/form"))
+	e.Scale.CutRawPos = nodePos(yamlx.Lookup(doc, "/scale/cut/raw"))
 	return &e, nil, nil
 }
 
@@ -244,7 +322,7 @@ func nodePos(n *yaml.Node) finding.Pos {
 func yamlFindings(display string, err error) []finding.Finding {
 	var fs []finding.Finding
 	for _, e := range yamlx.Errors(err) {
-		fs = append(fs, finding.Finding{File: display, Line: e.Pos.Line, Column: e.Pos.Column, Rule: "yaml", Severity: finding.Error, Message: e.Msg})
+		fs = append(fs, finding.Finding{File: display, Line: e.Pos.Line, Column: e.Pos.Column, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: e.Msg})
 	}
 	return fs
 }
@@ -254,7 +332,7 @@ func (e *Exam) validate(doc *yaml.Node, display string) []finding.Finding {
 	var fs []finding.Finding
 	add := func(ptr, format string, args ...any) {
 		n := yamlx.Lookup(doc, ptr)
-		fs = append(fs, finding.Finding{File: display, Line: n.Line, Column: n.Column, Rule: "blueprint", Severity: finding.Error, Message: fmt.Sprintf(format, args...)})
+		fs = append(fs, finding.Finding{File: display, Line: n.Line, Column: n.Column, Rule: rules.Blueprint.ID, Severity: rules.Blueprint.Severity, Message: fmt.Sprintf(format, args...)})
 	}
 	sum := 0
 	for _, d := range e.Domains {

@@ -1,6 +1,7 @@
 package blueprint
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -117,5 +118,94 @@ func TestIDPrefixDefaultsToInitials(t *testing.T) {
 	d := Domain{ID: "cloud-technology-services"}
 	if got := d.IDPrefix(); got != "CTS" {
 		t.Errorf("IDPrefix = %q", got)
+	}
+}
+
+func TestScaleDefaultsAndCut(t *testing.T) {
+	tests := []struct {
+		name      string
+		scale     string
+		wantSlope float64
+		wantSD    float64
+		wantHard  float64
+		wantEmpty float64
+		wantCut   string
+	}{
+		{"defaults", "{min: 100, max: 1000, pass: 700}", 100, 0.5, 1, 0, "none"},
+		{"raw cut", "{min: 100, max: 1000, pass: 700, cut: {form: F-A, raw: 36}, slope: 80, domain_sd: 0.7, provisional: {hard: 1.5, medium: 0.2}}", 80, 0.7, 1.5, 0.2, "F-A:36"},
+		{"theta cut", "{min: 100, max: 1000, pass: 700, cut: {theta: 0.42}}", 100, 0.5, 1, 0, "theta:0.42"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(otherExam, "scale: {min: 0, max: 100, pass: 65}", "scale: "+tt.scale, 1)
+			if src == otherExam {
+				t.Fatal("test blueprint has no scale line to replace")
+			}
+			e, fs, err := Parse([]byte(src), "exam.yaml")
+			if err != nil || len(fs) > 0 {
+				t.Fatalf("Parse: %v %v", err, fs)
+			}
+			s := e.Scale
+			if s.Slope != tt.wantSlope || s.DomainSD != tt.wantSD || s.Provisional.B("hard") != tt.wantHard || s.Provisional.B("") != tt.wantEmpty {
+				t.Errorf("scale = %+v", s)
+			}
+			if s.Provisional.B("easy") != -1 {
+				t.Errorf("easy b = %v, want the default -1", s.Provisional.B("easy"))
+			}
+			got := "none"
+			switch {
+			case s.Cut != nil && s.Cut.Theta != nil:
+				got = fmt.Sprintf("theta:%v", *s.Cut.Theta)
+			case s.Cut != nil && s.Cut.Raw != nil:
+				got = fmt.Sprintf("%s:%d", s.Cut.Form, *s.Cut.Raw)
+			}
+			if got != tt.wantCut {
+				t.Errorf("cut = %s, want %s", got, tt.wantCut)
+			}
+		})
+	}
+}
+
+func TestScaleCutMustBeOneKind(t *testing.T) {
+	src := strings.Replace(otherExam, "scale: {min: 0, max: 100, pass: 65}", "scale: {min: 100, max: 1000, pass: 700, cut: {form: F-A, raw: 3, theta: 0.1}}", 1)
+	_, fs, _ := Parse([]byte(src), "exam.yaml")
+	if len(fs) == 0 {
+		t.Fatal("a cut with both a raw score and a theta was accepted")
+	}
+}
+
+func TestScaleNumbersMustBeFinite(t *testing.T) {
+	tests := []struct {
+		name, scale, want string
+		col               int
+	}{
+		{"infinite theta", "{min: 100, max: 1000, pass: 700, cut: {theta: .inf}}", ".inf is not a finite number", 54},
+		{"NaN theta", "{min: 100, max: 1000, pass: 700, cut: {theta: .nan}}", ".nan is not a finite number", 54},
+		{"infinite slope", "{min: 100, max: 1000, pass: 700, slope: -.Inf}", "-.Inf is not a finite number", 48},
+		{"NaN provisional", "{min: 100, max: 1000, pass: 700, provisional: {hard: .NaN}}", ".NaN is not a finite number", 61},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(otherExam, "scale: {min: 0, max: 100, pass: 65}", "scale: "+tt.scale, 1)
+			e, fs, _ := Parse([]byte(src), "exam.yaml")
+			if e != nil || len(fs) != 1 {
+				t.Fatalf("got exam %v, findings %v", e != nil, fs)
+			}
+			if !strings.Contains(fs[0].Message, tt.want) || fs[0].Column != tt.col || fs[0].Line != 4 || fs[0].Rule != "yaml" {
+				t.Errorf("finding %v; want %q at 4:%d", fs[0], tt.want, tt.col)
+			}
+		})
+	}
+}
+
+func TestScaleCutPositions(t *testing.T) {
+	src := strings.Replace(otherExam, "scale: {min: 0, max: 100, pass: 65}", "scale: {min: 100, max: 1000, pass: 700, cut: {form: F-A, raw: 3}}", 1)
+	e, fs, err := Parse([]byte(src), "exam.yaml")
+	if err != nil || len(fs) > 0 {
+		t.Fatalf("Parse: %v %v", err, fs)
+	}
+	s := e.Scale
+	if s.CutPos != (finding.Pos{Line: 4, Column: 46}) || s.CutFormPos != (finding.Pos{Line: 4, Column: 53}) || s.CutRawPos != (finding.Pos{Line: 4, Column: 63}) {
+		t.Errorf("positions: cut %v form %v raw %v", s.CutPos, s.CutFormPos, s.CutRawPos)
 	}
 }

@@ -13,12 +13,9 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/signing"
 )
-
-// RuleBundle is the rule id of findings that stop a bundle from being
-// built (a form pinning a revision the bank no longer has).
-const RuleBundle = "bundle"
 
 // Options say what to build.
 type Options struct {
@@ -109,7 +106,7 @@ func Build(b *bank.Bank, opts Options) (*Bundle, error) {
 	}
 	var problems []finding.Finding
 	problem := func(file string, p finding.Pos, item, format string, args ...any) {
-		problems = append(problems, finding.Finding{File: file, Line: p.Line, Column: p.Column, Rule: RuleBundle, Severity: finding.Error, Item: item, Message: fmt.Sprintf(format, args...)})
+		problems = append(problems, finding.Finding{File: file, Line: p.Line, Column: p.Column, Rule: rules.BundleContent.ID, Severity: finding.Error, Item: item, Message: fmt.Sprintf(format, args...)})
 	}
 	files := map[string][]byte{}
 	m := &Manifest{
@@ -130,6 +127,11 @@ func Build(b *bank.Bank, opts Options) (*Bundle, error) {
 		}
 		m.Source = &src
 	}
+	sc, sp := bankScale(b)
+	if sp != nil {
+		problems = append(problems, *sp)
+	}
+	tracker := &scaleTracker{sc: sc, provisional: map[string]bool{}}
 	var domains []DomainName
 	for _, d := range exam.Domains {
 		domains = append(domains, DomainName{ID: d.ID, Name: d.Name})
@@ -175,8 +177,16 @@ func Build(b *bank.Bank, opts Options) (*Bundle, error) {
 			pos := i + 1
 			mf.Items = append(mf.Items, ManifestItem{Position: pos, ID: it.ID, Revision: it.Revision, Role: e.Role})
 			ci, ki := itemViews(it, pos, e.Role)
+			if sc != nil && e.Role == bank.RoleScored {
+				tracker.addB(b, it, &ki)
+			}
 			cf.Items = append(cf.Items, ci)
 			kf.Items = append(kf.Items, ki)
+		}
+		if sc != nil && mf.Scored > 0 {
+			if kf.Scale, err = tracker.keyScale(&kf); err != nil {
+				problem(f.File, f.Pos.Form, "", "the conversion table of %s cannot be computed: %v", f.Form, err)
+			}
 		}
 		cdata, err := canonicalJSON(cf)
 		if err != nil {
@@ -193,6 +203,9 @@ func Build(b *bank.Bank, opts Options) (*Bundle, error) {
 	if len(problems) > 0 {
 		finding.Sort(problems)
 		return nil, &BuildError{Findings: problems}
+	}
+	if sc != nil {
+		m.Scale = tracker.manifestScale(b)
 	}
 	for _, p := range sortedKeys(files) {
 		m.Files = append(m.Files, FileEntry{Path: p, Size: int64(len(files[p])), SHA256: sha256Hex(files[p])})
@@ -237,7 +250,7 @@ func blueprintOf(b *bank.Bank) Blueprint {
 	bp := Blueprint{
 		Exam: e.Exam, Title: e.Title,
 		Options: BlueprintOpts{Single: e.Options.Single, MultipleMin: e.Options.MultipleMin},
-		Scale:   BlueprintScale{Min: e.Scale.Min, Max: e.Scale.Max, Pass: e.Scale.Pass},
+		Scale:   BlueprintScale{Min: e.Scale.Min, Max: e.Scale.Max, Pass: e.Scale.Pass, Slope: e.Scale.Slope, DomainSD: e.Scale.DomainSD},
 		Domains: []BlueprintDom{}, Forms: []BlueprintSpec{},
 	}
 	for _, d := range e.Domains {

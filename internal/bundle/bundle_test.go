@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -428,5 +429,50 @@ func TestSHA256SUMSWorksWithCoreutils(t *testing.T) {
 	}
 	if got := strings.Count(string(out), ": OK"); got != len(b.Files)-1 {
 		t.Errorf("sha256sum checked %d files; want %d:\n%s", got, len(b.Files)-1, out)
+	}
+}
+
+// With stats.yaml measuring some scored items on their current revision,
+// those items carry their measured b, the rest stay provisional, the
+// manifest names the calibration and the provisional items, and every
+// table still verifies.
+func TestScaleFromCalibration(t *testing.T) {
+	dir := releasetest.Bank(t)
+	stats := `calibration: {model: rasch, method: cml, anchored: 0, attempts: 900, computed: "2026-11-30T00:00:00Z"}
+items:
+  AL-0003: {revision: 1, responses: 900, p_value: 0.6, omitted: 0, rasch: {b: -0.4, se: 0.08}}
+  BE-0001: {revision: 2, responses: 900, p_value: 0.5, omitted: 0, rasch: {b: 0.9, se: 0.08}}
+`
+	if err := os.WriteFile(filepath.Join(dir, "stats.yaml"), []byte(stats), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := build(t, dir, Options{})
+	var m Manifest
+	if err := json.Unmarshal(b.Files[ManifestFile], &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Scale == nil || m.Scale.Calibration == nil || m.Scale.Calibration.Attempts != 900 || !m.Scale.Provisional {
+		t.Fatalf("manifest scale %+v", m.Scale)
+	}
+	// BE-0001's statistics are for revision 2, but the item is at 1.
+	if got := strings.Join(m.Scale.ProvisionalItems, ","); got != "AL-0002,BE-0001,BE-0002" {
+		t.Errorf("provisional items %s", got)
+	}
+	var kf KeyForm
+	if err := json.Unmarshal(b.Files["keys/TST-01-MINI-A.json"], &kf); err != nil {
+		t.Fatal(err)
+	}
+	var bs []string
+	for _, it := range kf.Items {
+		if it.B != nil {
+			bs = append(bs, fmt.Sprintf("%s=%v/%t", it.ID, *it.B, it.BProvisional))
+		}
+	}
+	// The cut is raw 1 on MINI-A, so theta_cut = theta(1) on its b.
+	if got := strings.Join(bs, " "); got != "AL-0003=-0.4/false BE-0001=0/true" || kf.Scale.CutRaw != 1 || kf.Scale.Table[1].Scaled != 700 || m.Scale.ThetaCut != -0.2 {
+		t.Errorf("items %s, scale %+v, theta_cut %v", got, kf.Scale, m.Scale.ThetaCut)
+	}
+	if r := Verify(b, nil); !r.OK() {
+		t.Errorf("problems: %s", problemsText(r))
 	}
 }

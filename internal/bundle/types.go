@@ -14,6 +14,7 @@ type Manifest struct {
 	Tool      Tool           `json:"tool"`
 	Source    *Source        `json:"source,omitempty"`
 	Blueprint Blueprint      `json:"blueprint"`
+	Scale     *ManifestScale `json:"scale,omitempty"`
 	Forms     []ManifestForm `json:"forms"`
 	Files     []FileEntry    `json:"files"`
 	Signature *SignatureInfo `json:"signature,omitempty"`
@@ -49,11 +50,48 @@ type BlueprintOpts struct {
 	MultipleMin int `json:"multiple_min"`
 }
 
-// BlueprintScale is the score scale of a blueprint.
+// BlueprintScale is the score scale of a blueprint. Slope and DomainSD
+// are the values in effect (defaults filled in).
 type BlueprintScale struct {
-	Min  int `json:"min"`
-	Max  int `json:"max"`
-	Pass int `json:"pass"`
+	Min      int     `json:"min"`
+	Max      int     `json:"max"`
+	Pass     int     `json:"pass"`
+	Slope    float64 `json:"slope"`
+	DomainSD float64 `json:"domain_sd"`
+}
+
+// ManifestScale says where the bundle's conversion tables come from: the
+// passing standard and the calibration of the item difficulties.
+type ManifestScale struct {
+	// ThetaCut is theta_cut in logits, rounded to scale.Decimals; every
+	// table of the bundle was computed with this value.
+	ThetaCut float64 `json:"theta_cut"`
+	// Cut is exam.yaml's cut as written.
+	Cut ManifestCut `json:"cut"`
+	// Calibration is stats.yaml's calibration block when any scored item
+	// has a measured b; nil otherwise.
+	Calibration *ManifestCalibration `json:"calibration,omitempty"`
+	// Provisional is set when any scored item of any form has a
+	// provisional b; ProvisionalItems names them, sorted.
+	Provisional      bool     `json:"provisional"`
+	ProvisionalItems []string `json:"provisional_items"`
+}
+
+// ManifestCut is exam.yaml's scale.cut: {form, raw} or {theta}.
+type ManifestCut struct {
+	Form  string   `json:"form,omitempty"`
+	Raw   *int     `json:"raw,omitempty"`
+	Theta *float64 `json:"theta,omitempty"`
+}
+
+// ManifestCalibration is the calibration block of stats.yaml.
+type ManifestCalibration struct {
+	Model     string `json:"model"`
+	Method    string `json:"method"`
+	Anchored  int    `json:"anchored"`
+	Attempts  int    `json:"attempts"`
+	Computed  string `json:"computed,omitempty"`
+	Simulated bool   `json:"simulated,omitempty"`
 }
 
 // BlueprintDom is a content domain.
@@ -161,7 +199,32 @@ type KeyForm struct {
 	Form    string    `json:"form"`
 	Version int       `json:"version"`
 	Bundle  string    `json:"bundle"`
+	Scale   *KeyScale `json:"scale,omitempty"`
 	Items   []KeyItem `json:"items"`
+}
+
+// KeyScale is a form's conversion from raw score (scored items only) to
+// scaled score, with everything needed to use and check it.
+type KeyScale struct {
+	Min      int     `json:"min"`
+	Max      int     `json:"max"`
+	Pass     int     `json:"pass"`
+	Slope    float64 `json:"slope"`
+	ThetaCut float64 `json:"theta_cut"`
+	// CutRaw is the smallest raw score that passes; -1 when none does.
+	CutRaw int `json:"cut_raw"`
+	// Provisional is set when any scored item's b is provisional.
+	Provisional bool       `json:"provisional"`
+	Table       []TableRow `json:"table"`
+}
+
+// TableRow is one raw score of a conversion table.
+type TableRow struct {
+	Raw    int     `json:"raw"`
+	Theta  float64 `json:"theta"`
+	SE     float64 `json:"se"`
+	Scaled int     `json:"scaled"`
+	Pass   bool    `json:"pass"`
 }
 
 // KeyItem is the key of one item.
@@ -176,6 +239,11 @@ type KeyItem struct {
 	Options     []KeyOption `json:"options"`
 	Explanation string      `json:"explanation,omitempty"`
 	References  []string    `json:"references"`
+	// B is a scored item's Rasch difficulty behind the table (nil for
+	// pretest items and in bundles without a scale); BProvisional is set
+	// when it is the provisional b of the authored difficulty.
+	B            *float64 `json:"b,omitempty"`
+	BProvisional bool     `json:"b_provisional,omitempty"`
 }
 
 // KeyOption is an option's correctness and rationale.

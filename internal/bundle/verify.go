@@ -199,6 +199,12 @@ func Verify(b *Bundle, pub ed25519.PublicKey) *Report {
 		if want := Name(m.Exam, m.Version); b.Name != want {
 			r.Notes = append(r.Notes, fmt.Sprintf("the bundle directory is named %s, but the manifest says %s", b.Name, want))
 		}
+		switch {
+		case m.Scale == nil:
+			r.Notes = append(r.Notes, "the bundle has no conversion tables (exam.yaml had no scale.cut); its results cannot be scaled")
+		case m.Scale.Provisional:
+			r.Notes = append(r.Notes, provisionalNote(m.Scale))
+		}
 	}
 
 	// Every file: present where listed, listed where present, unchanged.
@@ -311,6 +317,10 @@ func sortedSet(s map[string]bool) []string {
 // Files in bad (changed or extra) are not checked again: one clear
 // problem per file is enough.
 func verifyForms(b *Bundle, m *Manifest, bad map[string]bool, add func(file, format string, args ...any)) {
+	problems := 0
+	inner := add
+	add = func(file, format string, args ...any) { problems++; inner(file, format, args...) }
+	countProblems := func() int { return problems }
 	covered := map[string]bool{}
 	for _, f := range m.Forms {
 		if f.CandidateFile != CandidatePath(f.Form) {
@@ -343,7 +353,13 @@ func verifyForms(b *Bundle, m *Manifest, bad map[string]bool, add func(file, for
 		if data, ok := b.Files[f.KeyFile]; ok && !bad[f.KeyFile] {
 			var kf KeyForm
 			if decodeChecked(KeySchema, f.KeyFile, data, &kf, add) {
+				before := countProblems()
 				checkKey(f, &kf, m, add)
+				if countProblems() == before {
+					// A key file at odds with the manifest has one clear
+					// problem; its table is checked once the items agree.
+					checkKeyScale(f, &kf, m, add)
+				}
 				if cdata, ok := b.Files[f.CandidateFile]; ok && !bad[f.CandidateFile] {
 					var cf CandidateForm
 					if json.Unmarshal(cdata, &cf) == nil {

@@ -99,6 +99,47 @@ func TestVerifyFindsTampering(t *testing.T) {
 			b.Files[p] = bytes.Replace(b.Files[p], []byte(`"role": "scored"`), []byte(`"role": "pretest"`), 1)
 			rehash(t, b)
 		}, nil, []string{"keys/TST-01-MINI-A.json: item 1 is AL-0003 revision 1 (pretest) at position 1; the manifest has AL-0003 revision 1 (scored)"}, Unsigned},
+		{"scaled score raised in a table", unsigned, func(b *Bundle) {
+			p := "keys/TST-01-MINI-A.json"
+			b.Files[p] = bytes.Replace(b.Files[p], []byte(`"scaled": 700,`), []byte(`"scaled": 750,`), 1)
+			rehash(t, b)
+		}, nil, []string{"keys/TST-01-MINI-A.json: conversion table: raw 1: scaled 750, but theta 0 gives 700 on this scale"}, Unsigned},
+		{"cut raw moved", unsigned, func(b *Bundle) {
+			p := "keys/TST-01-MINI-B.json"
+			b.Files[p] = bytes.Replace(b.Files[p], []byte(`"cut_raw": 1,`), []byte(`"cut_raw": 2,`), 1)
+			rehash(t, b)
+		}, nil, []string{"keys/TST-01-MINI-B.json: conversion table: cut raw score is 2, but the first passing row is raw 1"}, Unsigned},
+		{"pass flag flipped", unsigned, func(b *Bundle) {
+			p := "keys/TST-01-MINI-A.json"
+			b.Files[p] = bytes.Replace(b.Files[p], []byte(`"pass": false,`), []byte(`"pass": true,`), 1)
+			rehash(t, b)
+		}, nil, []string{
+			"keys/TST-01-MINI-A.json: conversion table: raw 0: pass is true, but scaled 527 against pass 700 says false",
+			"keys/TST-01-MINI-A.json: conversion table: cut raw score is 1, but the first passing row is raw 0"}, Unsigned},
+		{"theta and scaled changed together", unsigned, func(b *Bundle) {
+			p := "keys/TST-01-MINI-A.json"
+			b.Files[p] = bytes.Replace(b.Files[p], []byte(`"scaled": 873,`), []byte(`"scaled": 950,`), 1)
+			b.Files[p] = bytes.Replace(b.Files[p], []byte(`"theta": 1.734601`), []byte(`"theta": 2.5`), 1)
+			rehash(t, b)
+		}, nil, []string{"keys/TST-01-MINI-A.json: conversion table: raw 2 has theta 2.5 se 1.980295, but the scored items' b give theta 1.734601 se 1.980295"}, Unsigned},
+		{"rows swapped", unsigned, func(b *Bundle) {
+			p := "keys/TST-01-MINI-A.json"
+			b.Files[p] = bytes.Replace(b.Files[p], []byte(`"theta": -1.734601`), []byte(`"theta": 0.1`), 1)
+			rehash(t, b)
+		}, nil, []string{
+			"keys/TST-01-MINI-A.json: conversion table: raw 0: scaled 527, but theta 0.1 gives 710 on this scale",
+			"keys/TST-01-MINI-A.json: conversion table: raw 1: theta 0 does not rise above raw 0's 0.1",
+			"keys/TST-01-MINI-A.json: conversion table: raw 0 has theta 0.1"}, Unsigned},
+		{"table of a form without its scale", unsigned, func(b *Bundle) {
+			p := "keys/TST-01-MINI-A.json"
+			var kf KeyForm
+			if err := jsonUnmarshal(b.Files[p], &kf); err != nil {
+				t.Fatal(err)
+			}
+			kf.Scale = nil
+			b.Files[p], _ = canonicalJSON(kf)
+			rehash(t, b)
+		}, nil, []string{"keys/TST-01-MINI-A.json: has no conversion table, but the manifest has a scale"}, Unsigned},
 		{"SHA256SUMS malformed", unsigned, func(b *Bundle) { b.Files[SumsFile] = append(b.Files[SumsFile], "garbage\n"...) }, nil,
 			[]string{"SHA256SUMS: line 6 is not"}, Unsigned},
 		{"not canonical", unsigned, func(b *Bundle) {
@@ -139,6 +180,7 @@ func TestReportText(t *testing.T) {
 	var out strings.Builder
 	Verify(b, nil).WriteText(&out)
 	want := "bundle TST-01-1.0.0 (exam TST-01, version 1.0.0, 2 forms, 7 files)\n" +
+		"note: the scale is provisional: 4 scored items have no measured b and use their authored difficulty\n" +
 		"ok: every file is present and matches the manifest and SHA256SUMS; every file matches its schema\n" +
 		"signature: NOT CHECKED: the bundle is signed by key fe812c12f3ab4ce6, but no --pubkey was given; this checked integrity only, not who made the bundle\n"
 	if out.String() != want {

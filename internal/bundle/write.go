@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -14,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/qbank/qbank/internal/atomicfile"
 )
 
 // File modes inside a bundle, on disk and in archives.
@@ -32,17 +35,32 @@ func Targets(outDir, name string) (dir, archive string) {
 // directory or the archive already exists, whether or not an archive is
 // to be written: either means the version was released in outDir, and a
 // new directory beside a released archive (or the reverse) could hold
-// other content under the same version.
-func CheckTargets(outDir, name string) error {
+// other content under the same version. The one exception is a directory
+// without its archive when archive is set: a run killed between the two
+// left it, and Write completes it (when the directory holds exactly what
+// the run builds); incomplete reports that case.
+func CheckTargets(outDir, name string, archive bool) (incomplete bool, err error) {
 	dir, arc := Targets(outDir, name)
-	for _, p := range []string{dir, arc} {
-		if _, err := os.Lstat(p); err == nil {
-			return fmt.Errorf("%s %w; released bundles are immutable: choose a new --version", p, ErrExists)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return err
+	dirErr, arcErr := lstat(dir), lstat(arc)
+	for _, e := range []error{dirErr, arcErr} {
+		if e != nil && !errors.Is(e, fs.ErrNotExist) {
+			return false, e
 		}
 	}
-	return nil
+	switch {
+	case dirErr == nil && arcErr != nil && archive:
+		return true, nil
+	case dirErr == nil:
+		return false, fmt.Errorf("%s %w; released bundles are immutable: choose a new --version", dir, ErrExists)
+	case arcErr == nil:
+		return false, fmt.Errorf("%s %w; released bundles are immutable: choose a new --version", arc, ErrExists)
+	}
+	return false, nil
+}
+
+func lstat(p string) error {
+	_, err := os.Lstat(p)
+	return err
 }
 
 // WriteOptions tune Write.
@@ -55,22 +73,31 @@ type WriteOptions struct {
 }
 
 // Write writes the bundle to outDir/<name> (and, with opts.Archive, the
-// archive beside it) and returns the paths written (archive "" without). It
-// builds everything under temporary names in outDir and renames the
-// directory and links the archive into place at the end, so a reader never
-// sees a half-written bundle and a failed run leaves nothing behind. It
-// refuses with ErrExists, touching nothing, when a target exists.
+// archive beside it) and returns the paths written (archive "" without).
+// The directory is built under a temporary name and renamed into place
+// (atomicfile.CreateDir); the archive is written in full under a temporary
+// name before that and linked into place right after, so a reader never
+// sees a half-written bundle and a failed run leaves nothing behind. A
+// kill between the rename and the link leaves the directory alone: the
+// next Write with an archive completes it, after checking that the
+// directory holds exactly the files of b (anything else is refused).
+// Temporary names left by killed runs are removed once stale
+// (atomicfile.Clean). Write refuses with ErrExists, touching nothing, when
+// a target exists otherwise.
 func Write(ctx context.Context, outDir string, b *Bundle, opts WriteOptions) (dir, archive string, err error) {
 	if opts.ModTime.IsZero() {
 		opts.ModTime = DefaultEpoch
 	}
 	opts.ModTime = opts.ModTime.Truncate(time.Second)
-	if err := CheckTargets(outDir, b.Name); err != nil {
+	incomplete, err := CheckTargets(outDir, b.Name, opts.Archive)
+	if err != nil {
 		return "", "", err
 	}
 	dir, archive = Targets(outDir, b.Name)
-	if !opts.Archive {
-		archive = ""
+	if incomplete {
+		if err := sameContent(ctx, dir, b); err != nil {
+			return "", "", err
+		}
 	}
 	_, statErr := os.Lstat(outDir)
 	if errors.Is(statErr, fs.ErrNotExist) {
@@ -85,61 +112,74 @@ func Write(ctx context.Context, outDir string, b *Bundle, opts WriteOptions) (di
 			}
 		}()
 	}
-	tmp, err := os.MkdirTemp(outDir, "."+b.Name+".tmp-*")
-	if err != nil {
-		return "", "", err
-	}
-	defer os.RemoveAll(tmp) // a no-op once renamed
-	if err := writeTree(ctx, tmp, b, opts.ModTime); err != nil {
-		return "", "", err
-	}
-	var tmpArchive string
+	w := &atomicfile.Writer{ModTime: opts.ModTime}
+	var staged *atomicfile.Staged
 	if opts.Archive {
-		f, err := os.CreateTemp(outDir, "."+b.Name+".tar.gz.tmp-*")
-		if err != nil {
-			return "", "", err
-		}
-		tmpArchive = f.Name()
-		defer os.Remove(tmpArchive)
-		err = WriteArchive(f, b, opts.ModTime)
-		if err == nil {
-			err = f.Chmod(FileMode)
-		}
-		if err == nil {
-			err = f.Sync()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Chtimes(tmpArchive, opts.ModTime, opts.ModTime)
-		}
-		if err != nil {
+		var buf bytes.Buffer
+		if err := WriteArchive(&buf, b, opts.ModTime); err != nil {
 			return "", "", fmt.Errorf("writing %s: %w", archive, err)
 		}
+		if staged, err = w.StageCreate(archive, buf.Bytes(), FileMode); err != nil {
+			return "", "", existsErr(err, archive)
+		}
+		defer staged.Discard() // a no-op once committed
+	} else {
+		archive = ""
 	}
 	if err := ctx.Err(); err != nil {
 		return "", "", err
 	}
-	// Check again right before the rename: rename(2) would replace an
-	// empty directory that appeared meanwhile.
-	if err := CheckTargets(outDir, b.Name); err != nil {
-		return "", "", err
+	if !incomplete {
+		err := w.CreateDir(dir, func(tmp string) error { return writeTree(ctx, tmp, b, opts.ModTime) })
+		if err != nil {
+			return "", "", existsErr(err, dir)
+		}
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return "", "", err
-	}
-	if opts.Archive {
-		// link(2) fails when the name exists, so an archive is never replaced.
-		if err := os.Link(tmpArchive, archive); err != nil {
-			os.RemoveAll(dir)
-			if errors.Is(err, fs.ErrExist) {
-				return "", "", fmt.Errorf("%s %w; released bundles are immutable", archive, ErrExists)
+	if staged != nil {
+		if err := staged.Commit(); err != nil {
+			if !incomplete {
+				os.RemoveAll(dir)
 			}
-			return "", "", err
+			return "", "", existsErr(err, archive)
 		}
 	}
 	return dir, archive, nil
+}
+
+// existsErr turns fs.ErrExist for a target into ErrExists.
+func existsErr(err error, target string) error {
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s %w; released bundles are immutable: choose a new --version", target, ErrExists)
+	}
+	return err
+}
+
+// sameContent checks that the bundle directory dir holds exactly the files
+// of b, byte for byte, so that completing it with b's archive puts no
+// other content under its version.
+func sameContent(ctx context.Context, dir string, b *Bundle) error {
+	refuse := func(why string) error {
+		return fmt.Errorf("%s %w without its archive, and %s; released bundles are immutable: choose a new --version", dir, ErrExists, why)
+	}
+	got, err := Open(ctx, dir, DefaultLimits)
+	if err != nil {
+		return refuse(fmt.Sprintf("it cannot be read (%v)", err))
+	}
+	for _, p := range b.Paths() {
+		data, ok := got.Files[p]
+		if !ok {
+			return refuse(p + " is missing from it")
+		}
+		if !bytes.Equal(data, b.Files[p]) {
+			return refuse(p + " differs from this build")
+		}
+	}
+	for p := range got.Files {
+		if _, ok := b.Files[p]; !ok {
+			return refuse("it holds " + p + ", which this build does not")
+		}
+	}
+	return nil
 }
 
 // writeTree writes the bundle's files under root with fixed modes and

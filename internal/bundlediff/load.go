@@ -10,10 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/bundle"
-	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/gitx"
-	"github.com/qbank/qbank/internal/lint"
 )
 
 // maxGitTree bounds the bytes read from git for a REV:path bank.
@@ -21,8 +20,6 @@ const maxGitTree = 512 << 20
 
 // LoadOptions tune Load.
 type LoadOptions struct {
-	// Config is the lint configuration used to load banks.
-	Config *config.Config
 	// Limits bound what is read from bundle archives and directories.
 	Limits bundle.Limits
 }
@@ -77,11 +74,11 @@ func loadBundle(ctx context.Context, p string, opts LoadOptions) (*Snapshot, []s
 }
 
 func loadBank(ctx context.Context, label, dir string, opts LoadOptions) (*Snapshot, []string, error) {
-	res, err := lint.Run(ctx, dir, lint.Options{Config: opts.Config})
+	b, _, err := bank.Load(ctx, dir, bank.Options{})
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", label, err)
 	}
-	return FromBank(label, res.Bank), nil, nil
+	return FromBank(label, b), nil, nil
 }
 
 func loadRev(ctx context.Context, label, rev, p string, opts LoadOptions) (*Snapshot, []string, error) {

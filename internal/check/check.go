@@ -22,52 +22,8 @@ import (
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/difficulty"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
-
-// Rule ids.
-const (
-	RuleSupply        = "supply"
-	RuleTaskCoverage  = "task-coverage"
-	RuleFormHeader    = "form-header"
-	RuleFormCount     = "form-count"
-	RuleFormDomainMix = "form-domain-mix"
-	RuleFormStatus    = "form-status"
-	RuleFormRevision  = "form-revision"
-	RuleFormItem      = "form-item"
-	RuleFormEnemy     = "form-enemy"
-	RuleFormOrder     = "form-pretest-order"
-)
-
-var rules = finding.RuleSet{
-	{ID: RuleSupply, Severity: finding.Error, Summary: "A domain has too few operational or pretest items for the forms the program needs.",
-		Doc: "For the form spec checked (full by default), each domain needs its apportioned share of scored items from operational items and of pretest items from pretest items. The rule is an error, at the domain in exam.yaml, when not even one form can be built; and a warning when the operational supply allows fewer forms with no shared scored item than the minimum asked for (qbank check --min-forms, default 2). Enemies are not taken into account: the count is an upper bound."},
-	{ID: RuleTaskCoverage, Severity: finding.Warning, Summary: "A task statement of the blueprint has no operational item.",
-		Doc: "Every task statement of the exam guide should be tested. A task with no operational item cannot appear on any form; write items for it (or promote pretest items with good statistics). Reported at the task in exam.yaml."},
-	{ID: RuleFormHeader, Severity: finding.Error, Summary: "A form's exam, spec or id does not match the bank.",
-		Doc: "A form names the bank's exam code and one of the form specs of exam.yaml; its id is unique in the bank and its file is forms/<id>.yaml. A form with an unknown spec cannot be checked further."},
-	{ID: RuleFormCount, Severity: finding.Error, Summary: "A form does not have exactly the spec's scored and pretest counts.",
-		Doc: "A form has exactly the spec's number of scored items (role scored) and of pretest items (role pretest), for example 50 and 15 for a CLF-C02 full form. A surplus is reported at the first entry beyond the count, a shortfall at the item list."},
-	{ID: RuleFormDomainMix, Severity: finding.Error, Summary: "A form's domain counts differ from the apportioned counts.",
-		Doc: "The scored items of a form match the blueprint's weights apportioned to the spec's scored count by the largest-remainder rule of FORMAT.md (12/15/17/6 for CLF-C02's 50), and the pretest items match the apportioned pretest count (4/4/5/2 for 15). A surplus is reported at the first entry of the domain beyond its count, a shortfall at the item list."},
-	{ID: RuleFormStatus, Severity: finding.Error, Summary: "A scored item is not operational, or a pretest item is not pretest.",
-		Doc: "Only operational items fill scored slots and only pretest items fill pretest slots. A retired item may not stay on a form that is still delivered: produce the next version with qbank assemble --replace FORM."},
-	{ID: RuleFormRevision, Severity: finding.Error, Summary: "A form pins a revision that is not the item's current revision.",
-		Doc: "A form pins each item's revision. When an item file is revised, the pin no longer describes what candidates would see: review the change and produce the next form version (qbank assemble --replace FORM re-pins eligible items and replaces the others). A pin newer than the item file is an error too."},
-	{ID: RuleFormItem, Severity: finding.Error, Summary: "A form names an item that is not in the bank, or names one item twice.",
-		Doc: "Every entry of a form names an item of the bank whose file loads without schema errors, and no item appears twice on a form."},
-	{ID: RuleFormEnemy, Severity: finding.Error, Summary: "Two items on a form are enemies.",
-		Doc: "Items listed in each other's enemies (either side is enough) give each other away and may never share a form. Reported at the later of the two entries."},
-	{ID: RuleFormOrder, Severity: finding.Warning, Summary: "A form's pretest items are bunched together, so their position gives them away.",
-		Doc: "Pretest items are unscored, and candidates must not be able to tell them from scored items; their place in the delivery order must not tell either. The rule fires when three or more pretest items follow each other, when all of them sit in the first or the last third of the form, or when as a whole they sit towards one end: their mean position is further from the middle than three standard deviations of a random placement (0.29/sqrt(P) of the form's length for P pretest items). The last two are checked from three pretest items on. qbank assemble interleaves them evenly."},
-}
-
-// Rules returns the check rules in documentation order.
-func Rules() []finding.Rule { return append([]finding.Rule(nil), rules...) }
-
-// RuleIDs returns the check rule ids, sorted.
-func RuleIDs() []string { return rules.IDs() }
-
-func severity(id string) finding.Severity { return rules.Severity(id) }
 
 // DefaultMinForms is how many forms with no shared scored item the supply
 // should allow before the supply rule stops warning.
@@ -151,6 +107,14 @@ type FormMix struct {
 	// MeanPValue is the mean difficulty of the known scored items, per
 	// mille (see package difficulty); 0 when there are none.
 	MeanPValue int
+	// HasScale is set when the bank's cut resolves and every scored item
+	// is known; then CutRaw is the form's cut raw score (-1 when no raw
+	// score passes), InfoAtCut its test information at theta_cut and
+	// Provisional the number of scored items with a provisional b.
+	HasScale    bool
+	CutRaw      int
+	InfoAtCut   float64
+	Provisional int
 }
 
 // DomainCount is one domain's count on a form and its target.
@@ -194,6 +158,7 @@ func Bank(b *bank.Bank, opts Options) Result {
 	for _, f := range b.Forms {
 		res.Forms = append(res.Forms, Mix(b, f))
 	}
+	res.Findings = append(res.Findings, scaleChecks(b, res.Forms)...)
 	finding.Sort(res.Findings)
 	return res
 }
@@ -205,7 +170,7 @@ func Forms(b *bank.Bank) []finding.Finding {
 	seen := map[string]*bank.Form{}
 	for _, f := range b.Forms {
 		if other, dup := seen[f.Form]; dup {
-			fs = append(fs, at(f.File, f.Pos.Form, RuleFormHeader, "", fmt.Sprintf("form id %s is also the id of %s; form ids are unique in a bank", f.Form, filepath.ToSlash(other.File))))
+			fs = append(fs, at(f.File, f.Pos.Form, rules.FormHeader, "", fmt.Sprintf("form id %s is also the id of %s; form ids are unique in a bank", f.Form, filepath.ToSlash(other.File))))
 		} else {
 			seen[f.Form] = f
 		}
@@ -218,20 +183,20 @@ func Forms(b *bank.Bank) []finding.Finding {
 // Form checks one form against the bank and returns the findings, sorted.
 func Form(b *bank.Bank, f *bank.Form) []finding.Finding {
 	var fs []finding.Finding
-	add := func(p finding.Pos, rule, item, format string, args ...any) {
+	add := func(p finding.Pos, rule finding.Rule, item, format string, args ...any) {
 		fs = append(fs, at(f.File, p, rule, item, fmt.Sprintf(format, args...)))
 	}
 	if f.Exam != b.Exam.Exam {
-		add(f.Pos.Exam, RuleFormHeader, "", "form is for exam %s but the bank's exam is %s", f.Exam, b.Exam.Exam)
+		add(f.Pos.Exam, rules.FormHeader, "", "form is for exam %s but the bank's exam is %s", f.Exam, b.Exam.Exam)
 	}
 	if f.File != "" {
 		if base := filepath.Base(f.File); base != f.Form+".yaml" {
-			add(f.Pos.Form, RuleFormHeader, "", "form id %s does not match the file name %s; the file of form %s is %s.yaml", f.Form, base, f.Form, f.Form)
+			add(f.Pos.Form, rules.FormHeader, "", "form id %s does not match the file name %s; the file of form %s is %s.yaml", f.Form, base, f.Form, f.Form)
 		}
 	}
 	spec := b.Exam.Spec(f.Spec)
 	if spec == nil {
-		add(f.Pos.Spec, RuleFormHeader, "", "spec %q is not a form spec of exam.yaml (%s); counts and domain mix cannot be checked", f.Spec, strings.Join(b.Exam.SpecIDs(), ", "))
+		add(f.Pos.Spec, rules.FormHeader, "", "spec %q is not a form spec of exam.yaml (%s); counts and domain mix cannot be checked", f.Spec, strings.Join(b.Exam.SpecIDs(), ", "))
 	}
 
 	broken := map[string]bool{}
@@ -242,16 +207,16 @@ func Form(b *bank.Bank, f *bank.Form) []finding.Finding {
 	items := make([]*bank.Item, len(f.Items)) // nil for unknown and repeated entries
 	for i, e := range f.Items {
 		if j, dup := firstAt[e.ID]; dup {
-			add(e.IDPos, RuleFormItem, e.ID, "%s is already on this form as item %d (line %d); an item appears at most once on a form", e.ID, j+1, f.Items[j].IDPos.Line)
+			add(e.IDPos, rules.FormItem, e.ID, "%s is already on this form as item %d (line %d); an item appears at most once on a form", e.ID, j+1, f.Items[j].IDPos.Line)
 			continue
 		}
 		firstAt[e.ID] = i
 		it := b.Item(e.ID)
 		if it == nil {
 			if broken[e.ID] {
-				add(e.IDPos, RuleFormItem, e.ID, "the file of item %s fails the schema (qbank lint shows why); fix it or replace the item", e.ID)
+				add(e.IDPos, rules.FormItem, e.ID, "the file of item %s fails the schema (qbank lint shows why); fix it or replace the item", e.ID)
 			} else {
-				add(e.IDPos, RuleFormItem, e.ID, "no item %s in the bank; fix the id or replace the item", e.ID)
+				add(e.IDPos, rules.FormItem, e.ID, "no item %s in the bank; fix the id or replace the item", e.ID)
 			}
 			continue
 		}
@@ -261,13 +226,13 @@ func Form(b *bank.Bank, f *bank.Form) []finding.Finding {
 			want = bank.StatusPretest
 		}
 		if it.Status != want {
-			add(e.RolePos, RuleFormStatus, e.ID, "%s is on the form as a %s item but its status is %s; %s slots take %s items only", e.ID, e.Role, it.Status, e.Role, want)
+			add(e.RolePos, rules.FormStatus, e.ID, "%s is on the form as a %s item but its status is %s; %s slots take %s items only", e.ID, e.Role, it.Status, e.Role, want)
 		}
 		switch {
 		case e.Revision < it.Revision:
-			add(e.RevisionPos, RuleFormRevision, e.ID, "%s is pinned at revision %d but the item is at revision %d; review the change and produce the next form version (qbank assemble --replace %s)", e.ID, e.Revision, it.Revision, f.Form)
+			add(e.RevisionPos, rules.FormRevision, e.ID, "%s is pinned at revision %d but the item is at revision %d; review the change and produce the next form version (qbank assemble --replace %s)", e.ID, e.Revision, it.Revision, f.Form)
 		case e.Revision > it.Revision:
-			add(e.RevisionPos, RuleFormRevision, e.ID, "%s is pinned at revision %d but the item file is at revision %d; a pin cannot be newer than the item", e.ID, e.Revision, it.Revision)
+			add(e.RevisionPos, rules.FormRevision, e.ID, "%s is pinned at revision %d but the item file is at revision %d; a pin cannot be newer than the item", e.ID, e.Revision, it.Revision)
 		}
 	}
 
@@ -280,7 +245,7 @@ func Form(b *bank.Bank, f *bank.Form) []finding.Finding {
 		for j := 0; j < i; j++ {
 			other := items[j]
 			if other != nil && Enemies(it, other) {
-				add(f.Items[i].IDPos, RuleFormEnemy, it.ID, "%s and %s are enemies and may not share a form (%s is item %d, line %d); replace one of them", it.ID, other.ID, other.ID, j+1, f.Items[j].IDPos.Line)
+				add(f.Items[i].IDPos, rules.FormEnemy, it.ID, "%s and %s are enemies and may not share a form (%s is item %d, line %d); replace one of them", it.ID, other.ID, other.ID, j+1, f.Items[j].IDPos.Line)
 			}
 		}
 	}
@@ -301,11 +266,11 @@ func Form(b *bank.Bank, f *bank.Form) []finding.Finding {
 			}
 			n++
 			if n == want+1 {
-				add(e.Pos, RuleFormCount, e.ID, "form has %d %s items; spec %s has %d, so %s and the %s items after it are too many", countRole(f, role), role, spec.ID, want, e.ID, role)
+				add(e.Pos, rules.FormCount, e.ID, "form has %d %s items; spec %s has %d, so %s and the %s items after it are too many", countRole(f, role), role, spec.ID, want, e.ID, role)
 			}
 		}
 		if n < want {
-			add(f.Pos.Items, RuleFormCount, "", "form has %d %s items; spec %s needs %d", n, role, spec.ID, want)
+			add(f.Pos.Items, rules.FormCount, "", "form has %d %s items; spec %s needs %d", n, role, spec.ID, want)
 		}
 
 		targets := b.Exam.Apportion(want)
@@ -320,17 +285,17 @@ func Form(b *bank.Bank, f *bank.Form) []finding.Finding {
 			}
 			got[d]++
 			if got[d] == targets[d]+1 {
-				add(e.IDPos, RuleFormDomainMix, e.ID, "%s items of domain %s: %d; spec %s needs %d, so %s is one too many", role, items[i].Domain, domainCount(f, items, role, items[i].Domain), spec.ID, targets[d], e.ID)
+				add(e.IDPos, rules.FormDomainMix, e.ID, "%s items of domain %s: %d; spec %s needs %d, so %s is one too many", role, items[i].Domain, domainCount(f, items, role, items[i].Domain), spec.ID, targets[d], e.ID)
 			}
 		}
 		for d, dom := range b.Exam.Domains {
 			if got[d] < targets[d] {
-				add(f.Pos.Items, RuleFormDomainMix, "", "%s items of domain %s: %d; spec %s needs %d", role, dom.ID, got[d], spec.ID, targets[d])
+				add(f.Pos.Items, rules.FormDomainMix, "", "%s items of domain %s: %d; spec %s needs %d", role, dom.ID, got[d], spec.ID, targets[d])
 			}
 		}
 	}
 	if p, msg, ok := pretestOrder(f); ok {
-		add(p, RuleFormOrder, "", "%s", msg)
+		add(p, rules.FormPretestOrder, "", "%s", msg)
 	}
 	finding.Sort(fs)
 	return fs
@@ -512,14 +477,14 @@ func supply(b *bank.Bank, spec *blueprint.FormSpec, minForms int) (Supply, []fin
 		p := e.Domains[i].Pos
 		switch {
 		case ds.Operational < ds.NeedScored:
-			fs = append(fs, at(e.File, p, RuleSupply, "", fmt.Sprintf("domain %s has %s; one %s form needs %d (short %d)", ds.Domain, items(ds.Operational, "operational"), spec.ID, ds.NeedScored, ds.NeedScored-ds.Operational)))
+			fs = append(fs, at(e.File, p, rules.Supply, "", fmt.Sprintf("domain %s has %s; one %s form needs %d (short %d)", ds.Domain, items(ds.Operational, "operational"), spec.ID, ds.NeedScored, ds.NeedScored-ds.Operational)))
 		case ds.Forms >= 0 && ds.Forms < minForms:
-			f := at(e.File, p, RuleSupply, "", fmt.Sprintf("domain %s has %s: enough for %s with no shared scored item (%d each); %d forms need %d", ds.Domain, items(ds.Operational, "operational"), forms(ds.Forms, spec.ID), ds.NeedScored, minForms, minForms*ds.NeedScored))
+			f := at(e.File, p, rules.Supply, "", fmt.Sprintf("domain %s has %s: enough for %s with no shared scored item (%d each); %d forms need %d", ds.Domain, items(ds.Operational, "operational"), forms(ds.Forms, spec.ID), ds.NeedScored, minForms, minForms*ds.NeedScored))
 			f.Severity = finding.Warning
 			fs = append(fs, f)
 		}
 		if ds.Pretest < ds.NeedPretest {
-			fs = append(fs, at(e.File, p, RuleSupply, "", fmt.Sprintf("domain %s has %s; one %s form needs %d (short %d)", ds.Domain, items(ds.Pretest, "pretest"), spec.ID, ds.NeedPretest, ds.NeedPretest-ds.Pretest)))
+			fs = append(fs, at(e.File, p, rules.Supply, "", fmt.Sprintf("domain %s has %s; one %s form needs %d (short %d)", ds.Domain, items(ds.Pretest, "pretest"), spec.ID, ds.NeedPretest, ds.NeedPretest-ds.Pretest)))
 		}
 	}
 	return s, fs
@@ -550,13 +515,13 @@ func taskCoverage(b *bank.Bank) []finding.Finding {
 	for _, d := range b.Exam.Domains {
 		for _, t := range d.Tasks {
 			if !covered[d.ID+"\x00"+t.ID] {
-				fs = append(fs, at(b.Exam.File, t.Pos, RuleTaskCoverage, "", fmt.Sprintf("task %s of domain %s has no operational item, so no form can test it", t.ID, d.ID)))
+				fs = append(fs, at(b.Exam.File, t.Pos, rules.TaskCoverage, "", fmt.Sprintf("task %s of domain %s has no operational item, so no form can test it", t.ID, d.ID)))
 			}
 		}
 	}
 	return fs
 }
 
-func at(file string, p finding.Pos, rule, item, msg string) finding.Finding {
-	return finding.Finding{File: file, Line: max(p.Line, 1), Column: max(p.Column, 1), Rule: rule, Severity: severity(rule), Item: item, Message: msg}
+func at(file string, p finding.Pos, rule finding.Rule, item, msg string) finding.Finding {
+	return finding.Finding{File: file, Line: max(p.Line, 1), Column: max(p.Column, 1), Rule: rule.ID, Severity: rule.Severity, Item: item, Message: msg}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/pooltest"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // testExam has two equal domains, so a mini form (4 scored, 1 pretest)
@@ -155,54 +156,54 @@ func TestFormRules(t *testing.T) {
 	}{
 		{name: "valid form"},
 		{name: "form-header: other exam", pairs: []string{"exam: TST-02", "exam: TST-03"},
-			want: []want{{RuleFormHeader, 3, 7, "form is for exam TST-03 but the bank's exam is TST-02"}}},
+			want: []want{{rules.FormHeader.ID, 3, 7, "form is for exam TST-03 but the bank's exam is TST-02"}}},
 		{name: "form-header: unknown spec stops the count checks", pairs: []string{"spec: mini", "spec: maxi"},
-			want: []want{{RuleFormHeader, 4, 7, `spec "maxi" is not a form spec of exam.yaml (mini, other)`}}},
+			want: []want{{rules.FormHeader.ID, 4, 7, `spec "maxi" is not a form spec of exam.yaml (mini, other)`}}},
 		{name: "form-header: id and file name differ", file: "TST-02-MINI-B.yaml",
-			want: []want{{RuleFormHeader, 1, 7, "form id TST-02-MINI-A does not match the file name TST-02-MINI-B.yaml"}}},
+			want: []want{{rules.FormHeader.ID, 1, 7, "form id TST-02-MINI-A does not match the file name TST-02-MINI-B.yaml"}}},
 		{name: "form-count: a scored item too many", pairs: []string{"role: pretest}\n", "role: pretest}\n  - {id: BE-0003, revision: 2, role: scored}\n"},
 			want: []want{
-				{RuleFormCount, 12, 5, "form has 5 scored items; spec mini has 4, so BE-0002 and the scored items after it are too many"},
-				{RuleFormDomainMix, 12, 10, "scored items of domain beta: 3; spec mini needs 2, so BE-0002 is one too many"},
+				{rules.FormCount.ID, 12, 5, "form has 5 scored items; spec mini has 4, so BE-0002 and the scored items after it are too many"},
+				{rules.FormDomainMix.ID, 12, 10, "scored items of domain beta: 3; spec mini needs 2, so BE-0002 is one too many"},
 			}},
 		{name: "form-count: a pretest item missing", pairs: []string{"  - {id: AL-0004, revision: 1, role: pretest}\n", ""},
 			want: []want{
-				{RuleFormCount, 7, 3, "form has 0 pretest items; spec mini needs 1"},
-				{RuleFormDomainMix, 7, 3, "pretest items of domain alpha: 0; spec mini needs 1"},
+				{rules.FormCount.ID, 7, 3, "form has 0 pretest items; spec mini needs 1"},
+				{rules.FormDomainMix.ID, 7, 3, "pretest items of domain alpha: 0; spec mini needs 1"},
 			}},
 		{name: "form-domain-mix: alpha for beta", pairs: []string{"id: BE-0002", "id: AL-0003"},
 			want: []want{
-				{RuleFormDomainMix, 11, 10, "scored items of domain alpha: 3; spec mini needs 2, so AL-0003 is one too many"},
-				{RuleFormDomainMix, 7, 3, "scored items of domain beta: 1; spec mini needs 2"},
+				{rules.FormDomainMix.ID, 11, 10, "scored items of domain alpha: 3; spec mini needs 2, so AL-0003 is one too many"},
+				{rules.FormDomainMix.ID, 7, 3, "scored items of domain beta: 1; spec mini needs 2"},
 			}},
 		{name: "form-status: retired item in a scored slot", pairs: []string{"id: AL-0002", "id: AL-0005"},
-			want: []want{{RuleFormStatus, 10, 38, "AL-0005 is on the form as a scored item but its status is retired"}}},
+			want: []want{{rules.FormStatus.ID, 10, 38, "AL-0005 is on the form as a scored item but its status is retired"}}},
 		{name: "form-status: operational item in a pretest slot", pairs: []string{"id: AL-0004", "id: AL-0003"},
-			want: []want{{RuleFormStatus, 9, 38, "AL-0003 is on the form as a pretest item but its status is operational; pretest slots take pretest items only"}}},
+			want: []want{{rules.FormStatus.ID, 9, 38, "AL-0003 is on the form as a pretest item but its status is operational; pretest slots take pretest items only"}}},
 		{name: "form-revision: stale pin", pairs: []string{"id: BE-0002, revision: 1", "id: BE-0003, revision: 1"},
-			want: []want{{RuleFormRevision, 11, 29, "BE-0003 is pinned at revision 1 but the item is at revision 2; review the change"}}},
+			want: []want{{rules.FormRevision.ID, 11, 29, "BE-0003 is pinned at revision 1 but the item is at revision 2; review the change"}}},
 		{name: "form-revision: pin newer than the item", pairs: []string{"id: BE-0001, revision: 1", "id: BE-0001, revision: 3"},
-			want: []want{{RuleFormRevision, 8, 29, "pinned at revision 3 but the item file is at revision 1"}}},
+			want: []want{{rules.FormRevision.ID, 8, 29, "pinned at revision 3 but the item file is at revision 1"}}},
 		{name: "form-item: unknown item", pairs: []string{"id: AL-0001", "id: AL-0099"},
 			want: []want{
-				{RuleFormItem, 7, 10, "no item AL-0099 in the bank"},
-				{RuleFormDomainMix, 7, 3, "scored items of domain alpha: 1; spec mini needs 2"},
+				{rules.FormItem.ID, 7, 10, "no item AL-0099 in the bank"},
+				{rules.FormDomainMix.ID, 7, 3, "scored items of domain alpha: 1; spec mini needs 2"},
 			}},
 		{name: "form-item: item twice", pairs: []string{"id: AL-0002", "id: AL-0001"},
 			want: []want{
-				{RuleFormItem, 10, 10, "AL-0001 is already on this form as item 1 (line 7)"},
-				{RuleFormDomainMix, 7, 3, "scored items of domain alpha: 1; spec mini needs 2"},
+				{rules.FormItem.ID, 10, 10, "AL-0001 is already on this form as item 1 (line 7)"},
+				{rules.FormDomainMix.ID, 7, 3, "scored items of domain alpha: 1; spec mini needs 2"},
 			}},
 		{name: "form-enemy: enemies on one form", pairs: []string{"id: AL-0002", "id: AL-0003", "id: BE-0002, revision: 1", "id: BE-0003, revision: 2"},
-			want: []want{{RuleFormEnemy, 11, 10, "BE-0003 and AL-0003 are enemies and may not share a form (AL-0003 is item 4, line 10)"}}},
+			want: []want{{rules.FormEnemy.ID, 11, 10, "BE-0003 and AL-0003 are enemies and may not share a form (AL-0003 is item 4, line 10)"}}},
 		{name: "block-style entries report at the line of the key at fault", pairs: []string{line7, "  - id: AL-0001\n    revision: 2\n    role: pretest\n"},
 			want: []want{
-				{RuleFormRevision, 8, 15, "pinned at revision 2 but the item file is at revision 1"},
-				{RuleFormStatus, 9, 11, "AL-0001 is on the form as a pretest item but its status is operational"},
-				{RuleFormCount, 11, 5, "form has 2 pretest items; spec mini has 1, so AL-0004 and the pretest items after it are too many"},
-				{RuleFormCount, 7, 3, "form has 3 scored items; spec mini needs 4"},
-				{RuleFormDomainMix, 11, 10, "pretest items of domain alpha: 2; spec mini needs 1, so AL-0004 is one too many"},
-				{RuleFormDomainMix, 7, 3, "scored items of domain alpha: 1; spec mini needs 2"},
+				{rules.FormRevision.ID, 8, 15, "pinned at revision 2 but the item file is at revision 1"},
+				{rules.FormStatus.ID, 9, 11, "AL-0001 is on the form as a pretest item but its status is operational"},
+				{rules.FormCount.ID, 11, 5, "form has 2 pretest items; spec mini has 1, so AL-0004 and the pretest items after it are too many"},
+				{rules.FormCount.ID, 7, 3, "form has 3 scored items; spec mini needs 4"},
+				{rules.FormDomainMix.ID, 11, 10, "pretest items of domain alpha: 2; spec mini needs 1, so AL-0004 is one too many"},
+				{rules.FormDomainMix.ID, 7, 3, "scored items of domain alpha: 1; spec mini needs 2"},
 			}},
 	}
 	for _, tt := range tests {
@@ -227,8 +228,8 @@ func TestDuplicateFormIDs(t *testing.T) {
 	b := loadBank(t, map[string]string{"TST-02-MINI-A.yaml": goodForm, "X.yaml": goodForm})
 	fs := Forms(b)
 	match(t, fs, []want{
-		{RuleFormHeader, 1, 7, "form id TST-02-MINI-A does not match the file name X.yaml"},
-		{RuleFormHeader, 1, 7, "form id TST-02-MINI-A is also the id of "},
+		{rules.FormHeader.ID, 1, 7, "form id TST-02-MINI-A does not match the file name X.yaml"},
+		{rules.FormHeader.ID, 1, 7, "form id TST-02-MINI-A is also the id of "},
 	})
 	for _, f := range fs {
 		if !strings.HasSuffix(f.File, "X.yaml") {
@@ -252,7 +253,7 @@ func TestSupplyAndTaskCoverage(t *testing.T) {
 		}
 		return items
 	}
-	taskWarning := want{RuleTaskCoverage, 12, 14, "task 1.2 of domain alpha has no operational item"}
+	taskWarning := want{rules.TaskCoverage.ID, 12, 14, "task 1.2 of domain alpha has no operational item"}
 	tests := []struct {
 		name                string
 		alphaOp, alphaPre   int
@@ -264,16 +265,16 @@ func TestSupplyAndTaskCoverage(t *testing.T) {
 	}{
 		{"enough for two forms", 4, 1, 4, Options{MinForms: 2}, []want{taskWarning}, 2, 1, 0},
 		{"enough for one form only: warning", 3, 1, 5, Options{MinForms: 2},
-			[]want{taskWarning, {RuleSupply, 7, 9, "domain alpha has 3 operational items: enough for 1 mini form with no shared scored item (2 each); 2 forms need 4"}}, 1, 2, 0},
+			[]want{taskWarning, {rules.Supply.ID, 7, 9, "domain alpha has 3 operational items: enough for 1 mini form with no shared scored item (2 each); 2 forms need 4"}}, 1, 2, 0},
 		{"min forms 1 does not warn", 3, 1, 5, Options{MinForms: 1}, []want{taskWarning}, 1, 1, 0},
 		{"not one form: error", 1, 1, 0, Options{MinForms: 2},
 			[]want{taskWarning,
-				{RuleSupply, 7, 9, "domain alpha has 1 operational item; one mini form needs 2 (short 1)"},
-				{RuleSupply, 13, 9, "domain beta has 0 operational items; one mini form needs 2 (short 2)"},
-				{RuleTaskCoverage, 18, 14, "task 2.1 of domain beta has no operational item"},
+				{rules.Supply.ID, 7, 9, "domain alpha has 1 operational item; one mini form needs 2 (short 1)"},
+				{rules.Supply.ID, 13, 9, "domain beta has 0 operational items; one mini form needs 2 (short 2)"},
+				{rules.TaskCoverage.ID, 18, 14, "task 2.1 of domain beta has no operational item"},
 			}, 0, 2, 2},
 		{"no pretest items: error", 4, 0, 4, Options{MinForms: 2},
-			[]want{taskWarning, {RuleSupply, 7, 9, "domain alpha has 0 pretest items; one mini form needs 1 (short 1)"}}, 2, 1, 1},
+			[]want{taskWarning, {rules.Supply.ID, 7, 9, "domain alpha has 0 pretest items; one mini form needs 1 (short 1)"}}, 2, 1, 1},
 		{"another spec", 1, 0, 1, Options{Spec: "other", MinForms: 1}, []want{taskWarning}, 1, 1, 0},
 	}
 	for _, tt := range tests {
@@ -337,19 +338,16 @@ func TestMix(t *testing.T) {
 
 func TestRulesAreDocumented(t *testing.T) {
 	ids := map[string]bool{}
-	for _, r := range Rules() {
+	for _, r := range rules.In(rules.Check) {
 		if r.Summary == "" || r.Doc == "" || (r.Severity != finding.Error && r.Severity != finding.Warning) {
 			t.Errorf("rule %+v is not documented", r)
 		}
 		ids[r.ID] = true
 	}
-	for _, id := range []string{RuleSupply, RuleTaskCoverage, RuleFormHeader, RuleFormCount, RuleFormDomainMix, RuleFormStatus, RuleFormRevision, RuleFormItem, RuleFormEnemy} {
+	for _, id := range []string{rules.Supply.ID, rules.TaskCoverage.ID, rules.FormHeader.ID, rules.FormCount.ID, rules.FormDomainMix.ID, rules.FormStatus.ID, rules.FormRevision.ID, rules.FormItem.ID, rules.FormEnemy.ID} {
 		if !ids[id] {
-			t.Errorf("rule %s is missing from Rules()", id)
+			t.Errorf("rule %s is missing from the check group", id)
 		}
-	}
-	if len(RuleIDs()) != len(Rules()) || !sort.StringsAreSorted(RuleIDs()) {
-		t.Errorf("RuleIDs = %v", RuleIDs())
 	}
 }
 

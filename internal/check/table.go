@@ -9,7 +9,9 @@ import (
 
 // WriteTables writes the composition tables of the text report: the
 // supply per domain against one form of the spec and the weights, and each
-// form's domain mix beside its targets (a count off target is marked "!").
+// form's domain mix beside its targets (a count off target is marked "!"),
+// with its cut raw score and its test information at theta_cut on the
+// scored row ("-" when the bank has no cut; "~" marks a provisional scale).
 func WriteTables(w io.Writer, r Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	s := r.Supply
@@ -45,7 +47,7 @@ func WriteTables(w io.Writer, r Result) error {
 	for _, d := range r.Forms[0].Scored {
 		head = append(head, d.Domain)
 	}
-	head = append(head, "TOTAL", "MEAN P")
+	head = append(head, "TOTAL", "MEAN P", "CUT RAW", "INFO AT CUT")
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for _, m := range r.Forms {
 		for role, counts := range [][]DomainCount{m.Scored, m.Pretest} {
@@ -62,8 +64,9 @@ func WriteTables(w io.Writer, r Result) error {
 			row = append(row, cell(total, want, m.KnownSpec))
 			if role == 0 {
 				row = append(row, fmt.Sprintf("%.3f", float64(m.MeanPValue)/1000))
+				row = append(row, scaleCells(m)...)
 			} else {
-				row = append(row, "-") // mean p is of scored items; the cell keeps the columns aligned
+				row = append(row, "-", "-", "-") // of scored items; the cells keep the columns aligned
 			}
 			fmt.Fprintln(tw, strings.Join(row, "\t"))
 		}
@@ -71,8 +74,30 @@ func WriteTables(w io.Writer, r Result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	for _, m := range r.Forms {
+		if m.HasScale && m.Provisional > 0 {
+			fmt.Fprintln(w, "~ the scale is provisional: some scored items have no measured b and use their authored difficulty (qbank standard counts them per form).")
+			break
+		}
+	}
 	_, err := fmt.Fprintln(w)
 	return err
+}
+
+// scaleCells renders a form's cut raw score and information at the cut.
+func scaleCells(m FormMix) []string {
+	if !m.HasScale {
+		return []string{"-", "-"}
+	}
+	mark := ""
+	if m.Provisional > 0 {
+		mark = "~"
+	}
+	cut := "none"
+	if m.CutRaw >= 0 {
+		cut = fmt.Sprint(m.CutRaw)
+	}
+	return []string{cut + mark, fmt.Sprintf("%.2f%s", m.InfoAtCut, mark)}
 }
 
 func cell(got, want int, known bool) string {

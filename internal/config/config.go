@@ -1,7 +1,8 @@
 // Package config reads qbank's lint configuration, .qbank.yaml, which is
 // looked up from the current directory upward (like .editorconfig or
-// .golangci.yml). It sets per-rule severities, the allowed reference hosts
-// and the near-duplicate and probable-enemy thresholds.
+// .golangci.yml). It sets per-rule severities, the allowed reference hosts,
+// the near-duplicate and probable-enemy thresholds and the thresholds of
+// item analysis.
 package config
 
 import (
@@ -53,6 +54,9 @@ type Config struct {
 	// ProbableEnemyThreshold and ProbableEnemyCueThreshold are in (0, 1].
 	ProbableEnemyThreshold    float64
 	ProbableEnemyCueThreshold float64
+	// Analysis holds the flag thresholds of qbank analyze and promote
+	// that the file sets.
+	Analysis Analysis
 
 	severityPos map[string]finding.Pos
 }
@@ -131,8 +135,10 @@ func Parse(data []byte, path string) (*Config, error) {
 			err = p.thresholds(v, "near_duplicate", map[string]*float64{"threshold": &c.NearDuplicateThreshold})
 		case "probable_enemy":
 			err = p.thresholds(v, "probable_enemy", map[string]*float64{"threshold": &c.ProbableEnemyThreshold, "cue_threshold": &c.ProbableEnemyCueThreshold})
+		case "analysis":
+			err = p.analysis(c, v)
 		default:
-			err = p.errorf(k, "unknown setting %q; known: near_duplicate, probable_enemy, references, rules", k.Value)
+			err = p.errorf(k, "unknown setting %q; known: analysis, near_duplicate, probable_enemy, references, rules", k.Value)
 		}
 		if err != nil {
 			return nil, err
@@ -235,6 +241,79 @@ func (p parser) thresholds(n *yaml.Node, name string, fields map[string]*float64
 			return p.errorf(v, "%s.%s must be in (0, 1], not %v", name, k.Value, t)
 		}
 		*fields[k.Value] = t
+	}
+	return nil
+}
+
+// Analysis are the thresholds of the item-analysis flags (qbank analyze)
+// and of promotion (qbank promote) set in the file; a nil field keeps the
+// documented default.
+type Analysis struct {
+	LowDiscrimination       *float64 // low_discrimination: corrected point-biserial below it
+	TooEasy                 *float64 // too_easy: p-value above it
+	TooHardMargin           *float64 // too_hard_margin: p-value below chance + it
+	NonfunctionalDistractor *float64 // nonfunctional_distractor: distractor share below it
+	DistractorPositiveShare *float64 // distractor_positive_share: least share of a positive distractor
+	HighOmit                *float64 // high_omit: omit rate above it
+	MisfitLow, MisfitHigh   *float64 // misfit_low, misfit_high: productive fit range
+	MinResponses            *int     // min_responses: fewer is few-responses (and no promotion)
+}
+
+// analysisKeys are the settings of the analysis section, each with its
+// field and its range.
+func analysisKeys(a *Analysis) map[string]struct {
+	f      **float64
+	lo, hi float64
+} {
+	type r = struct {
+		f      **float64
+		lo, hi float64
+	}
+	return map[string]r{
+		"low_discrimination":        {&a.LowDiscrimination, -1, 1},
+		"too_easy":                  {&a.TooEasy, 0, 1},
+		"too_hard_margin":           {&a.TooHardMargin, 0, 1},
+		"nonfunctional_distractor":  {&a.NonfunctionalDistractor, 0, 1},
+		"distractor_positive_share": {&a.DistractorPositiveShare, 0, 1},
+		"high_omit":                 {&a.HighOmit, 0, 1},
+		"misfit_low":                {&a.MisfitLow, 0, 10},
+		"misfit_high":               {&a.MisfitHigh, 0, 10},
+	}
+}
+
+func (p parser) analysis(c *Config, n *yaml.Node) error {
+	keys := analysisKeys(&c.Analysis)
+	names := []string{"min_responses"}
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	pairs, err := p.mapping(n, "analysis", names...)
+	if err != nil {
+		return err
+	}
+	for _, kv := range pairs {
+		k, v := kv[0].Value, kv[1]
+		if k == "min_responses" {
+			var m int
+			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!int" || v.Decode(&m) != nil || m < 0 {
+				return p.errorf(v, "analysis.min_responses must be a whole number of at least 0, such as 200")
+			}
+			c.Analysis.MinResponses = &m
+			continue
+		}
+		spec := keys[k]
+		var t float64
+		if v.Kind != yaml.ScalarNode || (v.ShortTag() != "!!float" && v.ShortTag() != "!!int") || v.Decode(&t) != nil {
+			return p.errorf(v, "analysis.%s must be a number in [%g, %g]", k, spec.lo, spec.hi)
+		}
+		if !(t >= spec.lo && t <= spec.hi) {
+			return p.errorf(v, "analysis.%s must be in [%g, %g], not %v", k, spec.lo, spec.hi, t)
+		}
+		*spec.f = &t
+	}
+	if a := c.Analysis; a.MisfitLow != nil && a.MisfitHigh != nil && *a.MisfitLow >= *a.MisfitHigh {
+		return p.errorf(n, "analysis.misfit_low (%v) must be below analysis.misfit_high (%v)", *a.MisfitLow, *a.MisfitHigh)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 func TestParse(t *testing.T) {
@@ -55,7 +56,7 @@ func TestSettingsApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SeverityOf("key-length", finding.Warning) != finding.Off || c.SeverityOf("yaml", finding.Error) != finding.Warning || c.SeverityOf("schema", finding.Error) != finding.Error {
+	if c.SeverityOf(rules.KeyLength.ID, finding.Warning) != finding.Off || c.SeverityOf(rules.YAML.ID, finding.Error) != finding.Warning || c.SeverityOf(rules.Schema.ID, finding.Error) != finding.Error {
 		t.Errorf("severities = %v", c.Severity)
 	}
 	for host, want := range map[string]bool{"docs.example.com": true, "DOCS.EXAMPLE.COM": true, "x.example.com": false, "a.example.org": true, "example.org": false, "docs.aws.amazon.com": false} {
@@ -98,5 +99,29 @@ func TestFindLooksUpward(t *testing.T) {
 	}
 	if got := Find(deep); got != filepath.Join(root, "a", FileName) {
 		t.Errorf("Find = %q", got)
+	}
+}
+
+func TestParseAnalysisThresholds(t *testing.T) {
+	c, err := Parse([]byte("analysis:\n  low_discrimination: 0.2\n  min_responses: 50\n  misfit_high: 1.5\n"), ".qbank.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.Analysis
+	if a.LowDiscrimination == nil || *a.LowDiscrimination != 0.2 || a.MinResponses == nil || *a.MinResponses != 50 ||
+		a.MisfitHigh == nil || *a.MisfitHigh != 1.5 || a.TooEasy != nil {
+		t.Errorf("analysis = %+v", a)
+	}
+	for in, want := range map[string]string{
+		"analysis:\n  too_easy: 1.5\n":                     ".qbank.yaml:2:13: analysis.too_easy must be in [0, 1], not 1.5",
+		"analysis:\n  min_responses: -1\n":                 ".qbank.yaml:2:18: analysis.min_responses must be a whole number",
+		"analysis:\n  high_omit: lots\n":                   ".qbank.yaml:2:14: analysis.high_omit must be a number",
+		"analysis:\n  too_easy_p: 0.9\n":                   ".qbank.yaml:2:3: unknown setting analysis.too_easy_p; known: distractor_positive_share,",
+		"analysis:\n  misfit_low: 1.2\n  misfit_high: 1\n": "analysis.misfit_low (1.2) must be below analysis.misfit_high (1)",
+	} {
+		_, err := Parse([]byte(in), ".qbank.yaml")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: err %v; want %q", in, err, want)
+		}
 	}
 }

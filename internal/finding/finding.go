@@ -89,34 +89,10 @@ func Count(fs []Finding) (errors, warnings int) {
 
 // Rule describes a check: a stable id, its default severity, a one-line
 // summary and a paragraph of documentation (shown by `qbank rules` and in
-// SARIF output).
+// SARIF output). Every rule is declared once, in package rules.
 type Rule struct {
 	ID       string
 	Severity Severity
 	Summary  string
 	Doc      string
-}
-
-// RuleSet is a list of rules in documentation order.
-type RuleSet []Rule
-
-// IDs returns the rule ids, sorted.
-func (s RuleSet) IDs() []string {
-	ids := make([]string, len(s))
-	for i, r := range s {
-		ids[i] = r.ID
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-// Severity returns the default severity of rule id (Error for an id the
-// set does not hold).
-func (s RuleSet) Severity(id string) Severity {
-	for _, r := range s {
-		if r.ID == id {
-			return r.Severity
-		}
-	}
-	return Error
 }

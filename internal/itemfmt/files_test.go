@@ -24,7 +24,7 @@ func TestFilesExpandsBanksToTheirItems(t *testing.T) {
 		}
 	}
 	j := func(s string) string { return filepath.Join(dir, s) }
-	got, err := Files([]string{j("bank"), j("loose"), j("loose/z.yml"), j("bank/items/a/A-0002.yaml")})
+	got, err := filePaths([]string{j("bank"), j("loose"), j("loose/z.yml"), j("bank/items/a/A-0002.yaml")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestFilesFollowsSymlinkedRoots(t *testing.T) {
 	if err := os.Symlink("loose", j("link")); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Files([]string{j("bank"), j("link")})
+	got, err := filePaths([]string{j("bank"), j("link")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,12 +100,63 @@ func TestFilesFindsBanksBelowTheRoot(t *testing.T) {
 		}
 	}
 	j := func(s string) string { return filepath.Join(dir, s) }
-	got, err := Files([]string{j("repo")})
+	got, err := filePaths([]string{j("repo")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []string{j("repo/bank/items/.hidden/A-0002.yaml"), j("repo/bank/items/a/A-0001.yaml"), j("repo/extra/x.yaml")}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
+	}
+}
+
+func filePaths(args []string) ([]string, error) {
+	fs, err := Files(args)
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Path)
+	}
+	return out, err
+}
+
+// Files says which files are not items (exam.yaml, forms, stats.yaml,
+// named directly or through a folder of the bank), and which folder a
+// symbolic link must stay in: the bank's items/, the folder walked, or a
+// loose file's own folder.
+func TestFilesPlacesFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{
+		"bank/exam.yaml", "bank/stats.yaml", "bank/forms/F-1.yaml", "bank/notes/n.yaml",
+		"bank/items/a/A-0001.yaml", "loose/x.yaml", "loose/sub/y.yaml",
+	} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("id: A-1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j := func(s string) string { return filepath.Join(dir, s) }
+	got, err := Files([]string{
+		j("bank/exam.yaml"), j("bank/stats.yaml"), j("bank/forms"), j("bank/notes/n.yaml"),
+		j("bank/items/a/A-0001.yaml"), j("bank/items/a"), j("loose"), j("loose/sub/y.yaml"), j("bank"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []File{
+		{j("bank/exam.yaml"), "", "the exam blueprint"},
+		{j("bank/stats.yaml"), "", "the item statistics"},
+		{j("bank/forms/F-1.yaml"), j("bank/forms"), "a form"},
+		{j("bank/notes/n.yaml"), "", "a file of the bank outside its items/"},
+		{j("bank/items/a/A-0001.yaml"), j("bank/items"), ""},
+		{j("loose/sub/y.yaml"), j("loose"), ""},
+		{j("loose/x.yaml"), j("loose"), ""},
+	}
+	// exam.yaml and stats.yaml named alone get their folder as the root.
+	want[0].Root, want[1].Root, want[3].Root = j("bank"), j("bank"), j("bank/notes")
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 }

@@ -126,6 +126,9 @@ func layout(doc *yaml.Node) ([]byte, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, &yamlx.Error{Pos: finding.Pos{Line: root.Line, Column: root.Column}, Msg: fmt.Sprintf("an item file holds a mapping, not a %s; fmt leaves it unchanged", yamlx.KindName(root))}
 	}
+	if err := notAnItem(root); err != nil {
+		return nil, err
+	}
 	if a := findAlias(doc); a != nil {
 		return nil, &yamlx.Error{Pos: finding.Pos{Line: a.Line, Column: a.Column}, Msg: fmt.Sprintf("alias *%s: fmt does not rewrite files with YAML aliases (moving keys could put an alias before its anchor); write the value out", a.Value)}
 	}
@@ -172,6 +175,37 @@ func layout(doc *yaml.Node) ([]byte, error) {
 	// The encoder ends the file with one newline; more only come from the
 	// trailing blank lines of a keep-chomped (|+) text, which are content.
 	return b.Bytes(), nil
+}
+
+// otherKinds are the top-level keys that mark the other files of a bank;
+// an item has none of them (and has an id).
+var otherKinds = []struct{ key, kind string }{
+	{"form", "a form"},
+	{"exam", "the exam blueprint"},
+	{"domains", "the exam blueprint"},
+	{"scale", "the exam blueprint"},
+	{"calibration", "the item statistics"},
+}
+
+// notAnItem refuses a mapping that is another bank file (a form, the
+// blueprint, stats.yaml), wherever it lies: the item layout would reorder
+// and blow it up. The error is at the key that tells.
+func notAnItem(root *yaml.Node) error {
+	if yamlx.KeyNode(root, "id") != nil {
+		return nil
+	}
+	for _, o := range otherKinds {
+		if k := yamlx.KeyNode(root, o.key); k != nil {
+			return &yamlx.Error{Pos: finding.Pos{Line: k.Line, Column: k.Column}, Msg: NotItemMessage(o.kind + " (it has " + o.key + ": and no id:)")}
+		}
+	}
+	return nil
+}
+
+// NotItemMessage is fmt's refusal of a file that is not an item file;
+// what says what it is.
+func NotItemMessage(what string) string {
+	return "not an item file: this is " + what + "; qbank fmt formats item files only (items/<domain-id>/<ID>.yaml) and leaves it unchanged"
 }
 
 // flowCollections returns the non-empty flow mappings and sequences under

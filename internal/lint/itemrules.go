@@ -13,6 +13,7 @@ import (
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/yamlx"
 	"gopkg.in/yaml.v3"
 )
@@ -25,7 +26,7 @@ type itemChecker struct {
 	out   []finding.Finding
 }
 
-func (c *itemChecker) at(n *yaml.Node, rule, format string, args ...any) {
+func (c *itemChecker) at(n *yaml.Node, rule finding.Rule, format string, args ...any) {
 	p := finding.Pos{Line: 1, Column: 1}
 	if n != nil {
 		p = finding.Pos{Line: n.Line, Column: n.Column}
@@ -33,12 +34,12 @@ func (c *itemChecker) at(n *yaml.Node, rule, format string, args ...any) {
 	c.atPos(p, rule, format, args...)
 }
 
-func (c *itemChecker) atPos(p finding.Pos, rule, format string, args ...any) {
+func (c *itemChecker) atPos(p finding.Pos, rule finding.Rule, format string, args ...any) {
 	id := ""
 	if c.file.Item != nil {
 		id = c.file.Item.ID
 	}
-	c.out = append(c.out, finding.Finding{File: c.file.Path, Line: p.Line, Column: p.Column, Rule: rule, Severity: defaultSeverity(rule), Item: id, Message: fmt.Sprintf(format, args...)})
+	c.out = append(c.out, finding.Finding{File: c.file.Path, Line: p.Line, Column: p.Column, Rule: rule.ID, Severity: rule.Severity, Item: id, Message: fmt.Sprintf(format, args...)})
 }
 
 func (c *itemChecker) node(ptr string) *yaml.Node { return yamlx.Lookup(c.file.Doc, ptr) }
@@ -65,19 +66,19 @@ func checkItem(f *bank.File, cfg *config.Config) []finding.Finding {
 func (c *itemChecker) idFilename(it *bank.Item) {
 	base := filepath.Base(c.file.Path)
 	if base != it.ID+".yaml" {
-		c.at(c.node("/id"), RuleIDFilename, "id %s does not match the file name %s; rename the file to %s.yaml or fix the id", it.ID, base, it.ID)
+		c.at(c.node("/id"), rules.IDFilename, "id %s does not match the file name %s; rename the file to %s.yaml or fix the id", it.ID, base, it.ID)
 	}
 	folder := filepath.Base(filepath.Dir(c.file.Path))
 	itemsDir := filepath.Base(filepath.Dir(filepath.Dir(c.file.Path)))
 	if folder != it.Domain || itemsDir != "items" {
-		c.at(c.node("/domain"), RuleIDFilename, "an item of domain %s belongs in items/%s/, not %s; move the file or fix the domain", it.Domain, it.Domain, filepath.ToSlash(filepath.Dir(c.file.Path))+"/")
+		c.at(c.node("/domain"), rules.IDFilename, "an item of domain %s belongs in items/%s/, not %s; move the file or fix the domain", it.Domain, it.Domain, filepath.ToSlash(filepath.Dir(c.file.Path))+"/")
 	}
 }
 
 func (c *itemChecker) domainTask(it *bank.Item) {
 	d := c.file.Exam.Domain(it.Domain)
 	if d == nil {
-		c.at(c.node("/domain"), RuleUnknownDomain, "unknown domain %q; use one of: %s", it.Domain, strings.Join(domainIDs(c.file.Exam.Domains), ", "))
+		c.at(c.node("/domain"), rules.UnknownDomain, "unknown domain %q; use one of: %s", it.Domain, strings.Join(domainIDs(c.file.Exam.Domains), ", "))
 		return
 	}
 	if !d.HasTask(it.Task) {
@@ -85,7 +86,7 @@ func (c *itemChecker) domainTask(it *bank.Item) {
 		for i, t := range d.Tasks {
 			ids[i] = t.ID
 		}
-		c.at(c.node("/task"), RuleUnknownTask, "task %q is not a task statement of domain %s; use one of: %s", it.Task, it.Domain, strings.Join(ids, ", "))
+		c.at(c.node("/task"), rules.UnknownTask, "task %q is not a task statement of domain %s; use one of: %s", it.Task, it.Domain, strings.Join(ids, ", "))
 	}
 }
 
@@ -95,11 +96,11 @@ func (c *itemChecker) optionCount(it *bank.Item) {
 	switch it.Type {
 	case bank.TypeSingle:
 		if n != opts.Single {
-			c.at(c.node("/options"), RuleOptionCount, "type single needs exactly %d options; found %d", opts.Single, n)
+			c.at(c.node("/options"), rules.OptionCount, "type single needs exactly %d options; found %d", opts.Single, n)
 		}
 	case bank.TypeMultiple:
 		if n < opts.MultipleMin {
-			c.at(c.node("/options"), RuleOptionCount, "type multiple needs at least %d options; found %d", opts.MultipleMin, n)
+			c.at(c.node("/options"), rules.OptionCount, "type multiple needs at least %d options; found %d", opts.MultipleMin, n)
 		}
 	}
 }
@@ -110,16 +111,16 @@ func (c *itemChecker) answerCount(it *bank.Item) {
 	case bank.TypeSingle:
 		switch {
 		case len(keys) == 0:
-			c.at(c.node("/options"), RuleAnswerCount, "type single needs exactly one correct option; found none (mark the key with correct: true)")
+			c.at(c.node("/options"), rules.AnswerCount, "type single needs exactly one correct option; found none (mark the key with correct: true)")
 		case len(keys) > 1:
-			c.at(c.node(fmt.Sprintf("/options/%d/correct", keys[1])), RuleAnswerCount, "type single needs exactly one correct option; found %d (options %s); keep one, or make the item type multiple", len(keys), it.KeyLetters())
+			c.at(c.node(fmt.Sprintf("/options/%d/correct", keys[1])), rules.AnswerCount, "type single needs exactly one correct option; found %d (options %s); keep one, or make the item type multiple", len(keys), it.KeyLetters())
 		}
 	case bank.TypeMultiple:
 		switch {
 		case len(keys) < 2:
-			c.at(c.node("/options"), RuleAnswerCount, "type multiple needs at least two correct options; found %d", len(keys))
+			c.at(c.node("/options"), rules.AnswerCount, "type multiple needs at least two correct options; found %d", len(keys))
 		case len(keys) == len(it.Options):
-			c.at(c.node("/options"), RuleAnswerCount, "type multiple needs at least one incorrect option; all %d are correct", len(keys))
+			c.at(c.node("/options"), rules.AnswerCount, "type multiple needs at least one incorrect option; all %d are correct", len(keys))
 		}
 	}
 }
@@ -135,7 +136,7 @@ func (c *itemChecker) duplicateOption(it *bank.Item) {
 	for i, o := range it.Options {
 		k := foldText(o.Text)
 		if j, dup := seen[k]; dup {
-			c.at(c.node(fmt.Sprintf("/options/%d/text", i)), RuleDuplicateOption, "option %s has the same text as option %s; make every option distinct", bank.Letter(i), bank.Letter(j))
+			c.at(c.node(fmt.Sprintf("/options/%d/text", i)), rules.DuplicateOption, "option %s has the same text as option %s; make every option distinct", bank.Letter(i), bank.Letter(j))
 			continue
 		}
 		seen[k] = i
@@ -153,7 +154,7 @@ func (c *itemChecker) selectPhrase(it *bank.Item) {
 	switch it.Type {
 	case bank.TypeSingle:
 		if loc := selectAnyRE.FindStringIndex(it.Stem); loc != nil {
-			c.atPos(c.textPos(stem, loc[0]), RuleSelectPhrase, "a single-answer stem must not say %q; remove it, or make the item type multiple", it.Stem[loc[0]:loc[1]])
+			c.atPos(c.textPos(stem, loc[0]), rules.SelectPhrase, "a single-answer stem must not say %q; remove it, or make the item type multiple", it.Stem[loc[0]:loc[1]])
 		}
 	case bank.TypeMultiple:
 		n := len(it.Keys())
@@ -164,14 +165,14 @@ func (c *itemChecker) selectPhrase(it *bank.Item) {
 		m := selectExactRE.FindStringSubmatchIndex(it.Stem)
 		if m == nil {
 			if loc := selectAnyRE.FindStringIndex(it.Stem); loc != nil {
-				c.atPos(c.textPos(stem, loc[0]), RuleSelectPhrase, "write the select phrase exactly as \"(Select %s.)\", not %q", want, it.Stem[loc[0]:loc[1]])
+				c.atPos(c.textPos(stem, loc[0]), rules.SelectPhrase, "write the select phrase exactly as \"(Select %s.)\", not %q", want, it.Stem[loc[0]:loc[1]])
 				return
 			}
-			c.at(stem, RuleSelectPhrase, "a multiple-response stem must end with \"(Select %s.)\" for its %d correct options", want, n)
+			c.at(stem, rules.SelectPhrase, "a multiple-response stem must end with \"(Select %s.)\" for its %d correct options", want, n)
 			return
 		}
 		if got := it.Stem[m[2]:m[3]]; got != want {
-			c.atPos(c.textPos(stem, m[0]), RuleSelectPhrase, "the stem says \"(Select %s.)\" but the item has %d correct options; write \"(Select %s.)\"", got, n, want)
+			c.atPos(c.textPos(stem, m[0]), rules.SelectPhrase, "the stem says \"(Select %s.)\" but the item has %d correct options; write \"(Select %s.)\"", got, n, want)
 		}
 	}
 }
@@ -184,7 +185,7 @@ func (c *itemChecker) missingWhy(it *bank.Item) {
 	}
 	for i, o := range it.Options {
 		if strings.TrimSpace(o.Why) == "" {
-			c.at(c.node(fmt.Sprintf("/options/%d", i)), RuleMissingWhy, "option %s has no why; status %s needs a why on every option (why it is right or wrong)", bank.Letter(i), it.Status)
+			c.at(c.node(fmt.Sprintf("/options/%d", i)), rules.MissingWhy, "option %s has no why; status %s needs a why on every option (why it is right or wrong)", bank.Letter(i), it.Status)
 		}
 	}
 }
@@ -195,20 +196,20 @@ func (c *itemChecker) references(it *bank.Item) {
 		if n == c.file.Doc.Content[0] {
 			n = c.node("/status")
 		}
-		c.at(n, RuleMissingReference, "status %s needs at least one reference: add references: with an https URL to documentation that supports the key", it.Status)
+		c.at(n, rules.MissingReference, "status %s needs at least one reference: add references: with an https URL to documentation that supports the key", it.Status)
 	}
 	for i, ref := range it.References {
 		n := c.node(fmt.Sprintf("/references/%d", i))
 		u, err := url.Parse(strings.TrimSpace(ref))
 		switch {
 		case err != nil || u.Host == "":
-			c.at(n, RuleReferenceURL, "reference %q is not a URL; use an https URL such as https://docs.aws.amazon.com/...", ref)
+			c.at(n, rules.ReferenceURL, "reference %q is not a URL; use an https URL such as https://docs.aws.amazon.com/...", ref)
 		case u.Scheme == "":
-			c.at(n, RuleReferenceURL, "reference %q has no scheme; write it as https://%s", ref, strings.TrimLeft(strings.TrimSpace(ref), "/"))
+			c.at(n, rules.ReferenceURL, "reference %q has no scheme; write it as https://%s", ref, strings.TrimLeft(strings.TrimSpace(ref), "/"))
 		case u.Scheme != "https":
-			c.at(n, RuleReferenceURL, "reference %q uses %s; use https", ref, u.Scheme)
+			c.at(n, rules.ReferenceURL, "reference %q uses %s; use https", ref, u.Scheme)
 		case !c.cfg.HostAllowed(u.Hostname()):
-			c.at(n, RuleReferenceURL, "reference host %s is not allowed; use %s (or add the host to references.allowed_hosts in .qbank.yaml)", u.Hostname(), strings.Join(c.cfg.AllowedHosts, " or "))
+			c.at(n, rules.ReferenceURL, "reference host %s is not allowed; use %s (or add the host to references.allowed_hosts in .qbank.yaml)", u.Hostname(), strings.Join(c.cfg.AllowedHosts, " or "))
 		}
 	}
 }
@@ -220,7 +221,7 @@ func (c *itemChecker) bannedPhrase(it *bank.Item) {
 		t := strings.TrimRight(foldText(o.Text), ".!")
 		t = strings.ReplaceAll(t, "“", "")
 		if bannedRE.MatchString(t) {
-			c.at(c.node(fmt.Sprintf("/options/%d/text", i)), RuleBannedPhrase, "option %s %q is banned by item-writing guidelines; write a real distractor (or make the item type multiple)", bank.Letter(i), o.Text)
+			c.at(c.node(fmt.Sprintf("/options/%d/text", i)), rules.BannedPhrase, "option %s %q is banned by item-writing guidelines; write a real distractor (or make the item type multiple)", bank.Letter(i), o.Text)
 		}
 	}
 }
@@ -237,14 +238,14 @@ func (c *itemChecker) negativeStem(it *bank.Item) {
 		if strings.EqualFold(word, "least") && m[0] >= 3 && strings.EqualFold(it.Stem[m[0]-3:m[0]], "at ") {
 			continue
 		}
-		c.atPos(c.textPos(stem, m[0]), RuleNegativeStem, "negative %q must be written in capitals (%s) so no candidate misses it; or rephrase the stem positively", word, strings.ToUpper(word))
+		c.atPos(c.textPos(stem, m[0]), rules.NegativeStem, "negative %q must be written in capitals (%s) so no candidate misses it; or rephrase the stem positively", word, strings.ToUpper(word))
 	}
 }
 
 func (c *itemChecker) selfEnemy(it *bank.Item) {
 	for i, e := range it.Enemies {
 		if e == it.ID {
-			c.at(c.node(fmt.Sprintf("/enemies/%d", i)), RuleEnemyRef, "%s lists itself as an enemy; remove it", e)
+			c.at(c.node(fmt.Sprintf("/enemies/%d", i)), rules.EnemyRef, "%s lists itself as an enemy; remove it", e)
 		}
 	}
 }
@@ -262,7 +263,7 @@ func (c *itemChecker) keyLength(it *bank.Item) {
 	for i, o := range it.Options {
 		n := utf8.RuneCountInString(strings.TrimSpace(o.Text))
 		if o.Correct && n*2 >= longest*3 && n-longest >= 20 {
-			c.at(c.node(fmt.Sprintf("/options/%d/text", i)), RuleKeyLength, "key %s is %d characters, the longest distractor %d; test-wise candidates pick the long option: shorten the key or lengthen the distractors", bank.Letter(i), n, longest)
+			c.at(c.node(fmt.Sprintf("/options/%d/text", i)), rules.KeyLength, "key %s is %d characters, the longest distractor %d; test-wise candidates pick the long option: shorten the key or lengthen the distractors", bank.Letter(i), n, longest)
 		}
 	}
 }

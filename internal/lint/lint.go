@@ -1,3 +1,11 @@
+// Package lint checks a question bank: it loads the bank through package
+// bank, runs the item rules (itemrules.go) on every item file while its
+// YAML tree is in hand (so findings point at the exact node at fault), then
+// runs the rules that compare items (duplicate ids, enemies, near-duplicate
+// stems) and, with Options.Since, revision-bump (package revcheck). It
+// applies the configured severities and the inline suppressions the same way
+// to every finding, and returns them. The rules are declared in package
+// rules.
 package lint
 
 import (
@@ -11,6 +19,8 @@ import (
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/report"
+	"github.com/qbank/qbank/internal/revcheck"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // Result is the outcome of a lint run.
@@ -29,6 +39,11 @@ type Options struct {
 	Config *config.Config
 	// Load tunes the loader (its Visit is set by Run).
 	Load bank.Options
+	// Since, when set, names a git revision: operational items whose
+	// candidate-visible content changed since then without a revision
+	// bump are reported (rule revision-bump, package revcheck). The bank
+	// must be in a git work tree that has the revision, else Run fails.
+	Since string
 }
 
 // Run loads the bank in dir and lints it. err is set when the bank cannot
@@ -74,6 +89,13 @@ func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if opts.Since != "" {
+		rfs, err := revcheck.Since(ctx, b, opts.Since)
+		if err != nil {
+			return nil, err
+		}
+		fs = append(fs, rfs...)
+	}
 	fs = applyConfig(fs, cfg, suppressions)
 	finding.Sort(fs)
 	res := &Result{Bank: b, Findings: fs}
@@ -110,7 +132,7 @@ func duplicateIDs(b *bank.Bank) []finding.Finding {
 	var fs []finding.Finding
 	for _, it := range allItems(b) {
 		if f, dup := first[it.ID]; dup {
-			fs = append(fs, finding.Finding{File: it.File, Line: it.Pos.ID.Line, Column: it.Pos.ID.Column, Rule: RuleDuplicateID, Severity: defaultSeverity(RuleDuplicateID), Item: it.ID,
+			fs = append(fs, finding.Finding{File: it.File, Line: it.Pos.ID.Line, Column: it.Pos.ID.Column, Rule: rules.DuplicateID.ID, Severity: rules.DuplicateID.Severity, Item: it.ID,
 				Message: fmt.Sprintf("id %s is already declared by %s; ids are unique and never reused: give this item the next free id (qbank new allocates one)", it.ID, filepath.ToSlash(f.File))})
 			continue
 		}
@@ -137,7 +159,7 @@ func enemyRefs(b *bank.Bank) []finding.Finding {
 			if i < len(it.Pos.Enemies) {
 				p = it.Pos.Enemies[i]
 			}
-			fs = append(fs, finding.Finding{File: it.File, Line: p.Line, Column: p.Column, Rule: RuleEnemyRef, Severity: defaultSeverity(RuleEnemyRef), Item: it.ID,
+			fs = append(fs, finding.Finding{File: it.File, Line: p.Line, Column: p.Column, Rule: rules.EnemyRef.ID, Severity: rules.EnemyRef.Severity, Item: it.ID,
 				Message: fmt.Sprintf("enemy %s is not an item of this bank; fix the id or remove it", e)})
 		}
 	}

@@ -5,28 +5,54 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"sort"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // Near-duplicate stems are found by exact Jaccard similarity of word-bigram
-// sets, with the all-pairs "prefix filtering" method (Chaudhuri et al. 2006;
-// Bayardo et al. 2007): tokens are ordered by rarity, and two sets with
-// Jaccard >= t must share a token among the first |s| - ceil(t*|s|) + 1
-// tokens of each. Only those prefix tokens are indexed, so common
-// boilerplate ("which aws service") rarely generates candidates, and the
-// search stays close to linear on real text instead of comparing all pairs.
+// sets with PPJoin (Xiao et al., "Efficient similarity joins for near
+// duplicate detection", WWW 2008), an all-pairs method that compares only
+// the pairs that can still reach the threshold:
+//
+//   - tokens (bigrams) become integers ranked by global frequency, rarest
+//     first, and every set is sorted by rank;
+//   - prefix filtering: two sets with Jaccard >= t share at least
+//     alpha = ceil(t/(1+t) * (|x|+|y|)) tokens, hence a token among the
+//     first |x| - alpha + 1 of each, so only those prefixes are indexed and
+//     probed, and common boilerplate ("which aws service") rarely makes a
+//     candidate;
+//   - size filtering: |y| >= t*|x|;
+//   - positional filtering: a candidate whose overlap so far plus the
+//     tokens left after the match positions cannot reach alpha is dropped;
+//   - verification merges the two sets with an early exit as soon as the
+//     overlap can no longer reach alpha.
+//
+// Every bound is computed with the same float64 arithmetic as the final
+// similarity test, so the pairs are exactly those of the brute-force
+// definition (TestSimilarStemsIsExact). The probes are independent and run
+// on every core; the pairs are then sorted.
 
-// shingles returns the distinct word bigrams of a stem (its words when it
-// has fewer than two).
-func shingles(stem string) []string {
-	words := strings.FieldsFunc(strings.ToLower(stem), func(r rune) bool {
+// stemWords returns the words of a stem: lower-cased runs of letters and
+// digits.
+func stemWords(stem string) []string {
+	return strings.FieldsFunc(strings.ToLower(stem), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
+}
+
+// shingles returns the distinct word bigrams of a stem (its words when it
+// has fewer than two). It defines the similarity; SimilarStems computes the
+// same sets with integer tokens.
+func shingles(stem string) []string {
+	words := stemWords(stem)
 	if len(words) < 2 {
 		return words
 	}
@@ -48,6 +74,29 @@ type Pair struct {
 	Similarity float64
 }
 
+// similar reports whether an overlap of o tokens between sets of sizes
+// la and lb reaches threshold: the one similarity test every bound uses.
+func similar(o, la, lb int, threshold float64) bool {
+	return o > 0 && float64(o)/float64(la+lb-o) >= threshold
+}
+
+// minOverlap returns the least overlap with which sets of sizes la and lb
+// are similar, or la+1 when none is enough. It starts from the real-valued
+// bound and steps to the exact integer under float64 arithmetic.
+func minOverlap(la, lb int, threshold float64) int {
+	o := max(int(threshold*float64(la+lb)/(1+threshold))-1, 1)
+	for o > 1 && similar(o-1, la, lb, threshold) {
+		o--
+	}
+	for o <= min(la, lb) && !similar(o, la, lb, threshold) {
+		o++
+	}
+	if o > min(la, lb) {
+		return la + 1
+	}
+	return o
+}
+
 // SimilarStems returns every pair of stems with Jaccard similarity of word
 // bigrams >= threshold, ordered by A then B. threshold must be in (0, 1];
 // any other value (NaN included) finds no pairs.
@@ -55,97 +104,281 @@ func SimilarStems(ctx context.Context, stems []string, threshold float64) []Pair
 	if !(threshold > 0 && threshold <= 1) {
 		return nil
 	}
-	// Map shingles to dense ids and count document frequency.
-	dict := map[string]int32{}
-	var freq []int32
-	sets := make([][]int32, len(stems))
-	for i, s := range stems {
-		sh := shingles(s)
-		set := make([]int32, len(sh))
-		for j, w := range sh {
-			id, ok := dict[w]
-			if !ok {
-				id = int32(len(freq))
-				dict[w] = id
-				freq = append(freq, 0)
+	sets := tokenSets(stems)
+	j := newJoin(sets, threshold)
+	workers := runtime.GOMAXPROCS(0)
+	chunks := make([][]Pair, workers)
+	var next atomic.Int64
+	const batch = 256
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := j.newProbe()
+			for ctx.Err() == nil {
+				lo := int(next.Add(batch)) - batch
+				if lo >= len(j.order) {
+					return
+				}
+				for k := lo; k < min(lo+batch, len(j.order)); k++ {
+					chunks[w] = p.probe(k, chunks[w])
+				}
 			}
-			freq[id]++
-			set[j] = id
-		}
-		sets[i] = set
+		}()
 	}
-	// Order each set's tokens by (frequency, id): rare tokens first.
-	less := func(a, b int32) bool {
-		if freq[a] != freq[b] {
-			return freq[a] < freq[b]
-		}
-		return a < b
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil
 	}
-	for _, s := range sets {
-		sort.Slice(s, func(i, j int) bool { return less(s[i], s[j]) })
-	}
-	// Visit sets by size so every indexed set is no larger than the probe.
-	order := make([]int, len(sets))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(i, j int) bool { return len(sets[order[i]]) < len(sets[order[j]]) })
-
-	index := map[int32][]int{}
 	var pairs []Pair
-	seen := map[int]bool{}
-	for n, x := range order {
-		if n%1024 == 0 && ctx.Err() != nil {
-			return nil
-		}
-		sx := sets[x]
-		if len(sx) == 0 {
-			continue
-		}
-		minSize := int(math.Ceil(threshold * float64(len(sx))))
-		prefix := len(sx) - minSize + 1
-		clear(seen)
-		for _, tok := range sx[:prefix] {
-			for _, y := range index[tok] {
-				if seen[y] || len(sets[y]) < minSize {
-					continue
-				}
-				seen[y] = true
-				if sim := jaccard(sx, sets[y], less); sim >= threshold {
-					a, b := min(x, y), max(x, y)
-					pairs = append(pairs, Pair{A: a, B: b, Similarity: sim})
-				}
-			}
-		}
-		for _, tok := range sx[:prefix] {
-			index[tok] = append(index[tok], x)
-		}
+	for _, c := range chunks {
+		pairs = append(pairs, c...)
 	}
-	sort.Slice(pairs, func(i, j int) bool {
-		if pairs[i].A != pairs[j].A {
-			return pairs[i].A < pairs[j].A
+	slices.SortFunc(pairs, func(a, b Pair) int {
+		if a.A != b.A {
+			return a.A - b.A
 		}
-		return pairs[i].B < pairs[j].B
+		return a.B - b.B
 	})
 	return pairs
 }
 
-// jaccard computes |a∩b| / |a∪b| of two sets sorted by less.
-func jaccard(a, b []int32, less func(x, y int32) bool) float64 {
-	inter := 0
-	for i, j := 0, 0; i < len(a) && j < len(b); {
+// tokenSets returns each stem's distinct shingles as token ranks (0 the
+// rarest shingle of all stems, ties by first appearance), sorted.
+func tokenSets(stems []string) [][]int32 {
+	words := make([][]string, len(stems))
+	parallel(len(stems), func(i int) { words[i] = stemWords(stems[i]) })
+	// A shingle is a pair of word ids (hi, lo); a stem of one word is the
+	// word alone (hi = -1), which no bigram can equal.
+	wordID := map[string]uint32{}
+	id := func(w string) uint32 {
+		v, ok := wordID[w]
+		if !ok {
+			v = uint32(len(wordID))
+			wordID[w] = v
+		}
+		return v
+	}
+	tokID := map[uint64]int32{}
+	var freq []int32
+	sets := make([][]int32, len(stems))
+	for i, ws := range words {
+		var keys []uint64
 		switch {
-		case a[i] == b[j]:
-			inter++
-			i++
-			j++
-		case less(a[i], b[j]):
-			i++
-		default:
-			j++
+		case len(ws) == 1:
+			keys = []uint64{uint64(math.MaxUint32)<<32 | uint64(id(ws[0]))}
+		case len(ws) > 1:
+			keys = make([]uint64, 0, len(ws)-1)
+			prev := id(ws[0])
+			for _, w := range ws[1:] {
+				cur := id(w)
+				keys = append(keys, uint64(prev)<<32|uint64(cur))
+				prev = cur
+			}
+		}
+		set := make([]int32, 0, len(keys))
+		for _, k := range keys {
+			t, ok := tokID[k]
+			if !ok {
+				t = int32(len(freq))
+				tokID[k] = t
+				freq = append(freq, 0)
+			}
+			set = append(set, t)
+		}
+		slices.Sort(set)
+		set = slices.Compact(set)
+		for _, t := range set {
+			freq[t]++
+		}
+		sets[i] = set
+	}
+	// Rank tokens by (frequency, first appearance).
+	byFreq := make([]int32, len(freq))
+	for t := range byFreq {
+		byFreq[t] = int32(t)
+	}
+	slices.SortStableFunc(byFreq, func(a, b int32) int { return int(freq[a] - freq[b]) })
+	rank := make([]int32, len(freq))
+	for r, t := range byFreq {
+		rank[t] = int32(r)
+	}
+	parallel(len(sets), func(i int) {
+		s := sets[i]
+		for k, t := range s {
+			s[k] = rank[t]
+		}
+		slices.Sort(s)
+	})
+	return sets
+}
+
+// parallel calls f(0..n-1) on every core.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(n/64, 1))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// posting is one indexed prefix token of a set: the set's place in the
+// probe order and the token's position in the set.
+type posting struct {
+	at, pos int32
+}
+
+// join is the prefix index over all sets, visited by size.
+type join struct {
+	sets      [][]int32
+	threshold float64
+	order     []int32     // set indexes by size (ties by index)
+	sizeStart []int32     // sizeStart[s]: first place in order of a set of size >= s
+	index     [][]posting // by token: postings in probe order
+}
+
+func newJoin(sets [][]int32, threshold float64) *join {
+	j := &join{sets: sets, threshold: threshold}
+	maxSize := 0
+	for _, s := range sets {
+		maxSize = max(maxSize, len(s))
+	}
+	// Counting sort by size keeps ties in index order.
+	count := make([]int32, maxSize+2)
+	for _, s := range sets {
+		count[len(s)+1]++
+	}
+	for s := 1; s < len(count); s++ {
+		count[s] += count[s-1]
+	}
+	j.sizeStart = append([]int32(nil), count...)
+	j.order = make([]int32, len(sets))
+	for i, s := range sets {
+		j.order[count[len(s)]] = int32(i)
+		count[len(s)]++
+	}
+	// Index each set's prefix for probes by sets no smaller than it.
+	ntok := 0
+	for _, s := range sets {
+		if len(s) > 0 {
+			ntok = max(ntok, int(s[len(s)-1])+1)
 		}
 	}
-	return float64(inter) / float64(len(a)+len(b)-inter)
+	j.index = make([][]posting, ntok)
+	for at, x := range j.order {
+		s := sets[x]
+		if len(s) == 0 {
+			continue
+		}
+		n := len(s) - minOverlap(len(s), len(s), threshold) + 1
+		for pos, t := range s[:max(n, 0)] {
+			j.index[t] = append(j.index[t], posting{int32(at), int32(pos)})
+		}
+	}
+	return j
+}
+
+// probeState is one worker's scratch space.
+type probeState struct {
+	j       *join
+	overlap []int32 // by place in order: prefix overlap so far, -1 pruned
+	touched []int32
+}
+
+func (j *join) newProbe() *probeState {
+	return &probeState{j: j, overlap: make([]int32, len(j.order))}
+}
+
+// probe finds the sets before place k in the probe order (no larger than
+// the set there) that are similar to it, and appends the pairs to out.
+func (p *probeState) probe(k int, out []Pair) []Pair {
+	j := p.j
+	x := j.order[k]
+	sx := j.sets[x]
+	lx := len(sx)
+	if lx == 0 {
+		return out
+	}
+	// The smallest similar size: its best case is overlap = its size.
+	minSize := lx + 1
+	for ly := lx; ly >= 1 && similar(ly, lx, ly, j.threshold); ly-- {
+		minSize = ly
+	}
+	if minSize > lx {
+		return out
+	}
+	from := j.sizeStart[minSize]
+	prefix := lx - minOverlap(lx, minSize, j.threshold) + 1
+	for i, t := range sx[:prefix] {
+		list := j.index[t]
+		// Postings are in probe order: skip the too small, stop at k.
+		lo, _ := slices.BinarySearchFunc(list, from, func(e posting, at int32) int { return int(e.at - at) })
+		for _, e := range list[lo:] {
+			if int(e.at) >= k {
+				break
+			}
+			o := p.overlap[e.at]
+			if o < 0 {
+				continue
+			}
+			ly := len(j.sets[j.order[e.at]])
+			alpha := minOverlap(lx, ly, j.threshold)
+			if int(o)+1+min(lx-i-1, ly-int(e.pos)-1) < alpha {
+				p.overlap[e.at] = -1
+				if o == 0 {
+					p.touched = append(p.touched, e.at)
+				}
+				continue
+			}
+			if o == 0 {
+				p.touched = append(p.touched, e.at)
+			}
+			p.overlap[e.at] = o + 1
+		}
+	}
+	for _, at := range p.touched {
+		if p.overlap[at] > 0 {
+			y := j.order[at]
+			sy := j.sets[y]
+			if o, ok := overlapAtLeast(sx, sy, minOverlap(lx, len(sy), j.threshold)); ok {
+				out = append(out, Pair{A: int(min(x, y)), B: int(max(x, y)), Similarity: float64(o) / float64(lx+len(sy)-o)})
+			}
+		}
+		p.overlap[at] = 0
+	}
+	p.touched = p.touched[:0]
+	return out
+}
+
+// overlapAtLeast returns |a ∩ b| of two sorted sets, and whether it is at
+// least alpha; it stops early once alpha is out of reach.
+func overlapAtLeast(a, b []int32, alpha int) (int, bool) {
+	o := 0
+	i, k := 0, 0
+	for i < len(a) && k < len(b) {
+		if o+min(len(a)-i, len(b)-k) < alpha {
+			return o, false
+		}
+		switch {
+		case a[i] == b[k]:
+			o++
+			i++
+			k++
+		case a[i] < b[k]:
+			i++
+		default:
+			k++
+		}
+	}
+	return o, o >= alpha
 }
 
 func nearDuplicates(ctx context.Context, items []*bank.Item, threshold float64) []finding.Finding {
@@ -163,7 +396,7 @@ func nearDuplicates(ctx context.Context, items []*bank.Item, threshold float64) 
 		if p.Similarity == 1 {
 			how = "the same as"
 		}
-		fs = append(fs, finding.Finding{File: b.File, Line: b.Pos.Stem.Line, Column: b.Pos.Stem.Column, Rule: RuleNearDuplicate, Severity: defaultSeverity(RuleNearDuplicate), Item: b.ID,
+		fs = append(fs, finding.Finding{File: b.File, Line: b.Pos.Stem.Line, Column: b.Pos.Stem.Column, Rule: rules.NearDuplicate.ID, Severity: rules.NearDuplicate.Severity, Item: b.ID,
 			Message: fmt.Sprintf("stem is %s the stem of %s (%s:%d); rewrite one so they test different things", how, a.ID, filepath.ToSlash(a.File), a.Pos.Stem.Line)})
 	}
 	return fs

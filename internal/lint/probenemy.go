@@ -11,6 +11,7 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/textsim"
 )
 
@@ -21,7 +22,8 @@ import (
 // the cosine reaches probable_enemy.threshold, or, when the two items share
 // a key text (one item's key is offered, and correct, in the other: a cue),
 // when it reaches the lower probable_enemy.cue_threshold. Retired items,
-// which no form may hold, are left out.
+// which no form may hold, and pairs that near-duplicate reports are left
+// out.
 
 // enemyText is what the rule compares: the stem and the correct options.
 func enemyText(it *bank.Item) string {
@@ -74,8 +76,8 @@ func probableEnemies(ctx context.Context, b *bank.Bank, cfg *config.Config) []fi
 	var fs []finding.Finding
 	for _, p := range textsim.AllPairs(ctx, m.Vectors, min(t, cue), 0) {
 		x, y := items[p.A], items[p.B]
-		if x.ID == y.ID || declaredEnemies(x, y) {
-			continue
+		if x.ID == y.ID || declaredEnemies(x, y) || nearDuplicateStems(x, y, cfg.NearDuplicateThreshold) {
+			continue // duplicate-id, the author, or near-duplicate has it
 		}
 		shared := sharedKey(y, x)
 		if p.Cosine < t && shared == "" {
@@ -84,6 +86,26 @@ func probableEnemies(ctx context.Context, b *bank.Bank, cfg *config.Config) []fi
 		fs = append(fs, probableEnemy(m, p, x, y, shared))
 	}
 	return fs
+}
+
+// nearDuplicateStems reports whether near-duplicate reports the pair (its
+// measure, for the few pairs found here).
+func nearDuplicateStems(a, b *bank.Item, threshold float64) bool {
+	sa, sb := shingles(a.Stem), shingles(b.Stem)
+	if len(sa) == 0 || len(sb) == 0 {
+		return false
+	}
+	in := make(map[string]bool, len(sa))
+	for _, s := range sa {
+		in[s] = true
+	}
+	inter := 0
+	for _, s := range sb {
+		if in[s] {
+			inter++
+		}
+	}
+	return float64(inter)/float64(len(sa)+len(sb)-inter) >= threshold
 }
 
 // sharedKey returns a key text of a that is also a key of b, or "".
@@ -105,7 +127,7 @@ func probableEnemy(m *textsim.Model, p textsim.Pair, x, y *bank.Item, shared str
 	if shared != "" {
 		how = fmt.Sprintf("key %q is also the key of %s (%s:%d), whose stem asks about the same thing: %d%% alike in content words (%s)", shared, x.ID, filepath.ToSlash(x.File), x.Pos.Stem.Line, pct, words)
 	}
-	return finding.Finding{File: y.File, Line: y.Pos.Stem.Line, Column: y.Pos.Stem.Column, Rule: RuleProbableEnemy, Severity: defaultSeverity(RuleProbableEnemy), Item: y.ID,
+	return finding.Finding{File: y.File, Line: y.Pos.Stem.Line, Column: y.Pos.Stem.Column, Rule: rules.ProbableEnemy.ID, Severity: rules.ProbableEnemy.Severity, Item: y.ID,
 		Message: fmt.Sprintf("%s; if one gives the other away or both test the same thing, declare enemies: [%s] here and enemies: [%s] in %s, or reword one", how, x.ID, y.ID, x.ID)}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/qbank/qbank/internal/banktest"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 // enemyItem returns an item of domain alpha with the given stem, key and
@@ -103,7 +104,7 @@ func TestProbableEnemy(t *testing.T) {
 			}
 			var got []finding.Finding
 			for _, f := range res.Findings {
-				if f.Rule == RuleProbableEnemy {
+				if f.Rule == rules.ProbableEnemy.ID {
 					got = append(got, f)
 				}
 			}

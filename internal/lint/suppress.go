@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"gopkg.in/yaml.v3"
 )
 
@@ -29,7 +30,7 @@ func parseSuppressions(path string, data []byte, doc *yaml.Node) ([]suppression,
 		return nil, nil
 	}
 	known := map[string]bool{}
-	for _, r := range rules {
+	for _, r := range rules.In(rules.Load, rules.Lint) {
 		known[r.ID] = true
 	}
 	var comments map[string]bool
@@ -53,7 +54,7 @@ func parseSuppressions(path string, data []byte, doc *yaml.Node) ([]suppression,
 		rest := line[m[2]:m[3]]
 		spec, reason, hasReason := strings.Cut(rest, "--")
 		at := func(format string, args ...any) {
-			fs = append(fs, finding.Finding{File: path, Line: i + 1, Column: col, Rule: RuleSuppression, Severity: defaultSeverity(RuleSuppression), Message: fmt.Sprintf(format, args...)})
+			fs = append(fs, finding.Finding{File: path, Line: i + 1, Column: col, Rule: rules.Suppression.ID, Severity: rules.Suppression.Severity, Message: fmt.Sprintf(format, args...)})
 		}
 		s := suppression{line: i + 1, rules: map[string]bool{}}
 		for _, r := range strings.FieldsFunc(spec, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
@@ -93,7 +94,7 @@ func collectComments(n *yaml.Node, set map[string]bool) {
 // suppressed reports whether a comment on the finding's line or the line
 // above ignores its rule. The suppression rule itself cannot be ignored.
 func suppressed(sups []suppression, f finding.Finding) bool {
-	if f.Rule == RuleSuppression {
+	if f.Rule == rules.Suppression.ID {
 		return false
 	}
 	for _, s := range sups {

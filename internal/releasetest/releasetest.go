@@ -14,11 +14,12 @@ import (
 )
 
 // Exam is the blueprint: domains alpha and beta (50 % each), spec mini
-// (2 scored, 2 pretest: one of each per domain).
+// (2 scored, 2 pretest: one of each per domain); the passing standard is
+// raw 1 of 2 on TST-01-MINI-A.
 const Exam = `exam: TST-01
 title: Test exam
 options: {single: 4, multiple_min: 5}
-scale: {min: 100, max: 1000, pass: 700}
+scale: {min: 100, max: 1000, pass: 700, cut: {form: TST-01-MINI-A, raw: 1}}
 domains:
   - id: alpha
     name: Alpha things

@@ -1,4 +1,5 @@
-// Package revcheck implements qbank lint --since REV: it flags every
+// Package revcheck implements the revision-bump rule of qbank lint --since
+// REV (lint.Options.Since): it flags every
 // operational item whose candidate-visible content (the stem, the option
 // texts in their order, and which options are correct) differs from its
 // version at git revision REV while its revision did not increase (rule
@@ -23,10 +24,9 @@ import (
 	"strings"
 
 	"github.com/qbank/qbank/internal/bank"
-	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/gitx"
-	"github.com/qbank/qbank/internal/lint"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/textdiff"
 	"gopkg.in/yaml.v3"
 )
@@ -99,30 +99,10 @@ func Since(ctx context.Context, b *bank.Bank, rev string) ([]finding.Finding, er
 		}
 		msg += fmt.Sprintf("; set revision: %d (statistics measured on the old text no longer hold, and forms pin revisions):\n%s", was.Revision+1, strings.TrimRight(diff, "\n"))
 		fs = append(fs, finding.Finding{File: it.File, Line: it.Pos.Revision.Line, Column: it.Pos.Revision.Column,
-			Rule: lint.RuleRevisionBump, Severity: finding.Error, Item: it.ID, Message: msg})
+			Rule: rules.RevisionBump.ID, Severity: finding.Error, Item: it.ID, Message: msg})
 	}
 	finding.Sort(fs)
 	return fs, nil
-}
-
-// Apply runs Since for a lint result and merges its findings, with the
-// severity configured in cfg (nil: the default), into res.
-func Apply(ctx context.Context, res *lint.Result, rev string, cfg *config.Config) error {
-	fs, err := Since(ctx, res.Bank, rev)
-	if err != nil {
-		return err
-	}
-	if cfg == nil {
-		cfg = config.Default()
-	}
-	for _, f := range fs {
-		if f.Severity = cfg.SeverityOf(f.Rule, f.Severity); f.Severity != finding.Off {
-			res.Findings = append(res.Findings, f)
-		}
-	}
-	finding.Sort(res.Findings)
-	res.Summary.Errors, res.Summary.Warnings = finding.Count(res.Findings)
-	return nil
 }
 
 // oldItem is what the check needs of an item file at rev. It is decoded

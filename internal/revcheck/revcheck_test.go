@@ -9,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qbank/qbank/internal/config"
+	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/gitx"
-	"github.com/qbank/qbank/internal/lint"
 	"github.com/qbank/qbank/internal/releasetest"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 func git(t *testing.T, dir string, args ...string) {
@@ -53,13 +53,19 @@ func edit(t *testing.T, dir, name, old, new string) {
 	}
 }
 
+// load loads the bank in dir.
+func load(dir string) (*bank.Bank, error) {
+	b, _, err := bank.Load(context.Background(), dir, bank.Options{})
+	return b, err
+}
+
 func since(t *testing.T, dir, rev string) []finding.Finding {
 	t.Helper()
-	res, err := lint.Run(context.Background(), dir, lint.Options{})
+	res, err := load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, err := Since(context.Background(), res.Bank, rev)
+	fs, err := Since(context.Background(), res, rev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +137,7 @@ func TestSince(t *testing.T) {
 			}
 			if len(fs) == 1 {
 				f := fs[0]
-				if f.Line != 2 || f.Column != 11 || f.Rule != "revision-bump" || f.Severity != finding.Error {
+				if f.Line != 2 || f.Column != 11 || f.Rule != rules.RevisionBump.ID || f.Severity != finding.Error {
 					t.Errorf("finding at %d:%d %s %s; want the revision value at 2:11, error revision-bump", f.Line, f.Column, f.Rule, f.Severity)
 				}
 				if !strings.Contains(f.Message, "what candidates see changed since v1 but revision is still 1; set revision: 2") ||
@@ -166,20 +172,20 @@ func TestSinceMessageHoldsTheDiff(t *testing.T) {
 
 func TestSinceErrors(t *testing.T) {
 	dir := repo(t)
-	res, err := lint.Run(context.Background(), dir, lint.Options{})
+	res, err := load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rnf *gitx.RevNotFoundError
-	_, err = Since(context.Background(), res.Bank, "abc1234")
+	_, err = Since(context.Background(), res, "abc1234")
 	if !errors.As(err, &rnf) || !strings.Contains(err.Error(), "REV abc1234 not found in this repository; in a shallow CI checkout fetch it first: git fetch --depth=1 origin <the full commit hash>") {
 		t.Errorf("missing rev: %v", err)
 	}
-	res2, err := lint.Run(context.Background(), releasetest.Bank(t), lint.Options{})
+	res2, err := load(releasetest.Bank(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Since(context.Background(), res2.Bank, "HEAD"); err == nil || !strings.Contains(err.Error(), "needs the bank in a git work tree") {
+	if _, err := Since(context.Background(), res2, "HEAD"); err == nil || !strings.Contains(err.Error(), "needs the bank in a git work tree") {
 		t.Errorf("outside git: %v", err)
 	}
 }
@@ -200,13 +206,13 @@ func TestSinceInAShallowCheckout(t *testing.T) {
 	hash := strings.TrimSpace(string(out))
 	clone := filepath.Join(t.TempDir(), "clone")
 	git(t, top, "clone", "-q", "--depth=1", "file://"+filepath.ToSlash(top), clone)
-	res, err := lint.Run(context.Background(), filepath.Join(clone, "bank"), lint.Options{})
+	res, err := load(filepath.Join(clone, "bank"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	check := func(rev, wantErr string) {
 		t.Helper()
-		fs, err := Since(context.Background(), res.Bank, rev)
+		fs, err := Since(context.Background(), res, rev)
 		if wantErr != "" {
 			var rnf *gitx.RevNotFoundError
 			if !errors.As(err, &rnf) || !rnf.Shallow || !strings.Contains(err.Error(), "(the checkout is shallow); in a shallow CI checkout fetch it first: "+wantErr) {
@@ -230,25 +236,4 @@ func TestSinceInAShallowCheckout(t *testing.T) {
 	check("v1", "")
 	git(t, clone, "fetch", "-q", "--deepen=1")
 	check("HEAD~1", "")
-}
-
-func TestApplyUsesConfiguredSeverity(t *testing.T) {
-	dir := repo(t)
-	edit(t, dir, "items/beta/BE-0001.yaml", "A company plans", "A startup plans")
-	cfgPath := filepath.Join(t.TempDir(), ".qbank.yaml")
-	os.WriteFile(cfgPath, []byte("rules:\n  revision-bump: warning\n"), 0o644)
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := lint.Run(context.Background(), dir, lint.Options{Config: cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Apply(context.Background(), res, "v1", cfg); err != nil {
-		t.Fatal(err)
-	}
-	if res.Summary.Errors != 0 || res.Summary.Warnings != 1 || res.Findings[0].Rule != "revision-bump" {
-		t.Errorf("summary %+v findings %v", res.Summary, res.Findings)
-	}
 }

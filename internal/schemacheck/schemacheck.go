@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/yamlx"
 	"github.com/qbank/qbank/schema"
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -42,7 +43,7 @@ var compiled = map[Kind]func() *jsonschema.Schema{
 }
 
 // Validate checks doc against the schema of kind and returns one finding per
-// problem (rule "schema"; rule "yaml" when the document cannot be turned
+// problem (rules.Schema; rules.YAML when the document cannot be turned
 // into a value, e.g. excessive aliasing). file and item fill the findings.
 func Validate(kind Kind, doc *yaml.Node, file, item string) []finding.Finding {
 	_, fs := ValidateValue(kind, doc, file, item)
@@ -56,7 +57,7 @@ func ValidateValue(kind Kind, doc *yaml.Node, file, item string) (any, []finding
 	if err != nil {
 		var fs []finding.Finding
 		for _, e := range yamlx.Errors(err) {
-			fs = append(fs, finding.Finding{File: file, Line: e.Pos.Line, Column: e.Pos.Column, Rule: "yaml", Severity: finding.Error, Item: item, Message: e.Msg})
+			fs = append(fs, finding.Finding{File: file, Line: e.Pos.Line, Column: e.Pos.Column, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Item: item, Message: e.Msg})
 		}
 		return nil, fs
 	}
@@ -66,7 +67,7 @@ func ValidateValue(kind Kind, doc *yaml.Node, file, item string) (any, []finding
 	}
 	ve, ok := err.(*jsonschema.ValidationError)
 	if !ok {
-		return v, []finding.Finding{{File: file, Line: 1, Column: 1, Rule: "schema", Severity: finding.Error, Item: item, Message: err.Error()}}
+		return v, []finding.Finding{{File: file, Line: 1, Column: 1, Rule: rules.Schema.ID, Severity: rules.Schema.Severity, Item: item, Message: err.Error()}}
 	}
 	var leaves []*jsonschema.ValidationError
 	collectLeaves(ve, &leaves)
@@ -74,7 +75,7 @@ func ValidateValue(kind Kind, doc *yaml.Node, file, item string) (any, []finding
 	seen := map[string]bool{}
 	for _, leaf := range leaves {
 		for _, p := range explain(kind, doc, leaf) {
-			f := finding.Finding{File: file, Line: p.node.Line, Column: p.node.Column, Rule: "schema", Severity: finding.Error, Item: item, Message: p.msg}
+			f := finding.Finding{File: file, Line: p.node.Line, Column: p.node.Column, Rule: rules.Schema.ID, Severity: rules.Schema.Severity, Item: item, Message: p.msg}
 			key := fmt.Sprintf("%d:%d:%s", f.Line, f.Column, f.Message)
 			if !seen[key] {
 				seen[key] = true

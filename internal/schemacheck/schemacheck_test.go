@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/yamlx"
 )
 
@@ -51,7 +52,7 @@ func TestValidateReportsEachProblemAtItsNode(t *testing.T) {
 				t.Fatalf("got %d findings, want 1: %v", len(fs), fs)
 			}
 			f := fs[0]
-			if f.At() != tt.want || !strings.Contains(f.Message, tt.message) || f.Rule != "schema" {
+			if f.At() != tt.want || !strings.Contains(f.Message, tt.message) || f.Rule != rules.Schema.ID {
 				t.Errorf("got %v; want %v containing %q", f, tt.want, tt.message)
 			}
 		})

@@ -17,9 +17,9 @@
 // same key always gives the same signature file (bundles stay reproducible).
 //
 // Private key files are created with mode 0600 and public key files with
-// 0644; neither is ever overwritten: both are written to a temporary file
-// in the target directory and linked into place, which fails when the name
-// is taken.
+// 0644; neither is ever overwritten (both are written with
+// atomicfile.Create). A private key file that others may read draws a
+// warning (KeyFileWarning), as ssh gives.
 package signing
 
 import (
@@ -33,7 +33,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
+	"runtime"
+
+	"github.com/qbank/qbank/internal/atomicfile"
 )
 
 // PEM block types.
@@ -216,35 +218,29 @@ func WriteKeyPair(privPath, pubPath string, priv ed25519.PrivateKey) error {
 	return nil
 }
 
-// writeNew writes data to a temporary file beside path and links it to
-// path, which fails when path exists, so nothing is ever overwritten and no
-// reader sees a half-written file.
+// writeNew writes a key file atomically; it never replaces a file.
 func writeNew(path string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
+	if err := atomicfile.Create(path, data, mode); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("%s: %w; keys are never overwritten", path, ErrExists)
 		}
 		return err
 	}
 	return nil
+}
+
+// KeyFileWarning returns a warning when the private key file at path may
+// be read by its group or by others (as ssh warns of an unprotected
+// private key), and "" otherwise or where permission bits do not apply.
+// Signing still works: the key may already have leaked, and refusing
+// would not take it back; the warning says how to fix the mode.
+func KeyFileWarning(path string) string {
+	if runtime.GOOS == "windows" {
+		return ""
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm()&0o077 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the private key %s can be read by group or others (mode %04o); anyone who can read it can sign bundles in your name: chmod 600 %s", path, st.Mode().Perm(), path)
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -132,5 +134,33 @@ func TestWriteKeyPairModesAndNoOverwrite(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 2 {
 		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
+
+// A private key file that group or others may read draws a warning, as
+// ssh's "UNPROTECTED PRIVATE KEY FILE"; 0600 and 0400 do not.
+func TestKeyFileWarning(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("permission bits")
+	}
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		mode os.FileMode
+		warn bool
+	}{{0o600, false}, {0o400, false}, {0o640, true}, {0o644, true}, {0o604, true}} {
+		p := filepath.Join(dir, fmt.Sprintf("k%o.key", tc.mode))
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, tc.mode); err != nil {
+			t.Fatal(err)
+		}
+		w := KeyFileWarning(p)
+		if (w != "") != tc.warn {
+			t.Errorf("mode %04o: warning %q; want one: %v", tc.mode, w, tc.warn)
+		}
+		if tc.warn && !strings.Contains(w, fmt.Sprintf("(mode %04o)", tc.mode)) || tc.warn && !strings.Contains(w, "chmod 600 "+p) {
+			t.Errorf("mode %04o: warning %q does not give the mode and the fix", tc.mode, w)
+		}
 	}
 }

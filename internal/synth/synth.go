@@ -1,6 +1,10 @@
 // Package synth generates synthetic question banks for benchmarks and load
-// tests: a CLF-C02-shaped blueprint and any number of valid, lint-clean
-// items with varied stems, spread over domains, tasks, statuses and types.
+// tests: a CLF-C02-shaped blueprint and any number of valid items spread
+// over domains, tasks, statuses and types. Stems come in two styles: varied
+// (uniform draws from thousands of made-up words, so stems share little)
+// and repetitive (a few shared sentence frames such as "Which AWS service
+// ..." and "A company wants to ...", filled from a small vocabulary with
+// Zipf-distributed word frequencies, as in real banks).
 package synth
 
 import (
@@ -18,6 +22,28 @@ type Options struct {
 	Items int
 	// Seed makes the bank reproducible.
 	Seed uint64
+	// Style is StyleVaried ("" means varied) or StyleRepetitive.
+	Style Style
+}
+
+// Style selects how stems are written.
+type Style string
+
+// The stem styles.
+const (
+	StyleVaried     Style = "varied"
+	StyleRepetitive Style = "repetitive"
+)
+
+// ParseStyle returns the style named s ("" is varied).
+func ParseStyle(s string) (Style, error) {
+	switch Style(s) {
+	case "", StyleVaried:
+		return StyleVaried, nil
+	case StyleRepetitive:
+		return StyleRepetitive, nil
+	}
+	return "", fmt.Errorf("unknown style %q; use varied or repetitive", s)
 }
 
 type domain struct {
@@ -60,7 +86,12 @@ func Write(ctx context.Context, dir string, opts Options) error {
 			return err
 		}
 	}
+	style, err := ParseStyle(string(opts.Style))
+	if err != nil {
+		return err
+	}
 	g := newGenerator(opts.Seed)
+	g.repetitive = style == StyleRepetitive
 	counters := make([]int, len(domains))
 	for i := 0; i < opts.Items; i++ {
 		if i%1000 == 0 && ctx.Err() != nil {
@@ -79,8 +110,10 @@ func Write(ctx context.Context, dir string, opts Options) error {
 }
 
 type generator struct {
-	r     *rand.Rand
-	vocab []string
+	r          *rand.Rand
+	vocab      []string
+	repetitive bool
+	zipf       *rand.Zipf
 }
 
 func newGenerator(seed uint64) *generator {
@@ -92,6 +125,7 @@ func newGenerator(seed uint64) *generator {
 		w := syl[i%16] + syl[(i/16)%16] + syl[(i/256)%16]
 		g.vocab = append(g.vocab, w)
 	}
+	g.zipf = rand.NewZipf(g.r, 1.1, 2, uint64(len(commonWords)+len(g.vocab)-1))
 	return g
 }
 
@@ -120,10 +154,67 @@ var (
 	levels   = []string{"easy", "medium", "medium", "hard"}
 )
 
+// commonWords head the repetitive style's Zipf-ordered vocabulary; the
+// made-up words follow as its long tail. None is a negative (not, except,
+// least), so generated stems stay clean for the negative-stem rule.
+var commonWords = strings.Fields(`data the application a to and of cloud for store
+	users customers in security costs on-premises workloads resources instances
+	storage access database network region availability compute serverless
+	servers scale traffic backups files logs monitor encrypt migrate deploy
+	manage reduce improve automate analyze protect secure global high durable
+	scalable managed container function website content static dynamic queue
+	events messages identity permissions policies accounts billing support
+	pricing budget usage reports compliance audit governance multiple single
+	regions zones edge locations latency performance capacity demand peak
+	workload legacy hybrid virtual private public internet connection dedicated
+	backup recovery disaster archive object block relational nonrelational
+	cache stream real-time batch machine learning analytics dashboard alerts
+	metrics trails keys certificates secrets passwords credentials roles groups
+	developers administrators architects teams organization departments`)
+
+// frames are the repetitive style's shared sentence frames; each %s is
+// filled with a few Zipf-drawn words.
+var frames = []string{
+	"Which AWS service should %s use to %s?",
+	"A company wants to %s. Which AWS service meets these requirements?",
+	"A company is planning to %s with %s. Which solution will meet these requirements MOST cost-effectively?",
+	"Which AWS service or feature can %s use to %s?",
+	"A company needs to %s. Which AWS service should the company use?",
+	"A company wants to %s for %s. Which AWS service or resource will meet these requirements?",
+	"Which task is the responsibility of AWS under the AWS shared responsibility model when %s %s?",
+	"A solutions architect needs to %s. Which combination of steps meets these requirements?",
+}
+
+// zipfWords returns n words drawn with Zipf-distributed frequencies.
+func (g *generator) zipfWords(n int) string {
+	w := make([]string, n)
+	for i := range w {
+		k := int(g.zipf.Uint64())
+		if k < len(commonWords) {
+			w[i] = commonWords[k]
+		} else {
+			w[i] = g.vocab[k-len(commonWords)]
+		}
+	}
+	return strings.Join(w, " ")
+}
+
+func (g *generator) stem() string {
+	if !g.repetitive {
+		return fmt.Sprintf("%s wants to %s with %s. Which approach meets these requirements?", actors[g.r.IntN(len(actors))], g.words(6), g.words(5))
+	}
+	f := frames[g.r.IntN(len(frames))]
+	args := make([]any, strings.Count(f, "%s"))
+	for i := range args {
+		args[i] = g.zipfWords(4 + g.r.IntN(5))
+	}
+	return fmt.Sprintf(f, args...)
+}
+
 func (g *generator) item(id string, d domain) string {
 	multiple := g.r.IntN(100) < 15
 	typ, n, keys := "single", 4, map[int]bool{g.r.IntN(4): true}
-	stem := fmt.Sprintf("%s wants to %s with %s. Which approach meets these requirements?", actors[g.r.IntN(len(actors))], g.words(6), g.words(5))
+	stem := g.stem()
 	if multiple {
 		typ, n = "multiple", 5
 		a := g.r.IntN(5)

@@ -1,6 +1,7 @@
 package yamlx
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -111,6 +112,11 @@ func scalar(n *yaml.Node) (any, error) {
 		var f float64
 		if err := n.Decode(&f); err != nil {
 			return nil, errorAt(n.Line, n.Column, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			// No field of a qbank file can be infinite or not a number, and
+			// a schema validator cannot compare one with a bound.
+			return nil, errorAt(n.Line, n.Column, "%s is not a finite number; write a number such as 0.5", n.Value)
 		}
 		return f, nil
 	case "!!timestamp":

@@ -184,3 +184,19 @@ func TestToValueBoundsLargeDocumentsWithoutAliases(t *testing.T) {
 		t.Fatalf("got %v; want a plain size error", err)
 	}
 }
+
+// A schema validator panics on an infinite bound comparison; ToValue
+// refuses non-finite numbers with their position instead.
+func TestToValueRefusesNonFinite(t *testing.T) {
+	for _, src := range []string{"a: .inf", "a: -.Inf", "a: .nan", "a: [1, .NaN]"} {
+		doc, err := Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ToValue(doc, DefaultMaxNodes)
+		es := Errors(err)
+		if len(es) != 1 || !strings.Contains(es[0].Msg, "not a finite number") || es[0].Pos.Line != 1 {
+			t.Errorf("%s: err = %v", src, err)
+		}
+	}
+}

@@ -1,6 +1,6 @@
 // Command genbank writes a synthetic question bank for benchmarks:
 //
-//	go run ./internal/cmd/genbank -n 10000 -seed 1 -o /tmp/bank10k
+//	go run ./internal/cmd/genbank -n 10000 -seed 1 -style repetitive -o /tmp/bank10k
 package main
 
 import (
@@ -16,7 +16,13 @@ func main() {
 	n := flag.Int("n", 10000, "number of items")
 	seed := flag.Uint64("seed", 1, "random seed")
 	out := flag.String("o", "", "output bank directory (must not exist)")
+	styleName := flag.String("style", "varied", "stem style: varied or repetitive (shared frames, small vocabulary)")
 	flag.Parse()
+	style, err := synth.ParseStyle(*styleName)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "genbank:", err)
+		os.Exit(2)
+	}
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "genbank: -o DIR is required")
 		os.Exit(2)
@@ -25,7 +31,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "genbank: %s exists; choose a new directory\n", *out)
 		os.Exit(2)
 	}
-	if err := synth.Write(context.Background(), *out, synth.Options{Items: *n, Seed: *seed}); err != nil {
+	if err := synth.Write(context.Background(), *out, synth.Options{Items: *n, Seed: *seed, Style: style}); err != nil {
 		fmt.Fprintln(os.Stderr, "genbank:", err)
 		os.Exit(1)
 	}

@@ -1,5 +1,7 @@
-// Command measure runs a command and reports its wall-clock time and peak
-// resident memory (from the kernel's rusage), for scripts/bench:
+// Command measure runs a command and reports its wall-clock time, its CPU
+// time (user + system, which the load of other processes disturbs less than
+// wall time) and its peak resident memory (from the kernel's rusage), for
+// scripts/bench:
 //
 //	go run ./internal/cmd/measure -- qbank lint /tmp/bank
 package main
@@ -34,5 +36,6 @@ func main() {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		maxrss = ru.Maxrss // kilobytes on Linux
 	}
-	fmt.Fprintf(os.Stderr, "measure: wall %.2fs, peak RSS %.0f MiB, exit %d\n", wall.Seconds(), float64(maxrss)/1024, cmd.ProcessState.ExitCode())
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	fmt.Fprintf(os.Stderr, "measure: wall %.2fs, cpu %.2fs, peak RSS %.0f MiB, exit %d\n", wall.Seconds(), cpu.Seconds(), float64(maxrss)/1024, cmd.ProcessState.ExitCode())
 }

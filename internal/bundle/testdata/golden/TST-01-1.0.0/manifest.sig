@@ -2,6 +2,6 @@
 Key-Id: fe812c12f3ab4ce6
 Signed-File: manifest.json
 
-/X+A2kEG17+q3vUUy4Aa38eGQ6FcNfxpqXr7u7yoNrq1FpUR5W8BEReJ5B0yOvIy
-6tgeWs9H3sMZbCwsoIdeAA==
+X+do06HyBYNC8kzDIFky9xUFznlvMUuiCX/L+FUZYSxIxjGUTyPkwA84wYqeW4pF
+bNnxwVf0P5GVk3TVZypqDg==
 -----END QBANK ED25519 SIGNATURE-----

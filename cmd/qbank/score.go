@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/qbank/qbank/internal/report"
+	"github.com/qbank/qbank/internal/responses"
+	"github.com/qbank/qbank/internal/scorereport"
+	"github.com/qbank/qbank/internal/scorerun"
+	"github.com/urfave/cli/v2"
+)
+
+func scoreCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "score",
+		Usage:     "scaled scores, domain levels, the weakest domain and a study plan for each attempt",
+		ArgsUsage: "RESPONSES...",
+		Description: "Scores every attempt in the responses (JSONL or long CSV, plain or .gz) with the conversion table\n" +
+			"and key of the bundle it was delivered from (--bundle, repeatable), never with the bank: a released\n" +
+			"result does not change when the bank changes. Only scored items count; pretest answers never change\n" +
+			"a result. A bad record is reported as file:line: message on standard error and skipped.\n" +
+			"Exit status: 0, 1 when more records were rejected than --max-rejects allows, 2 when scoring cannot\n" +
+			"run. See docs/scoring.md.",
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "bundle", Aliases: []string{"b"}, Usage: "bundle directory or .tar.gz the responses were delivered from (repeatable)"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (for candidates), json (FORMAT.md's score report) or csv (one row per attempt)"},
+			&cli.BoolFlag{Name: "explain", Usage: "add the explanation of each missed scored item to the study plan"},
+			&cli.StringFlag{Name: "attempts", Value: "all", Usage: "all (every attempt gets its report) or first (a candidate's first attempt at a form)"},
+			&cli.IntFlag{Name: "max-rejects", Value: 0, Usage: "rejected records allowed before the exit status is 1"},
+		},
+		Action: runScore,
+	}
+}
+
+func runScore(c *cli.Context) error {
+	format := c.String("format")
+	if format != "text" && format != "json" && format != "csv" {
+		return cli.Exit(fmt.Sprintf("unknown format %q; use text, json or csv", format), 2)
+	}
+	policy, err := responses.ParsePolicy(c.String("attempts"))
+	if err != nil {
+		return cli.Exit(err.Error(), 2)
+	}
+	files, err := positionalArgs(c)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return cli.Exit("no responses file given: qbank score --bundle B RESPONSES...", 2)
+	}
+	out, err := scorerun.Run(c.Context, scorerun.Input{Bundles: c.StringSlice("bundle"), Files: files, Attempts: policy, Explain: c.Bool("explain")})
+	if err != nil {
+		return cli.Exit(err.Error(), 2)
+	}
+	printRejected(c, out.Read.Findings)
+	if err := writeScores(c, format, out); err != nil {
+		return cli.Exit(err.Error(), 2)
+	}
+	if max := c.Int("max-rejects"); out.Read.Rejected > max {
+		return cli.Exit(fmt.Sprintf("%s rejected (--max-rejects %d)", report.Plural(out.Read.Rejected, "record"), max), 1)
+	}
+	return nil
+}
+
+func writeScores(c *cli.Context, format string, out *scorerun.Outcome) error {
+	w := c.App.Writer
+	switch format {
+	case "json":
+		doc := struct {
+			Attempts []scorereport.Report `json:"attempts"`
+			Summary  scorerun.Summary     `json:"summary"`
+		}{out.Reports, out.Summary}
+		if doc.Attempts == nil {
+			doc.Attempts = []scorereport.Report{}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
+	case "csv":
+		return scorereport.WriteCSV(w, out.Reports)
+	}
+	if err := scorereport.WriteText(w, out.Reports); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\n%s scored, %d passed, %d rejected.\n", report.Plural(out.Summary.Attempts, "attempt"), out.Summary.Passed, out.Summary.Rejected)
+	return err
+}

@@ -7,8 +7,8 @@
 // Srikant, "Scaling up all pairs similarity search", WWW 2007, with the L2
 // bound of Anastasiu and Karypis, ICDE 2014). Terms are ordered from the
 // most to the least frequent; each vector leaves out of the inverted index
-// the longest leading run of its terms that cannot add the threshold to
-// any dot product (the bound is the smaller of the run's L2 norm and of
+// the longest leading run of its terms that cannot add half the threshold
+// to any dot product (the bound is the smaller of the run's L2 norm and of
 // the sum of its weights times the largest weight any vector gives each
 // term), so frequent, light terms (boilerplate) make no candidates. A
 // vector probes the index rarest term first and admits a new candidate
@@ -216,6 +216,13 @@ func AllPairs(ctx context.Context, vs []Vector, threshold float64, workers int) 
 	return out
 }
 
+// runShare is how much of the threshold a vector's unindexed run may
+// bound. Any share below 1 is exact; a smaller one indexes a little more
+// but leaves less to verify: a candidate met through one shared term
+// cannot reach the threshold with the runs' help, so it costs one
+// comparison instead of a lookup of the run.
+const runShare = 0.5
+
 // posting is one indexed term of a vector.
 type posting struct {
 	doc    int32
@@ -224,7 +231,8 @@ type posting struct {
 
 // index holds, for each vector, the terms after its light leading run (in
 // the global order, most frequent term first): the longest run whose
-// contribution to any dot product is bounded below the threshold. Two
+// contribution to any dot product is bounded below runShare times the
+// threshold. Two
 // vectors that reach the threshold therefore share a term outside the run
 // of the earlier one, which the index finds when the later one probes.
 type index struct {
@@ -279,7 +287,7 @@ func buildIndex(vs []Vector, t float64) *index {
 			w := v.Weights[k]
 			sumMax, sq = sumMax+w*maxW[v.Terms[k]], sq+w*w
 			bound[i] = min(sumMax, math.Sqrt(sq))
-			if bound[i] < t*(1-1e-9) {
+			if bound[i] < t*runShare {
 				run = i + 1
 			}
 		}

@@ -25,6 +25,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 )
 
@@ -69,11 +70,15 @@ type Model struct {
 // nothing; a text with no weighty word has an empty vector.
 func Vectorize(texts []string) *Model {
 	m := &Model{Vectors: make([]Vector, len(texts))}
+	toks := make([][]word, len(texts))
+	parallel(len(texts), func(i int) { toks[i] = words(texts[i]) })
+	// Term ids in order of first appearance, so the model does not depend
+	// on scheduling; each text's terms with their counts.
 	dict := map[string]int32{}
-	counts := make([]map[int32]int, len(texts))
-	for i, t := range texts {
-		c := map[int32]int{}
-		for _, w := range words(t) {
+	tfs := make([][]int32, len(texts))
+	for i, ws := range toks {
+		ids := make([]int32, len(ws))
+		for j, w := range ws {
 			id, ok := dict[w.folded]
 			if !ok {
 				id = int32(len(m.Words))
@@ -81,36 +86,74 @@ func Vectorize(texts []string) *Model {
 				m.Words = append(m.Words, w.surface)
 				m.DF = append(m.DF, 0)
 			}
-			if c[id] == 0 {
-				m.DF[id]++
-			}
-			c[id]++
+			ids[j] = id
 		}
-		counts[i] = c
+		slices.Sort(ids)
+		terms, tf := ids[:0], []int32{}
+		for j, id := range ids {
+			if j > 0 && id == ids[j-1] {
+				tf[len(tf)-1]++
+				continue
+			}
+			terms = append(terms, id)
+			tf = append(tf, 1)
+			m.DF[id]++
+		}
+		m.Vectors[i].Terms, tfs[i] = terms, tf
+		toks[i] = nil
 	}
-	n := float64(len(texts))
-	for i, c := range counts {
-		v := Vector{Terms: make([]int32, 0, len(c))}
-		for id := range c {
-			if m.DF[id] < len(texts) {
-				v.Terms = append(v.Terms, id)
-			}
-		}
-		slices.Sort(v.Terms)
-		v.Weights = make([]float64, len(v.Terms))
+	n := len(texts)
+	parallel(n, func(i int) {
+		v, tf := &m.Vectors[i], tfs[i]
+		terms := v.Terms[:0]
+		var weights []float64
 		norm := 0.0
 		for k, id := range v.Terms {
-			w := (1 + math.Log(float64(c[id]))) * math.Log(n/float64(m.DF[id]))
-			v.Weights[k] = w
+			if m.DF[id] == n {
+				continue // in every text: weighs nothing
+			}
+			w := (1 + math.Log(float64(tf[k]))) * math.Log(float64(n)/float64(m.DF[id]))
+			terms = append(terms, id)
+			weights = append(weights, w)
 			norm += w * w
 		}
 		norm = math.Sqrt(norm)
-		for k := range v.Weights {
-			v.Weights[k] /= norm
+		for k := range weights {
+			weights[k] /= norm
 		}
-		m.Vectors[i] = v
-	}
+		v.Terms, v.Weights = terms, weights
+	})
 	return m
+}
+
+// parallel calls f(0) ... f(n-1) on every CPU, in chunks.
+func parallel(n int, f func(i int)) {
+	const chunk = 512
+	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c := int(next.Add(1) - 1)
+				if c*chunk >= n {
+					return
+				}
+				for i := c * chunk; i < min(n, (c+1)*chunk); i++ {
+					f(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // Words returns the content words of a text: lower-cased runs of letters

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -58,7 +59,7 @@ func runAnalyze(c *cli.Context) error {
 	}
 	out, err := analyzerun.Run(c.Context, a.in)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	printRejected(c, out.Findings)
 	meta := analysisout.Meta{Simulated: out.Simulated, Attempts: out.Attempts, Retakes: out.Read.Retakes}
@@ -66,10 +67,10 @@ func runAnalyze(c *cli.Context) error {
 		meta.Matrix = a.in.Matrix
 	}
 	if err := analysisout.Write(c.App.Writer, a.format, out.Report, meta); err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	if max := c.Int("max-rejects"); out.Read.Rejected > max {
-		return cli.Exit(fmt.Sprintf("%d records rejected (--max-rejects %d)%s", out.Read.Rejected, max, notWritten(c)), 1)
+		return failf("%d records rejected (--max-rejects %d)%s", out.Read.Rejected, max, notWritten(c))
 	}
 	if c.Bool("write") {
 		return writeStats(c, a, out)
@@ -100,25 +101,25 @@ func parseAnalyzeArgs(c *cli.Context) (*analyzeArgs, error) {
 	}
 	a := &analyzeArgs{format: c.String("format"), bankDir: defaultBank}
 	if f := a.format; f != "text" && f != "json" && f != "csv" {
-		return nil, cli.Exit(fmt.Sprintf("unknown format %q; use text, json or csv", f), 2)
+		return nil, fmt.Errorf("unknown format %q; use text, json or csv", f)
 	}
 	if a.in.Attempts, err = responses.ParsePolicy(c.String("attempts")); err != nil {
-		return nil, cli.Exit(err.Error(), 2)
+		return nil, err
 	}
 	if n := len(pos); n > 0 && isDir(pos[n-1]) {
 		a.bankDir, pos = pos[n-1], pos[:n-1]
 	}
 	a.in.Files, a.in.Bundles, a.in.Matrix = pos, c.StringSlice("bundle"), c.String("matrix")
 	if c.Bool("write") && a.in.Matrix != "" {
-		return nil, cli.Exit("--write needs responses matched to bundles (item ids and revisions); a matrix has neither", 2)
+		return nil, errors.New("--write needs responses matched to bundles (item ids and revisions); a matrix has neither")
 	}
-	cfg, err := loadConfig(c)
+	bc, err := openBank(c, a.bankDir, "", nil)
 	if err != nil {
 		return nil, err
 	}
-	a.in.Thresholds = thresholds(cfg.Analysis)
+	a.in.Thresholds = thresholds(bc.cfg.Analysis)
 	if a.in.Matrix == "" && (c.Bool("write") || isDir(a.bankDir)) {
-		if a.in.Bank, err = loadBankForStats(c, a.bankDir); err != nil {
+		if a.in.Bank, err = loadBankForStats(c, bc); err != nil {
 			return nil, err
 		}
 	}
@@ -132,15 +133,15 @@ func isDir(p string) bool {
 
 // loadBankForStats loads the bank; it refuses a stats.yaml with problems,
 // since merging into it would lose what could not be read.
-func loadBankForStats(c *cli.Context, dir string) (*bank.Bank, error) {
-	b, fs, err := bank.Load(c.Context, dir, bank.Options{})
+func loadBankForStats(c *cli.Context, bc *bankCommand) (*bank.Bank, error) {
+	b, fs, err := bc.load(c)
 	if err != nil {
-		return nil, cli.Exit(err.Error(), 2)
+		return nil, err
 	}
-	statsPath := filepath.Join(dir, "stats.yaml")
+	statsPath := filepath.Join(bc.dir, "stats.yaml")
 	for _, f := range fs {
 		if f.File == statsPath && f.Severity == finding.Error {
-			return nil, cli.Exit(fmt.Sprintf("%s; fix stats.yaml first (its anchors and entries are used)", f.String()), 2)
+			return nil, fmt.Errorf("%s; fix stats.yaml first (its anchors and entries are used)", f.String())
 		}
 	}
 	return b, nil
@@ -171,11 +172,11 @@ func writeStats(c *cli.Context, a *analyzeArgs, out *analyzerun.Outcome) error {
 	path := filepath.Join(a.bankDir, "stats.yaml")
 	old, err := statsfile.ReadCurrent(path)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	now, err := bundle.ParseSourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	if now.IsZero() {
 		now = time.Now().UTC().Truncate(time.Second)
@@ -183,7 +184,7 @@ func writeStats(c *cli.Context, a *analyzeArgs, out *analyzerun.Outcome) error {
 	m := statsfile.MergeReport(b.Stats, out.Report, func(id string) bool { return b.Item(id) != nil },
 		statsfile.Options{Computed: now, Attempts: out.Attempts, Simulated: out.Simulated})
 	if err := statsfile.Write(path, statsfile.Encode(m.Stats), old); err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	fmt.Fprintf(c.App.ErrWriter, "wrote %s: %d items updated, %d kept (newer revision than the data), %d not in the bank (skipped)\n",
 		path, len(m.Updated), len(m.Kept), len(m.Unknown))

@@ -10,7 +10,7 @@ import (
 
 	"github.com/qbank/qbank/internal/assemble"
 	"github.com/qbank/qbank/internal/bank"
-	"github.com/qbank/qbank/internal/report"
+	"github.com/qbank/qbank/internal/finding"
 	"github.com/urfave/cli/v2"
 )
 
@@ -19,7 +19,8 @@ func assembleCommand() *cli.Command {
 		Name:      "assemble",
 		Usage:     "assemble new parallel forms from the bank, or the next version of a form (--replace)",
 		ArgsUsage: "[BANK]",
-		Description: "assemble --spec S --forms N --seed K [--max-overlap F] [--out DIR] writes N new forms of spec S,\n" +
+		Description: "assemble --spec S [--forms N] [--seed K] [--max-overlap F] [--out DIR] writes N new forms of spec S\n" +
+			"(N defaults to 1, and the seed K to 1: the same seed always gives the same forms),\n" +
 			"ids <EXAM>-<SPEC>-A, -B, ... after those already used, version 1, to DIR (default BANK/forms).\n" +
 			"assemble --replace FORM writes the next version of a committed form: items that are retired or no\n" +
 			"longer eligible are replaced by items of the same domain (same task where possible), revised items\n" +
@@ -34,78 +35,94 @@ func assembleCommand() *cli.Command {
 			&cli.StringFlag{Name: "replace", Usage: "write the next version of form `FORM` instead of new forms"},
 			configFlag(),
 		},
-		Action: func(c *cli.Context) error {
-			dir, err := bankArg(c)
-			if err != nil {
-				return err
-			}
-			f := c.Float64("max-overlap")
-			if f < 0 || f > 1 || f != f {
-				return fmt.Errorf("--max-overlap %v: want a share from 0 to 1", f)
-			}
-			bc, err := openBank(c, dir, "", nil)
-			if err != nil {
-				return err
-			}
-			res, err := bc.lint(c, "")
-			if err != nil {
-				return err
-			}
-			if res.Summary.Errors > 0 {
-				return failf("the bank has %s (qbank lint %s lists them); fix them before assembling", report.Plural(res.Summary.Errors, "lint error"), dir)
-			}
-			b := res.Bank
-			out := c.String("out")
-			if out == "" {
-				out = filepath.Join(dir, "forms")
-			}
-			if id := c.String("replace"); id != "" {
-				for _, name := range []string{"spec", "forms", "seed", "out"} {
-					if c.IsSet(name) {
-						return fmt.Errorf("--%s does not apply to --replace (the form keeps its spec, seed and file)", name)
-					}
-				}
-				return replaceForm(c, b, id, f)
-			}
-			if !c.IsSet("spec") {
-				return fmt.Errorf("--spec is required: one of %s", strings.Join(b.Exam.SpecIDs(), ", "))
-			}
-			if b.Exam.Spec(c.String("spec")) == nil {
-				return fmt.Errorf("--spec %s: no such form spec in exam.yaml (%s)", c.String("spec"), strings.Join(b.Exam.SpecIDs(), ", "))
-			}
-			if n := c.Int("forms"); n < 1 || n > assemble.MaxForms {
-				return fmt.Errorf("--forms %d: want 1 to %d", n, assemble.MaxForms)
-			}
-			taken, err := formFiles(out)
-			if err != nil {
-				return err
-			}
-			r, err := assemble.Assemble(c.Context, b, assemble.Options{
-				Spec: c.String("spec"), Forms: c.Int("forms"), Seed: c.Int64("seed"), MaxOverlap: f, TakenIDs: taken,
-			})
-			if err != nil {
-				var ie *assemble.InfeasibleError
-				if errors.As(err, &ie) {
-					return fail("infeasible: " + ie.Msg + "; nothing written")
-				}
-				return err
-			}
-			paths, err := assemble.WriteForms(out, r.Forms, false)
-			if err != nil {
-				return err
-			}
-			w := c.App.Writer
-			fmt.Fprintf(w, "Assembled %s of spec %s from %s (seed %d, max overlap %g)\n\n", report.Plural(len(r.Forms), "form"), c.String("spec"), dir, c.Int64("seed"), f)
-			if err := assemble.WriteSummary(w, r); err != nil {
-				return err
-			}
-			fmt.Fprintln(w)
-			for _, p := range paths {
-				fmt.Fprintf(w, "wrote %s\n", filepath.ToSlash(p))
-			}
-			return nil
-		},
+		Action: runAssemble,
 	}
+}
+
+// runAssemble is qbank assemble: it lints the bank (errors stop it) and
+// assembles new forms, or the next version of one with --replace.
+func runAssemble(c *cli.Context) error {
+	dir, err := bankArg(c)
+	if err != nil {
+		return err
+	}
+	f := c.Float64("max-overlap")
+	if f < 0 || f > 1 || f != f {
+		return fmt.Errorf("--max-overlap %v: want a share from 0 to 1", f)
+	}
+	bc, err := openBank(c, dir, "", nil)
+	if err != nil {
+		return err
+	}
+	res, err := bc.lint(c, "")
+	if err != nil {
+		return err
+	}
+	if res.Summary.Errors > 0 {
+		return failf("the bank has %s (qbank lint %s lists them); fix them before assembling", finding.Plural(res.Summary.Errors, "lint error"), dir)
+	}
+	if id := c.String("replace"); id != "" {
+		for _, name := range []string{"spec", "forms", "seed", "out"} {
+			if c.IsSet(name) {
+				return fmt.Errorf("--%s does not apply to --replace (the form keeps its spec, seed and file)", name)
+			}
+		}
+		return replaceForm(c, res.Bank, id, f)
+	}
+	return newForms(c, res.Bank, f)
+}
+
+// newForms assembles the forms that --spec, --forms and --seed ask for and
+// writes them to --out.
+func newForms(c *cli.Context, b *bank.Bank, overlap float64) error {
+	spec := c.String("spec")
+	if !c.IsSet("spec") {
+		return fmt.Errorf("--spec is required: one of %s", strings.Join(b.Exam.SpecIDs(), ", "))
+	}
+	if b.Exam.Spec(spec) == nil {
+		return fmt.Errorf("--spec %s: no such form spec in exam.yaml (%s)", spec, strings.Join(b.Exam.SpecIDs(), ", "))
+	}
+	if n := c.Int("forms"); n < 1 || n > assemble.MaxForms {
+		return fmt.Errorf("--forms %d: want 1 to %d", n, assemble.MaxForms)
+	}
+	out := c.String("out")
+	if out == "" {
+		out = filepath.Join(b.Dir, "forms")
+	}
+	taken, err := formFiles(out)
+	if err != nil {
+		return err
+	}
+	r, err := assemble.Assemble(c.Context, b, assemble.Options{
+		Spec: spec, Forms: c.Int("forms"), Seed: c.Int64("seed"), MaxOverlap: overlap, TakenIDs: taken,
+	})
+	if err != nil {
+		return infeasible(err)
+	}
+	paths, err := assemble.WriteForms(out, r.Forms, false)
+	if err != nil {
+		return err
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "Assembled %s of spec %s from %s (seed %d, max overlap %g)\n\n", finding.Plural(len(r.Forms), "form"), spec, b.Dir, c.Int64("seed"), overlap)
+	if err := assemble.WriteSummary(w, r); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	for _, p := range paths {
+		fmt.Fprintf(w, "wrote %s\n", filepath.ToSlash(p))
+	}
+	return nil
+}
+
+// infeasible turns an infeasible request into a failure (exit 1) that names
+// the constraint; other errors stay as they are.
+func infeasible(err error) error {
+	var ie *assemble.InfeasibleError
+	if errors.As(err, &ie) {
+		return fail("infeasible: " + ie.Msg + "; nothing written")
+	}
+	return err
 }
 
 // formFiles lists the form ids of the *.yaml files in dir (none when dir
@@ -132,11 +149,7 @@ func formFiles(dir string) ([]string, error) {
 func replaceForm(c *cli.Context, b *bank.Bank, id string, overlap float64) error {
 	r, err := assemble.Replace(b, id, overlap)
 	if err != nil {
-		var ie *assemble.InfeasibleError
-		if errors.As(err, &ie) {
-			return fail("infeasible: " + ie.Msg + "; nothing written")
-		}
-		return err
+		return infeasible(err)
 	}
 	w := c.App.Writer
 	if r.Form == nil {
@@ -147,7 +160,7 @@ func replaceForm(c *cli.Context, b *bank.Bank, id string, overlap float64) error
 	if filepath.Base(r.Old.File) != id+".yaml" {
 		return fmt.Errorf("%s: the file name does not match form id %s; rename it first", r.Old.File, id)
 	}
-	fmt.Fprintf(w, "%s: version %d -> %d (%s)\n", id, r.Old.Version, r.Form.Version, report.Plural(len(r.Changes), "change"))
+	fmt.Fprintf(w, "%s: version %d -> %d (%s)\n", id, r.Old.Version, r.Form.Version, finding.Plural(len(r.Changes), "change"))
 	for _, ch := range r.Changes {
 		if ch.Repinned {
 			fmt.Fprintf(w, "  #%d %s %s: re-pinned revision %d -> %d (the item was revised; review it)\n", ch.Position, ch.Role, ch.Old, ch.OldRevision, ch.NewRevision)

@@ -4,14 +4,15 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
+	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/bundle"
 	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/gitx"
-	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/signing"
 	"github.com/urfave/cli/v2"
 )
@@ -24,9 +25,14 @@ func bundleCommand() *cli.Command {
 		Description: "bundle writes DIR/<exam>-<version>/ with manifest.json, SHA256SUMS, forms/<FORM>.json (what a\n" +
 			"candidate sees: no key, nothing marking pretest items) and keys/<FORM>.json (keys and rationales),\n" +
 			"and with --archive also DIR/<exam>-<version>.tar.gz. The same commit and flags give byte-identical\n" +
-			"output; file times are SOURCE_DATE_EPOCH when set, else 2000-01-01T00:00:00Z.\n" +
+			"output; file times are SOURCE_DATE_EPOCH when set (0 to 253402300799, 9999-12-31T23:59:59Z; anything\n" +
+			"else is refused, exit 2), else 2000-01-01T00:00:00Z.\n" +
 			"It refuses (exit 1, nothing written) when lint or check finds an error, when a form pins a\n" +
-			"revision the bank no longer has, or when the version already exists: released bundles are immutable.",
+			"revision the bank no longer has, or when the version already exists: released bundles are immutable.\n" +
+			"The one exception: a directory left without its archive by a killed run is completed by the next\n" +
+			"run with --archive when it holds exactly that run's build. Temporary files of killed runs\n" +
+			"(.<name>.tmp-<time>-<n>) are removed once an hour old. --sign warns, as ssh does, when others can\n" +
+			"read the private key file, and signs.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "version", Usage: "the bundle's semantic version `V`, such as 1.0.0 or 1.1.0-rc.1 (required)"},
 			&cli.StringFlag{Name: "forms", Usage: "comma-separated `IDS` of the forms to bundle"},
@@ -40,17 +46,76 @@ func bundleCommand() *cli.Command {
 	}
 }
 
+// runBundle is qbank bundle: the release policy is check.ReleaseBlockers,
+// the bundle is built and written by package bundle.
 func runBundle(c *cli.Context) error {
-	dir, err := bankArg(c)
+	req, err := parseBundleFlags(c)
 	if err != nil {
 		return err
 	}
+	bc, err := openBank(c, req.dir, "", nil)
+	if err != nil {
+		return err
+	}
+	res, err := bc.lint(c, "")
+	if err != nil {
+		return err
+	}
+	b := res.Bank
+	incomplete, err := bundle.CheckTargets(req.out, bundle.Name(b.Exam.Exam, req.opts.Version), req.archive)
+	if err != nil {
+		return refuseExisting(err)
+	}
+	forms, err := bundle.SelectForms(b, req.opts.Forms)
+	if err != nil {
+		return err
+	}
+	// form-version against git HEAD, as check does.
+	changed, err := formVersionFindings(c, b)
+	if err != nil {
+		return err
+	}
+	if blocking := check.ReleaseBlockers(b, res.Findings, forms, bc.cfg, changed); len(blocking) > 0 {
+		printFindings(c, blocking)
+		return failf("refusing to bundle: %s from lint and check (nothing was written); fix them and run qbank lint and qbank check", finding.Plural(len(blocking), "error"))
+	}
+	req.opts.Source = gitSource(c, req.dir)
+	bun, err := bundle.Build(b, req.opts)
+	if err != nil {
+		var be *bundle.BuildError
+		if errors.As(err, &be) {
+			printFindings(c, be.Findings)
+			return failf("refusing to bundle: %s (nothing was written)", finding.Plural(len(be.Findings), "problem"))
+		}
+		return err
+	}
+	dirPath, archive, err := bundle.Write(c.Context, req.out, bun, bundle.WriteOptions{Archive: req.archive, ModTime: req.opts.SourceDate})
+	if err != nil {
+		return refuseExisting(err)
+	}
+	printBundle(c.App.Writer, dirPath, archive, incomplete, forms, bun, req.opts.Key)
+	return nil
+}
+
+// bundleRequest is what the bundle flags ask for, validated.
+type bundleRequest struct {
+	dir, out string
+	archive  bool
+	opts     bundle.Options
+}
+
+// parseBundleFlags reads and validates BANK and the flags of bundle.
+func parseBundleFlags(c *cli.Context) (*bundleRequest, error) {
+	dir, err := bankArg(c)
+	if err != nil {
+		return nil, err
+	}
 	ver := c.String("version")
 	if ver == "" {
-		return errors.New("bundle needs --version V, a semantic version such as 1.0.0")
+		return nil, errors.New("bundle needs --version V, a semantic version such as 1.0.0")
 	}
 	if err := bundle.ValidVersion(ver); err != nil {
-		return fmt.Errorf("--version: %w", err)
+		return nil, fmt.Errorf("--version: %w", err)
 	}
 	var ids []string
 	for _, id := range strings.Split(c.String("forms"), ",") {
@@ -60,98 +125,55 @@ func runBundle(c *cli.Context) error {
 	}
 	switch {
 	case c.Bool("all") && len(ids) > 0:
-		return errors.New("give either --forms or --all, not both")
+		return nil, errors.New("give either --forms or --all, not both")
 	case !c.Bool("all") && len(ids) == 0:
-		return errors.New("name the forms to bundle with --forms F1,F2 or bundle every form with --all")
+		return nil, errors.New("name the forms to bundle with --forms F1,F2 or bundle every form with --all")
 	}
-	var key ed25519.PrivateKey
+	req := &bundleRequest{dir: dir, out: c.String("out"), archive: c.Bool("archive"),
+		opts: bundle.Options{Version: ver, Forms: ids, Tool: bundle.Tool{Name: "qbank", Version: version}}}
 	if p := c.String("sign"); p != "" {
-		if key, err = signing.ReadPrivateKey(p); err != nil {
-			return fmt.Errorf("--sign: %w", err)
+		if req.opts.Key, err = signing.ReadPrivateKey(p); err != nil {
+			return nil, fmt.Errorf("--sign: %w", err)
 		}
 		if w := signing.KeyFileWarning(p); w != "" {
 			fmt.Fprintln(c.App.ErrWriter, "qbank: warning: "+w)
 		}
 	}
-	epoch, err := bundle.ParseSourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
-	if err != nil {
-		return err
+	if req.opts.SourceDate, err = bundle.ParseSourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH")); err != nil {
+		return nil, err
 	}
+	return req, nil
+}
 
-	bc, err := openBank(c, dir, "", nil)
-	if err != nil {
-		return err
+// refuseExisting turns a bundle that exists already into a refusal (exit
+// 1: released bundles are immutable); other errors stay as they are.
+func refuseExisting(err error) error {
+	if errors.Is(err, bundle.ErrExists) {
+		return fail("refusing to bundle: " + err.Error())
 	}
-	cfg := bc.cfg
-	res, err := bc.lint(c, "")
-	if err != nil {
-		return err
-	}
-	b := res.Bank
-	out := c.String("out")
-	incomplete, err := bundle.CheckTargets(out, bundle.Name(b.Exam.Exam, ver), c.Bool("archive"))
-	if err != nil {
-		if errors.Is(err, bundle.ErrExists) {
-			return fail("refusing to bundle: " + err.Error())
-		}
-		return err
-	}
-	forms, err := bundle.SelectForms(b, ids)
-	if err != nil {
-		return err
-	}
+	return err
+}
 
-	// Lint errors anywhere in the bank and check errors in the selected
-	// forms stop the release.
-	var blocking []finding.Finding
-	for _, f := range res.Findings {
-		if f.Severity == finding.Error {
-			blocking = append(blocking, f)
-		}
+// gitSource returns the commit the bank in dir comes from, or nil outside
+// git. Dirty means the bank's own files differ from the commit: not the
+// bundles written into the work tree, nor anything else that does not go
+// into a bundle.
+func gitSource(c *cli.Context, dir string) *bundle.Source {
+	repo, err := gitx.Open(c.Context, dir)
+	if err != nil {
+		return nil
 	}
-	for _, form := range forms {
-		for _, f := range check.Form(b, form) {
-			if f.Severity = cfg.SeverityOf(f.Rule, f.Severity); f.Severity == finding.Error {
-				blocking = append(blocking, f)
-			}
-		}
+	commit, dirty, err := repo.Head(c.Context, repo.Prefix+"exam.yaml", repo.Prefix+"items", repo.Prefix+"forms")
+	if err != nil {
+		return nil
 	}
-	if len(blocking) > 0 {
-		printFindings(c, blocking)
-		return failf("refusing to bundle: %s from lint and check (nothing was written); fix them and run qbank lint and qbank check", report.Plural(len(blocking), "error"))
-	}
+	return &bundle.Source{Commit: commit, Dirty: dirty}
+}
 
-	opts := bundle.Options{
-		Version:    ver,
-		Forms:      ids,
-		Tool:       bundle.Tool{Name: "qbank", Version: version},
-		SourceDate: epoch,
-		Key:        key,
-	}
-	if repo, err := gitx.Open(c.Context, dir); err == nil {
-		// Dirty means the bank's own files differ from the commit: not
-		// the bundles written into the work tree, nor anything else that
-		// does not go into a bundle.
-		if commit, dirty, err := repo.Head(c.Context, repo.Prefix+"exam.yaml", repo.Prefix+"items", repo.Prefix+"forms"); err == nil {
-			opts.Source = &bundle.Source{Commit: commit, Dirty: dirty}
-		}
-	}
-	bun, err := bundle.Build(b, opts)
-	if err != nil {
-		var be *bundle.BuildError
-		if errors.As(err, &be) {
-			printFindings(c, be.Findings)
-			return failf("refusing to bundle: %s (nothing was written)", report.Plural(len(be.Findings), "problem"))
-		}
-		return err
-	}
-	dirPath, archive, err := bundle.Write(c.Context, out, bun, bundle.WriteOptions{Archive: c.Bool("archive"), ModTime: epoch})
-	if err != nil {
-		if errors.Is(err, bundle.ErrExists) {
-			return fail("refusing to bundle: " + err.Error())
-		}
-		return err
-	}
+// printBundle says what bundle wrote; incomplete means an earlier run was
+// stopped between the directory and the archive, and the directory, which
+// holds exactly this build, was kept.
+func printBundle(w io.Writer, dirPath, archive string, incomplete bool, forms []*bank.Form, bun *bundle.Bundle, key ed25519.PrivateKey) {
 	items := 0
 	for _, f := range forms {
 		items += len(f.Items)
@@ -160,17 +182,14 @@ func runBundle(c *cli.Context) error {
 	if key != nil {
 		signed = "signed by key " + signing.KeyID(key.Public().(ed25519.PublicKey))
 	}
-	w := c.App.Writer
 	head := "wrote " + dirPath
 	if incomplete {
-		// An earlier run was stopped between the directory and the archive.
 		head = "kept " + dirPath + ", which holds exactly this build (only its archive was missing)"
 	}
-	fmt.Fprintf(w, "%s: %s, %s, %s, %s\n", head, report.Plural(len(forms), "form"), report.Plural(items, "item slot"), report.Plural(len(bun.Files), "file"), signed)
+	fmt.Fprintf(w, "%s: %s, %s, %s, %s\n", head, finding.Plural(len(forms), "form"), finding.Plural(items, "item slot"), finding.Plural(len(bun.Files), "file"), signed)
 	if archive != "" {
 		fmt.Fprintf(w, "wrote %s\n", archive)
 	}
-	return nil
 }
 
 // printFindings writes findings, one per line, to standard error: they say

@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/itemfmt"
-	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/textdiff"
 	"github.com/urfave/cli/v2"
 )
@@ -30,56 +30,61 @@ func fmtCommand() *cli.Command {
 			&cli.BoolFlag{Name: "d", Aliases: []string{"diff"}, Usage: "print a unified diff of the changes"},
 			&cli.BoolFlag{Name: "w", Aliases: []string{"write"}, Usage: "rewrite the files in place (atomically, keeping their permissions)"},
 		},
-		Action: func(c *cli.Context) error {
-			paths, err := positionalArgs(c)
-			if err != nil {
-				return err
-			}
-			if len(paths) == 0 {
-				paths = []string{defaultBank}
-			}
-			files, err := itemfmt.Files(paths)
-			if err != nil {
-				return err
-			}
-			list, diff, write := c.Bool("l"), c.Bool("d"), c.Bool("w")
-			if !list && !diff && !write {
-				list = true
-			}
-			var differ, failed int
-			err = itemfmt.Run(c.Context, files, itemfmt.RunOptions{Write: write}, func(r *itemfmt.Result) {
-				name := filepath.ToSlash(r.File.Path)
-				for _, e := range r.Problems {
-					fmt.Fprintf(c.App.ErrWriter, "%s:%d:%d: %s\n", r.File.Path, e.Pos.Line, e.Pos.Column, e.Msg)
-				}
-				if len(r.Problems) > 0 {
-					failed++
-				}
-				if !r.Changed() {
-					return
-				}
-				differ++
-				if list {
-					fmt.Fprintln(c.App.Writer, name)
-				}
-				if diff {
-					fmt.Fprint(c.App.Writer, textdiff.Unified(name+".orig", name, string(r.Data), string(r.Out), 3))
-				}
-			})
-			if err != nil {
-				return cli.Exit(err.Error(), 2)
-			}
-			var msgs []string
-			if differ > 0 && !write {
-				msgs = append(msgs, fmt.Sprintf("%s not formatted; run qbank fmt -w", report.Plural(differ, "file")))
-			}
-			if failed > 0 {
-				msgs = append(msgs, fmt.Sprintf("%s could not be formatted", report.Plural(failed, "file")))
-			}
-			if len(msgs) > 0 {
-				return fail(strings.Join(msgs, "; "))
-			}
-			return nil
-		},
+		Action: runFmt,
 	}
+}
+
+// runFmt is qbank fmt: itemfmt.Run formats the files given (or found under
+// the directories given); runFmt reports each result and fails when a file
+// is left unformatted.
+func runFmt(c *cli.Context) error {
+	paths, err := positionalArgs(c)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		paths = []string{defaultBank}
+	}
+	files, err := itemfmt.Files(paths)
+	if err != nil {
+		return err
+	}
+	list, diff, write := c.Bool("l"), c.Bool("d"), c.Bool("w")
+	if !list && !diff && !write {
+		list = true
+	}
+	var differ, failed int
+	err = itemfmt.Run(c.Context, files, itemfmt.RunOptions{Write: write}, func(r *itemfmt.Result) {
+		name := filepath.ToSlash(r.File.Path)
+		for _, e := range r.Problems {
+			fmt.Fprintf(c.App.ErrWriter, "%s:%d:%d: %s\n", r.File.Path, e.Pos.Line, e.Pos.Column, e.Msg)
+		}
+		if len(r.Problems) > 0 {
+			failed++
+		}
+		if !r.Changed() {
+			return
+		}
+		differ++
+		if list {
+			fmt.Fprintln(c.App.Writer, name)
+		}
+		if diff {
+			fmt.Fprint(c.App.Writer, textdiff.Unified(name+".orig", name, string(r.Data), string(r.Out), 3))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	var msgs []string
+	if differ > 0 && !write {
+		msgs = append(msgs, fmt.Sprintf("%s not formatted; run qbank fmt -w", finding.Plural(differ, "file")))
+	}
+	if failed > 0 {
+		msgs = append(msgs, fmt.Sprintf("%s could not be formatted", finding.Plural(failed, "file")))
+	}
+	if len(msgs) > 0 {
+		return fail(strings.Join(msgs, "; "))
+	}
+	return nil
 }

@@ -32,15 +32,15 @@ func runPromote(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(c)
+	bc, err := openBank(c, dir, "", nil)
 	if err != nil {
 		return err
 	}
-	b, err := loadBankForStats(c, dir)
+	b, err := loadBankForStats(c, bc)
 	if err != nil {
 		return err
 	}
-	ds := promote.Decide(b, thresholds(cfg.Analysis))
+	ds := promote.Decide(b, thresholds(bc.cfg.Analysis))
 	w := c.App.Writer
 	for _, verdict := range []string{promote.Ready, promote.Revise, promote.Retire, promote.Wait} {
 		for _, d := range ds {
@@ -75,7 +75,7 @@ func applyPromotions(c *cli.Context, b *bank.Bank, ds []promote.Decision) error 
 			continue
 		}
 		if err := promote.Apply(d.Item); err != nil {
-			return cli.Exit(fmt.Sprintf("%v (%d items promoted before it)", err, n), 2)
+			return fmt.Errorf("%v (%d items promoted before it)", err, n)
 		}
 		n++
 		fmt.Fprintf(c.App.Writer, "promoted %s: %s status pretest -> operational\n", d.Item.ID, d.Item.File)

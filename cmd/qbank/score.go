@@ -2,9 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
-	"github.com/qbank/qbank/internal/report"
+	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/responses"
 	"github.com/qbank/qbank/internal/scorereport"
 	"github.com/qbank/qbank/internal/scorerun"
@@ -36,29 +37,29 @@ func scoreCommand() *cli.Command {
 func runScore(c *cli.Context) error {
 	format := c.String("format")
 	if format != "text" && format != "json" && format != "csv" {
-		return cli.Exit(fmt.Sprintf("unknown format %q; use text, json or csv", format), 2)
+		return fmt.Errorf("unknown format %q; use text, json or csv", format)
 	}
 	policy, err := responses.ParsePolicy(c.String("attempts"))
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	files, err := positionalArgs(c)
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
-		return cli.Exit("no responses file given: qbank score --bundle B RESPONSES...", 2)
+		return errors.New("no responses file given: qbank score --bundle B RESPONSES...")
 	}
 	out, err := scorerun.Run(c.Context, scorerun.Input{Bundles: c.StringSlice("bundle"), Files: files, Attempts: policy, Explain: c.Bool("explain")})
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	printRejected(c, out.Read.Findings)
 	if err := writeScores(c, format, out); err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	if max := c.Int("max-rejects"); out.Read.Rejected > max {
-		return cli.Exit(fmt.Sprintf("%s rejected (--max-rejects %d)", report.Plural(out.Read.Rejected, "record"), max), 1)
+		return failf("%s rejected (--max-rejects %d)", finding.Plural(out.Read.Rejected, "record"), max)
 	}
 	return nil
 }
@@ -83,6 +84,6 @@ func writeScores(c *cli.Context, format string, out *scorerun.Outcome) error {
 	if err := scorereport.WriteText(w, out.Reports); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%s scored, %d passed, %d rejected.\n", report.Plural(out.Summary.Attempts, "attempt"), out.Summary.Passed, out.Summary.Rejected)
+	_, err := fmt.Fprintf(w, "\n%s scored, %d passed, %d rejected.\n", finding.Plural(out.Summary.Attempts, "attempt"), out.Summary.Passed, out.Summary.Rejected)
 	return err
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/qbank/qbank/internal/atomicfile"
-	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/responses"
 	"github.com/qbank/qbank/internal/simulate"
 	"github.com/urfave/cli/v2"
@@ -43,34 +42,34 @@ func runSimulate(c *cli.Context) error {
 	}
 	opts := simulate.Options{Attempts: c.Int("attempts"), Seed: c.Uint64("seed")}
 	if opts.Attempts < 1 || opts.Attempts > 10_000_000 {
-		return cli.Exit(fmt.Sprintf("--attempts %d: want 1 to 10000000", opts.Attempts), 2)
+		return fmt.Errorf("--attempts %d: want 1 to 10000000", opts.Attempts)
 	}
 	if opts.Mean, opts.SD, err = parseAbility(c.String("ability")); err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	out := c.String("out")
 	if out != "" {
 		if err := refuseInItems(dir, out); err != nil {
-			return cli.Exit(err.Error(), 2)
+			return err
 		}
 	}
 	forms, err := simulateForms(c, dir)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	if out == "" {
 		w := bufio.NewWriterSize(c.App.Writer, 1<<16)
 		if err := simulate.Write(w, forms, opts); err != nil {
-			return cli.Exit(err.Error(), 2)
+			return err
 		}
 		return w.Flush()
 	}
 	var buf bytes.Buffer
 	if err := simulate.Write(&buf, forms, opts); err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	if err := atomicfile.Create(out, buf.Bytes(), 0o644); err != nil {
-		return cli.Exit(fmt.Sprintf("%v (simulate never replaces a file; remove it or pick another --out)", err), 2)
+		return fmt.Errorf("%v (simulate never replaces a file; remove it or pick another --out)", err)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "wrote %s: %d simulated attempts (seed %d)\n", out, opts.Attempts, opts.Seed)
 	return nil
@@ -78,7 +77,11 @@ func runSimulate(c *cli.Context) error {
 
 // simulateForms loads the bank and the bundle and gives each slot its b.
 func simulateForms(c *cli.Context, dir string) ([]simulate.Form, error) {
-	b, _, err := bank.Load(c.Context, dir, bank.Options{})
+	bc, err := openBank(c, dir, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	b, _, err := bc.load(c)
 	if err != nil {
 		return nil, err
 	}

@@ -41,17 +41,21 @@ func runStandard(c *cli.Context) error {
 	}
 	format := c.String("format")
 	if format != "text" && format != "json" {
-		return cli.Exit(fmt.Sprintf("unknown format %q; use text or json", format), 2)
+		return fmt.Errorf("unknown format %q; use text or json", format)
 	}
 	if c.String("angoff") != "" && c.IsSet("raw") {
-		return cli.Exit("give either --raw (with --form) or --angoff, not both", 2)
+		return errors.New("give either --raw (with --form) or --angoff, not both")
 	}
 	if c.IsSet("raw") != (c.String("form") != "" && c.String("angoff") == "") {
-		return cli.Exit("--form and --raw go together (or --form with --angoff)", 2)
+		return errors.New("--form and --raw go together (or --form with --angoff)")
 	}
-	b, _, err := bank.Load(c.Context, dir, bank.Options{})
+	bc, err := openBank(c, dir, "", nil)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
+	}
+	b, _, err := bc.load(c)
+	if err != nil {
+		return err
 	}
 	res, clean, err := standardResult(c, b)
 	if err != nil {
@@ -63,13 +67,13 @@ func runStandard(c *cli.Context) error {
 		err = standard.WriteText(c.App.Writer, res)
 	}
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	if !c.Bool("write") {
 		return nil
 	}
 	if !clean {
-		return cli.Exit("the panel file has bad lines (above); fix them before --write", 1)
+		return fail("the panel file has bad lines (above); fix them before --write")
 	}
 	return writeStandard(c, b, res)
 }
@@ -80,7 +84,7 @@ func standardResult(c *cli.Context, b *bank.Bank) (*standard.Result, bool, error
 	if path := c.String("angoff"); path != "" {
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, false, cli.Exit(err.Error(), 2)
+			return nil, false, err
 		}
 		defer f.Close()
 		panel, errs := standard.ReadPanel(f, path)
@@ -90,12 +94,12 @@ func standardResult(c *cli.Context, b *bank.Bank) (*standard.Result, bool, error
 		form := c.String("form")
 		if form == "" {
 			if form, err = standard.PanelForm(b, panel); err != nil {
-				return nil, false, cli.Exit(err.Error(), 2)
+				return nil, false, err
 			}
 		}
 		res, err := standard.FromPanel(b, panel, form)
 		if err != nil {
-			return nil, false, cli.Exit(err.Error(), 2)
+			return nil, false, err
 		}
 		return res, len(errs) == 0, nil
 	}
@@ -114,11 +118,11 @@ func standardResult(c *cli.Context, b *bank.Bank) (*standard.Result, bool, error
 		}
 	}
 	if err != nil {
-		return nil, false, cli.Exit(err.Error(), 2)
+		return nil, false, err
 	}
 	res, err := standard.Equate(b, theta, from)
 	if err != nil {
-		return nil, false, cli.Exit(err.Error(), 2)
+		return nil, false, err
 	}
 	return res, true, nil
 }
@@ -129,7 +133,7 @@ func writeStandard(c *cli.Context, b *bank.Bank, res *standard.Result) error {
 	path := filepath.Join(b.Dir, "exam.yaml")
 	old, err := os.ReadFile(path)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	note := "qbank standard: " + res.From
 	if len(res.Provisional) > 0 {
@@ -137,13 +141,13 @@ func writeStandard(c *cli.Context, b *bank.Bank, res *standard.Result) error {
 	}
 	data, err := standard.SetCut(old, res.ThetaCut, note)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	if err := atomicfile.Replace(path, data, old); err != nil {
 		if errors.Is(err, atomicfile.ErrChanged) {
-			return cli.Exit(err.Error(), 1)
+			return fail(err.Error())
 		}
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	fmt.Fprintf(c.App.Writer, "\nwrote cut: {theta: %v} to %s\n", scale.Round(res.ThetaCut), path)
 	return nil

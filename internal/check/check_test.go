@@ -12,6 +12,7 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
+	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/pooltest"
 	"github.com/qbank/qbank/internal/rules"
@@ -386,5 +387,52 @@ func TestPretestOrder(t *testing.T) {
 				t.Errorf("pretestOrder(%s) = %v %q %v; want %v %q", tt.roles, p, msg, ok, tt.wantPos, tt.message)
 			}
 		})
+	}
+}
+
+// TestReleaseBlockers pins the release policy: lint errors anywhere and
+// check errors of the released forms block, under the configuration;
+// warnings never do.
+func TestReleaseBlockers(t *testing.T) {
+	bad := edit(t, goodForm, "  - {id: AL-0004, revision: 1, role: pretest}\n", "")
+	b := loadBank(t, map[string]string{"TST-02-MINI-A.yaml": bad})
+	lintErr := finding.Finding{File: "x.yaml", Line: 1, Column: 1, Rule: rules.MissingWhy.ID, Severity: finding.Error}
+	lintWarn := finding.Finding{File: "x.yaml", Line: 2, Column: 1, Rule: rules.KeyLength.ID, Severity: finding.Warning}
+	rulesOf := func(fs []finding.Finding) []string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, f.Rule)
+		}
+		return out
+	}
+	off := config.Default()
+	off.Severity = map[string]finding.Severity{rules.FormCount.ID: finding.Warning, rules.FormDomainMix.ID: finding.Off}
+	for _, tt := range []struct {
+		name  string
+		lint  []finding.Finding
+		forms []*bank.Form
+		cfg   *config.Config
+		want  []string
+	}{
+		{"clean", nil, nil, nil, nil},
+		{"lint warning", []finding.Finding{lintWarn}, nil, nil, nil},
+		{"lint error", []finding.Finding{lintWarn, lintErr}, nil, nil, []string{rules.MissingWhy.ID}},
+		{"form errors", nil, b.Forms, nil, []string{rules.FormCount.ID, rules.FormDomainMix.ID}},
+		{"form errors configured away", []finding.Finding{lintErr}, b.Forms, off, []string{rules.MissingWhy.ID}},
+	} {
+		got := rulesOf(ReleaseBlockers(b, tt.lint, tt.forms, tt.cfg, nil))
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%s: blockers %v; want %v", tt.name, got, tt.want)
+		}
+	}
+	// check.Bank reports lint's errors (not its warnings) and applies the
+	// configuration to its own rules the same way.
+	res := Bank(b, Options{Config: off, Lint: []finding.Finding{lintWarn, lintErr}})
+	got := map[string]finding.Severity{}
+	for _, f := range res.Findings {
+		got[f.Rule] = f.Severity
+	}
+	if got[rules.MissingWhy.ID] != finding.Error || got[rules.KeyLength.ID] != "" || got[rules.FormCount.ID] != finding.Warning || got[rules.FormDomainMix.ID] != "" {
+		t.Errorf("Bank findings %v", res.Findings)
 	}
 }

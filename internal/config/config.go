@@ -343,6 +343,23 @@ func (c *Config) SeverityOf(rule string, def finding.Severity) finding.Severity 
 	return def
 }
 
+// Apply sets each finding's configured severity and drops the findings of
+// rules turned off, in place; it returns the findings kept. Every command
+// applies the configuration through it. A nil c applies the defaults
+// (nothing changes).
+func (c *Config) Apply(fs []finding.Finding) []finding.Finding {
+	if c == nil {
+		return fs
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		if f.Severity = c.SeverityOf(f.Rule, f.Severity); f.Severity != finding.Off {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // HostAllowed reports whether host is on the allow list.
 func (c *Config) HostAllowed(host string) bool {
 	host = strings.ToLower(host)

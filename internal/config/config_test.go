@@ -102,6 +102,20 @@ func TestFindLooksUpward(t *testing.T) {
 	}
 }
 
+func TestApply(t *testing.T) {
+	c := Default()
+	c.Severity = map[string]finding.Severity{"a": finding.Off, "b": finding.Warning}
+	fs := []finding.Finding{{Rule: "a", Severity: finding.Error}, {Rule: "b", Severity: finding.Error}, {Rule: "c", Severity: finding.Error}}
+	got := c.Apply(fs)
+	if len(got) != 2 || got[0].Rule != "b" || got[0].Severity != finding.Warning || got[1].Rule != "c" || got[1].Severity != finding.Error {
+		t.Errorf("Apply = %v", got)
+	}
+	var none *Config
+	if got := none.Apply([]finding.Finding{{Rule: "a", Severity: finding.Error}}); len(got) != 1 || got[0].Severity != finding.Error {
+		t.Errorf("nil Apply = %v", got)
+	}
+}
+
 func TestParseAnalysisThresholds(t *testing.T) {
 	c, err := Parse([]byte("analysis:\n  low_discrimination: 0.2\n  min_responses: 50\n  misfit_high: 1.5\n"), ".qbank.yaml")
 	if err != nil {

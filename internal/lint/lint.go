@@ -18,7 +18,6 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
-	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/revcheck"
 	"github.com/qbank/qbank/internal/rules"
 )
@@ -30,7 +29,7 @@ type Result struct {
 	// Findings are sorted, with configured severities applied and
 	// suppressed findings removed.
 	Findings []finding.Finding
-	Summary  report.Summary
+	Summary  finding.Summary
 }
 
 // Options tune Run.
@@ -108,14 +107,12 @@ func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
 // applyConfig sets configured severities, drops rules turned off and
 // findings suppressed inline.
 func applyConfig(fs []finding.Finding, cfg *config.Config, sups map[string][]suppression) []finding.Finding {
+	fs = cfg.Apply(fs)
 	out := fs[:0]
 	for _, f := range fs {
-		sev := cfg.SeverityOf(f.Rule, f.Severity)
-		if sev == finding.Off || suppressed(sups[f.File], f) {
-			continue
+		if !suppressed(sups[f.File], f) {
+			out = append(out, f)
 		}
-		f.Severity = sev
-		out = append(out, f)
 	}
 	return out
 }

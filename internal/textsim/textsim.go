@@ -269,6 +269,7 @@ const runShare = 0.5
 // posting is one indexed term of a vector.
 type posting struct {
 	doc    int32
+	rest   float32 // the doc's rest, rounded up: read here, not at random
 	weight float64
 }
 
@@ -339,13 +340,23 @@ func buildIndex(vs []Vector, t float64) *index {
 		}
 		idx.runs[d] = slices.Clone(order[:run])
 		for _, k := range order[run:] {
-			idx.postings[v.Terms[k]] = append(idx.postings[v.Terms[k]], posting{doc: int32(d), weight: v.Weights[k]})
+			idx.postings[v.Terms[k]] = append(idx.postings[v.Terms[k]], posting{doc: int32(d), rest: roundUp(idx.rest[d]), weight: v.Weights[k]})
 		}
 		slices.Reverse(order)
 		slices.Reverse(bound)
 		idx.order[d], idx.left[d] = order, bound
 	}
 	return idx
+}
+
+// roundUp returns the smallest float32 not below x, so that a bound kept
+// in a float32 stays a bound.
+func roundUp(x float64) float32 {
+	f := float32(x)
+	if float64(f) < x {
+		f = math.Nextafter32(f, float32(math.Inf(1)))
+	}
+	return f
 }
 
 // prober scores one vector against the index with a dense accumulator.
@@ -380,10 +391,13 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 				break
 			}
 			if p.acc[e.doc] == 0 {
-				if left[i]+idx.rest[e.doc] < t {
+				if left[i]+float64(e.rest) < t {
 					continue
 				}
 				p.touched = append(p.touched, e.doc)
+				// Start from the run's bound: acc is then the bound on
+				// the score, and positive once touched.
+				p.acc[e.doc] = float64(e.rest)
 			}
 			p.acc[e.doc] += wx * e.weight
 		}
@@ -391,11 +405,12 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 	first := len(out)
 	for _, y := range p.touched {
 		// The index added every shared term outside y's run; add the run.
-		s := p.acc[y]
+		bound := p.acc[y]
 		p.acc[y] = 0
-		if s+idx.rest[y] < t {
+		if bound < t {
 			continue
 		}
+		s := bound - float64(roundUp(idx.rest[y]))
 		vy := idx.vs[y]
 		for _, k := range idx.runs[y] {
 			s += p.xw[vy.Terms[k]] * vy.Weights[k]

@@ -12,8 +12,9 @@
 // the sum of its weights times the largest weight any vector gives each
 // term), so frequent, light terms (boilerplate) make no candidates. A
 // vector probes the index rarest term first and admits a new candidate
-// only while what is left of it plus the candidate's run can still reach
-// the threshold; a candidate's score is what the index added plus its
+// only while what is left of it can still reach the threshold (what the
+// two share in the candidate's run comes later in the order); a
+// candidate's score is what the index added plus its
 // run, looked up directly. Probing is spread over workers; the result does
 // not depend on their number.
 package textsim
@@ -381,8 +382,9 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 	}
 	p.touched = p.touched[:0]
 	// Rarest (heaviest) terms first. A vector y first met at order[i]
-	// shares with x only terms of order[i:] or of its run, so it is not
-	// admitted when left[i] + rest[y] cannot reach the threshold.
+	// shares with x only terms of order[i:]: its run holds its most
+	// frequent terms, which come after order[i] (a term y indexes) in the
+	// global order. So y is not admitted when left[i] cannot reach t.
 	left := idx.left[x]
 	for i, k := range idx.order[x] {
 		id, wx := vx.Terms[k], vx.Weights[k]
@@ -391,7 +393,7 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 				break
 			}
 			if p.acc[e.doc] == 0 {
-				if left[i]+float64(e.rest) < t {
+				if left[i] < t {
 					continue
 				}
 				p.touched = append(p.touched, e.doc)

@@ -87,6 +87,22 @@ func corpus(seed uint64, n, vocab int, boilerplate string) []string {
 	return texts
 }
 
+// shortCorpus generates n texts of one to five words from a skewed
+// vocabulary of 40 words: vectors with few, unequal weights, where a
+// vector's unindexed run can hold most of what a pair shares.
+func shortCorpus(seed uint64, n int) []string {
+	r := rand.New(rand.NewPCG(seed, 11))
+	texts := make([]string, n)
+	for i := range texts {
+		ws := make([]string, 1+r.IntN(5))
+		for j := range ws {
+			ws[j] = fmt.Sprintf("s%dx", int(40*math.Pow(r.Float64(), 3)))
+		}
+		texts[i] = strings.Join(ws, " ")
+	}
+	return texts
+}
+
 // TestAllPairsIsExact: the indexed search finds exactly the pairs of the
 // brute-force definition, on random and on repetitive text, for every
 // threshold and number of workers.
@@ -98,6 +114,7 @@ func TestAllPairsIsExact(t *testing.T) {
 		{"random", corpus(1, 400, 2000, "")},
 		{"repetitive", corpus(2, 400, 12, "which aws service should the company use")},
 		{"boilerplate", corpus(3, 400, 300, "a company wants to meet these requirements with the least operational overhead")},
+		{"short", shortCorpus(5, 500)},
 		{"edge cases", []string{"", "one", "one", "one two", "two one", "three", "", "a the of"}},
 	}
 	for _, c := range cases {

@@ -73,10 +73,14 @@ func probableEnemies(ctx context.Context, b *bank.Bank, cfg *config.Config) []fi
 		texts[i] = enemyText(it)
 	}
 	m := textsim.Vectorize(texts)
+	nearDup := cfg.NearDuplicateThreshold
+	if cfg.SeverityOf(rules.NearDuplicate.ID, rules.NearDuplicate.Severity) == finding.Off {
+		nearDup = math.Inf(1) // near-duplicate reports nothing: this rule does
+	}
 	var fs []finding.Finding
 	for _, p := range textsim.AllPairs(ctx, m.Vectors, min(t, cue), 0) {
 		x, y := items[p.A], items[p.B]
-		if x.ID == y.ID || declaredEnemies(x, y) || nearDuplicateStems(x, y, cfg.NearDuplicateThreshold) {
+		if x.ID == y.ID || declaredEnemies(x, y) || nearDuplicateStems(x, y, nearDup) {
 			continue // duplicate-id, the author, or near-duplicate has it
 		}
 		shared := sharedKey(y, x)

@@ -84,6 +84,11 @@ func TestProbableEnemy(t *testing.T) {
 			map[string]string{a5: enemyItem(t, "AL-0005", puStem, puKey, ""), a6: enemyItem(t, "AL-0006", cueStem, puKey, "")}, "probable_enemy:\n  threshold: 0.95\n  cue_threshold: 0.9\n", nil},
 		{"without a shared key only the main threshold counts",
 			map[string]string{a5: enemyItem(t, "AL-0005", puStem, puKey, ""), a6: enemyItem(t, "AL-0006", cueStem, "A script run by hand at the end of each project", "")}, "probable_enemy:\n  threshold: 0.95\n  cue_threshold: 0.01\n", nil},
+		{"a near-duplicate pair is near-duplicate's finding, not a second one",
+			map[string]string{a5: enemyItem(t, "AL-0005", puStem, puKey, ""), a6: enemyItem(t, "AL-0006", puStem, puKey, "")}, "", nil},
+		{"with near-duplicate off, the pair is reported here",
+			map[string]string{a5: enemyItem(t, "AL-0005", puStem, puKey, ""), a6: enemyItem(t, "AL-0006", puStem, puKey, "")}, "rules:\n  near-duplicate: off\n",
+			[]want{{a6, 8, 7, `key "` + puKey + `" is also the key of AL-0005`}}},
 		{"suppression above the stem hides the finding",
 			map[string]string{a5: enemyItem(t, "AL-0005", puStem, puKey, ""), a6: strings.Replace(enemyItem(t, "AL-0006", rwStem, rwKey, ""), "stem: |", "# qbank:ignore probable-enemy -- reviewed: the two test different storage classes\nstem: |", 1)}, "", nil},
 	}

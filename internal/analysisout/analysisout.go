@@ -103,9 +103,10 @@ func writeHeadline(w io.Writer, rep *analysis.Report, m Meta) {
 	if m.Matrix != "" {
 		src = "0/1 matrix " + m.Matrix
 	}
-	fmt.Fprintf(w, "Item analysis of %s: %d attempts, %d forms, %d item revisions, %d rejected records", src, m.Attempts, len(rep.Forms), len(rep.Items), rep.Rejected)
+	fmt.Fprintf(w, "Item analysis of %s: %s, %s, %s, %s", src, plural(m.Attempts, "attempt"), plural(len(rep.Forms), "form"),
+		plural(len(rep.Items), "item revision"), plural(rep.Rejected, "rejected record"))
 	if m.Retakes > 0 {
-		fmt.Fprintf(w, ", %d retakes left out (--attempts first)", m.Retakes)
+		fmt.Fprintf(w, ", %s left out (--attempts first)", plural(m.Retakes, "retake"))
 	}
 	fmt.Fprintln(w)
 	if m.Simulated {
@@ -184,6 +185,14 @@ func writeItemTable(w io.Writer, items []analysis.ItemReport) {
 			it.PValue, it.PointBiserial, it.Omitted, b, se, in, out)
 	}
 	tw.Flush()
+}
+
+// plural renders "1 form", "2 forms".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func dash(s string) string {

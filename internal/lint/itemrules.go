@@ -13,7 +13,6 @@ import (
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
-	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/yamlx"
 	"gopkg.in/yaml.v3"
@@ -196,7 +195,7 @@ func (c *itemChecker) selectPhraseFewKeys(it *bank.Item, stem *yaml.Node, exact 
 		c.atPos(c.textPos(stem, loc[0]), rules.SelectPhrase, "write the select phrase exactly as \"(Select TWO.)\", \"(Select THREE.)\"..., with the number of correct options, not %q", it.Stem[loc[0]:loc[1]])
 		return
 	}
-	c.at(stem, rules.SelectPhrase, "a multiple-response stem must end with \"(Select TWO.)\", \"(Select THREE.)\"... for its number of correct options; the item has %s, and type multiple needs at least two (answer-count)", report.Plural(len(it.Keys()), "correct option"))
+	c.at(stem, rules.SelectPhrase, "a multiple-response stem must end with \"(Select TWO.)\", \"(Select THREE.)\"... for its number of correct options; the item has %s, and type multiple needs at least two (answer-count)", finding.Plural(len(it.Keys()), "correct option"))
 }
 
 var activeStatuses = map[string]bool{bank.StatusReview: true, bank.StatusPretest: true, bank.StatusOperational: true}

@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/qbank/qbank/internal/analysis"
+	"github.com/qbank/qbank/internal/finding"
 )
 
 // Meta is what the report says about the run besides the statistics.
@@ -103,10 +104,10 @@ func writeHeadline(w io.Writer, rep *analysis.Report, m Meta) {
 	if m.Matrix != "" {
 		src = "0/1 matrix " + m.Matrix
 	}
-	fmt.Fprintf(w, "Item analysis of %s: %s, %s, %s, %s", src, plural(m.Attempts, "attempt"), plural(len(rep.Forms), "form"),
-		plural(len(rep.Items), "item revision"), plural(rep.Rejected, "rejected record"))
+	fmt.Fprintf(w, "Item analysis of %s: %s, %s, %s, %s", src, finding.Plural(m.Attempts, "attempt"), finding.Plural(len(rep.Forms), "form"),
+		finding.Plural(len(rep.Items), "item revision"), finding.Plural(rep.Rejected, "rejected record"))
 	if m.Retakes > 0 {
-		fmt.Fprintf(w, ", %s left out (--attempts first)", plural(m.Retakes, "retake"))
+		fmt.Fprintf(w, ", %s left out (--attempts first)", finding.Plural(m.Retakes, "retake"))
 	}
 	fmt.Fprintln(w)
 	if m.Simulated {
@@ -185,14 +186,6 @@ func writeItemTable(w io.Writer, items []analysis.ItemReport) {
 			it.PValue, it.PointBiserial, it.Omitted, b, se, in, out)
 	}
 	tw.Flush()
-}
-
-// plural renders "1 form", "2 forms".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, noun)
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func dash(s string) string {

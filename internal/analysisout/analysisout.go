@@ -132,7 +132,7 @@ func writeCalibration(w io.Writer, rep *analysis.Report) {
 	case c == nil:
 		fmt.Fprintln(w, "\nRasch calibration not done.")
 	default:
-		scale := "no anchors, so the free items' b sum to zero"
+		scale := "no anchors, so the scored items' b sum to zero"
 		if c.Anchored > 0 {
 			scale = fmt.Sprintf("%d anchored at their stats.yaml b (the bank scale)", c.Anchored)
 		}

@@ -123,6 +123,30 @@ func writeForms(w io.Writer, rep *analysis.Report) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%.2f\t%.2f\t%.3f\t%.2f\t\n", dash(f.Bundle), f.Form, f.Attempts, f.Mean, f.SD, f.KR20, f.SEM)
 	}
 	tw.Flush()
+	for _, f := range rep.Forms {
+		writeAlphaIfDeleted(w, f)
+	}
+}
+
+// writeAlphaIfDeleted names the scored items of a form whose removal
+// would raise its KR-20 (alpha if item deleted above KR-20).
+func writeAlphaIfDeleted(w io.Writer, f analysis.FormReport) {
+	var raise []string
+	for _, a := range f.AlphaIfDeleted {
+		if a.Alpha > f.KR20 {
+			raise = append(raise, fmt.Sprintf("%s %.3f", a.ID, a.Alpha))
+		}
+	}
+	if len(raise) > 0 {
+		fmt.Fprintf(w, "  %s: KR-20 would rise without %s\n", formName(f), strings.Join(raise, ", "))
+	}
+}
+
+func formName(f analysis.FormReport) string {
+	if f.Bundle == "" {
+		return f.Form
+	}
+	return f.Form + " (" + f.Bundle + ")"
 }
 
 func writeCalibration(w io.Writer, rep *analysis.Report) {

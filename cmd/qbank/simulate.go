@@ -26,12 +26,12 @@ func simulateCommand() *cli.Command {
 			"runs apart when they are analysed together. Every line says \"simulated\": true: such data are for demonstrations,\n" +
 			"\"what if\" studies and tests, never evidence about candidates. Exit status 0, or 2.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "bundle", Aliases: []string{"b"}, Required: true, Usage: "bundle directory or .tar.gz"},
-			&cli.IntFlag{Name: "attempts", Aliases: []string{"n"}, Required: true, Usage: "number of attempts"},
-			&cli.Uint64Flag{Name: "seed", Required: true, Usage: "random seed (same seed, same output)"},
-			&cli.StringFlag{Name: "ability", Value: "0,1", Usage: "MEAN,SD of the candidates' ability in logits"},
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to this new file (default standard output)"},
-			&cli.StringFlag{Name: "id-prefix", Usage: "start every attempt and candidate id with this (e.g. run2-)"},
+			&cli.StringFlag{Name: "bundle", Aliases: []string{"b"}, Required: true, Usage: "bundle directory or .tar.gz `B`"},
+			&cli.IntFlag{Name: "attempts", Aliases: []string{"n"}, Required: true, Usage: "number `N` of attempts"},
+			&cli.Uint64Flag{Name: "seed", Required: true, Usage: "random seed `K` (same seed, same output)"},
+			&cli.StringFlag{Name: "ability", Value: "0,1", Usage: "`MEAN,SD` of the candidates' ability in logits"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to this new `FILE` (default standard output)"},
+			&cli.StringFlag{Name: "id-prefix", Usage: "start every attempt and candidate id with `P` (such as run2-)"},
 		},
 		Action: runSimulate,
 	}

@@ -33,12 +33,12 @@ func analyzeCommand() *cli.Command {
 			"Exit status: 0, 1 when more records were rejected than --max-rejects allows (then nothing is\n" +
 			"written), 2 when the analysis cannot run. See docs/psychometrics.md.",
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "bundle", Aliases: []string{"b"}, Usage: "bundle directory or .tar.gz the responses were delivered from (repeatable)"},
-			&cli.StringFlag{Name: "matrix", Usage: "a 0/1 matrix CSV (header of item ids; cells 1, 0, empty or NA) instead of responses"},
+			&cli.StringSliceFlag{Name: "bundle", Aliases: []string{"b"}, Usage: "bundle directory or .tar.gz `B` the responses were delivered from (repeatable)"},
+			&cli.StringFlag{Name: "matrix", Usage: "a 0/1 matrix CSV `F` (header of item ids; cells 1, 0, empty or NA) instead of responses"},
 			&cli.BoolFlag{Name: "write", Usage: "merge the statistics into BANK/stats.yaml"},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, json or csv"},
-			&cli.StringFlag{Name: "attempts", Value: "first", Usage: "first (a candidate's first attempt at a form) or all"},
-			&cli.IntFlag{Name: "max-rejects", Value: 0, Usage: "rejected records allowed before the exit status is 1"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text, json or csv"},
+			&cli.StringFlag{Name: "attempts", Value: "first", Usage: "`WHICH` attempts: first (a candidate's first attempt at a form) or all"},
+			&cli.IntFlag{Name: "max-rejects", Value: 0, Usage: "`N` rejected records allowed before the exit status is 1"},
 			configFlag(),
 		},
 		Action: runAnalyze,

@@ -21,7 +21,8 @@ func report() *analysis.Report {
 				Rasch: &analysis.RaschItem{B: -0.2, Anchored: true}, Flags: []string{}},
 			{ID: "AL-0003", Revision: 1, Role: "scored", Forms: []string{"F-B"}, Responses: 200, PValue: 1, Flags: []string{"too-easy", "not-calibrated"}},
 		},
-		Forms:       []analysis.FormReport{{Form: "F-A", Bundle: "1.0.0", Attempts: 400, Mean: 31.2, SD: 7.9, KR20: 0.89, SEM: 2.6}},
+		Forms: []analysis.FormReport{{Form: "F-A", Bundle: "1.0.0", Attempts: 400, Mean: 31.2, SD: 7.9, KR20: 0.89, SEM: 2.6,
+			AlphaIfDeleted: []analysis.ItemAlpha{{ID: "AL-0001", Alpha: 0.88}, {ID: "AL-0003", Alpha: 0.895}}}},
 		Calibration: &analysis.Calibration{Model: "rasch", Method: "cml", Anchored: 1, Items: 2, Persons: 390, Iterations: 7, LogLik: -9876.54},
 		Rejected:    2,
 	}

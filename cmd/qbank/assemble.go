@@ -19,7 +19,8 @@ func assembleCommand() *cli.Command {
 		Name:      "assemble",
 		Usage:     "assemble new parallel forms from the bank, or the next version of a form (--replace)",
 		ArgsUsage: "[BANK]",
-		Description: "assemble --spec S --forms N --seed K [--max-overlap F] [--out DIR] writes N new forms of spec S,\n" +
+		Description: "assemble --spec S [--forms N] [--seed K] [--max-overlap F] [--out DIR] writes N new forms of spec S\n" +
+			"(N defaults to 1, and the seed K to 1: the same seed always gives the same forms),\n" +
 			"ids <EXAM>-<SPEC>-A, -B, ... after those already used, version 1, to DIR (default BANK/forms).\n" +
 			"assemble --replace FORM writes the next version of a committed form: items that are retired or no\n" +
 			"longer eligible are replaced by items of the same domain (same task where possible), revised items\n" +

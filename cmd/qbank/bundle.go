@@ -25,9 +25,14 @@ func bundleCommand() *cli.Command {
 		Description: "bundle writes DIR/<exam>-<version>/ with manifest.json, SHA256SUMS, forms/<FORM>.json (what a\n" +
 			"candidate sees: no key, nothing marking pretest items) and keys/<FORM>.json (keys and rationales),\n" +
 			"and with --archive also DIR/<exam>-<version>.tar.gz. The same commit and flags give byte-identical\n" +
-			"output; file times are SOURCE_DATE_EPOCH when set, else 2000-01-01T00:00:00Z.\n" +
+			"output; file times are SOURCE_DATE_EPOCH when set (0 to 253402300799, 9999-12-31T23:59:59Z; anything\n" +
+			"else is refused, exit 2), else 2000-01-01T00:00:00Z.\n" +
 			"It refuses (exit 1, nothing written) when lint or check finds an error, when a form pins a\n" +
-			"revision the bank no longer has, or when the version already exists: released bundles are immutable.",
+			"revision the bank no longer has, or when the version already exists: released bundles are immutable.\n" +
+			"The one exception: a directory left without its archive by a killed run is completed by the next\n" +
+			"run with --archive when it holds exactly that run's build. Temporary files of killed runs\n" +
+			"(.<name>.tmp-<time>-<n>) are removed once an hour old. --sign warns, as ssh does, when others can\n" +
+			"read the private key file, and signs.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "version", Usage: "the bundle's semantic version `V`, such as 1.0.0 or 1.1.0-rc.1 (required)"},
 			&cli.StringFlag{Name: "forms", Usage: "comma-separated `IDS` of the forms to bundle"},
@@ -65,7 +70,12 @@ func runBundle(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if blocking := check.ReleaseBlockers(b, res.Findings, forms, bc.cfg); len(blocking) > 0 {
+	// form-version against git HEAD, as check does.
+	changed, err := formVersionFindings(c, b)
+	if err != nil {
+		return err
+	}
+	if blocking := check.ReleaseBlockers(b, res.Findings, forms, bc.cfg, changed); len(blocking) > 0 {
 		printFindings(c, blocking)
 		return failf("refusing to bundle: %s from lint and check (nothing was written); fix them and run qbank lint and qbank check", finding.Plural(len(blocking), "error"))
 	}

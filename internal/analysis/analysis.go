@@ -71,7 +71,7 @@ type Response struct {
 
 // Thresholds are the limits of the flags. DefaultThresholds gives the
 // documented defaults; the CLI overrides them from .qbank.yaml (the yaml
-// tags are the key names the rule docs use under "analyze:"; decode onto
+// tags are the key names the rule docs use under "analysis:"; decode onto
 // DefaultThresholds() so that keys not given keep their default).
 type Thresholds struct {
 	// LowDiscrimination: corrected point-biserial below this is

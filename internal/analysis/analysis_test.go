@@ -605,3 +605,37 @@ func TestBadDataset(t *testing.T) {
 		t.Error("cancelled context ignored")
 	}
 }
+
+// Anchoring every scored item at its estimate (the second run of
+// analyze, with stats.yaml) leaves nothing to estimate in stage 1 and
+// gives the pretest items the same b as the first run.
+func TestScoredAnchoredPretestFree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	items, forms := standardDesign(rng)
+	d := simDataset(rng, items, forms, 400)
+	rep1, err := Analyze(context.Background(), d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors := map[string]float64{}
+	for _, ir := range rep1.Items {
+		if ir.Role == RoleScored {
+			anchors[fmt.Sprintf("%s@%d", ir.ID, ir.Revision)] = ir.Rasch.B
+		}
+	}
+	rep2, err := Analyze(context.Background(), d, Options{Anchors: anchors})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep2.CalibrationError != "" || rep2.Calibration.Anchored != len(anchors) {
+		t.Fatalf("%q %+v", rep2.CalibrationError, rep2.Calibration)
+	}
+	for i, ir := range rep2.Items {
+		if ir.Role == RolePretest && math.Abs(ir.Rasch.B-rep1.Items[i].Rasch.B) > 1e-8 {
+			t.Errorf("%s: b %v; first run %v", ir.ID, ir.Rasch.B, rep1.Items[i].Rasch.B)
+		}
+		if ir.Role == RoleScored && (!ir.Rasch.Anchored || ir.Rasch.SE != 0) {
+			t.Errorf("%s: %+v", ir.ID, ir.Rasch)
+		}
+	}
+}

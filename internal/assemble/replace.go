@@ -3,6 +3,7 @@ package assemble
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/check"
@@ -68,7 +69,11 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 		for i, f := range b.Forms {
 			ids[i] = f.Form
 		}
-		return nil, fmt.Errorf("no valid form %s in the bank (forms: %v); qbank check reports forms that fail to load", id, ids)
+		known := "the bank has no valid form"
+		if len(ids) > 0 {
+			known = "forms: " + strings.Join(ids, ", ")
+		}
+		return nil, fmt.Errorf("no valid form %s in the bank (%s); qbank check reports forms that fail to load", id, known)
 	}
 	spec := b.Exam.Spec(old.Spec)
 	if spec == nil {

@@ -161,21 +161,14 @@ func (w *Writer) StageReplace(path string, data []byte) (*Staged, error) {
 }
 
 // writable reports fs.ErrPermission for a file that has no write bit or
-// that this process may not open for writing. Renaming over a file needs
+// that this process may not write (canWrite). Renaming over a file needs
 // only the directory's permission; a read-only file says "do not change
 // me", and replacing it would silently undo that.
 func writable(path string, mode fs.FileMode) error {
 	if mode.Perm()&0o222 == 0 {
 		return fs.ErrPermission
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return fs.ErrPermission
-		}
-		return err
-	}
-	return f.Close()
+	return canWrite(path)
 }
 
 // Commit puts the staged file in place. A staged new file fails with

@@ -85,15 +85,15 @@ func TestBlueprintRules(t *testing.T) {
 		want    finding.Pos
 		message string
 	}{
-		{"weights must sum to 100", "weight: 12", "weight: 13", finding.Pos{Line: 11, Column: 3}, "domain weights sum to 101"},
-		{"duplicate task id", `id: "1.2"`, `id: "1.1"`, finding.Pos{Line: 18, Column: 13}, `task id "1.1" is used twice`},
-		{"duplicate prefix", "prefix: SEC", "prefix: CC", finding.Pos{Line: 27, Column: 13}, `id prefix "CC"`},
-		{"pass outside scale", "pass: 700", "pass: 1700", finding.Pos{Line: 9, Column: 36}, "pass score 1700"},
-		{"duplicate spec", "id: diagnostic", "id: full", finding.Pos{Line: 75, Column: 9}, `form spec id "full" is used twice`},
+		{"weights must sum to 100", "weight: 12", "weight: 13", finding.Pos{Line: 24, Column: 3}, "domain weights sum to 101"},
+		{"duplicate task id", `id: "1.2"`, `id: "1.1"`, finding.Pos{Line: 31, Column: 13}, `task id "1.1" is used twice`},
+		{"duplicate prefix", "prefix: SEC", "prefix: CC", finding.Pos{Line: 40, Column: 13}, `id prefix "CC"`},
+		{"pass outside scale", "pass: 700", "pass: 1700", finding.Pos{Line: 12, Column: 9}, "pass score 1700"},
+		{"duplicate spec", "id: diagnostic", "id: full", finding.Pos{Line: 88, Column: 9}, `form spec id "full" is used twice`},
 		{"schema problem", "single: 4", "single: four", finding.Pos{Line: 7, Column: 11}, "options.single must be an integer"},
 		// A huge count would overflow apportionment and make assemble lay
 		// out slots for it.
-		{"spec too large", "scored: 10\n", "scored: 900000000000000000\n", finding.Pos{Line: 75, Column: 5}, `form spec "diagnostic" has 900000000000000000 scored + 0 pretest items; a form has at most 10000`},
+		{"spec too large", "scored: 10\n", "scored: 900000000000000000\n", finding.Pos{Line: 88, Column: 5}, `form spec "diagnostic" has 900000000000000000 scored + 0 pretest items; a form has at most 10000`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

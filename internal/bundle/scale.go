@@ -97,6 +97,9 @@ func (t *scaleTracker) manifestScale(b *bank.Bank) *ManifestScale {
 // difficulties gives the same numbers.
 func checkKeyScale(f ManifestForm, kf *KeyForm, m *Manifest, add func(file, format string, args ...any)) {
 	ks := kf.Scale
+	if ks == nil && f.Scored == 0 {
+		return // nothing is scored on the form: there is nothing to convert
+	}
 	if (ks == nil) != (m.Scale == nil) {
 		if ks == nil {
 			add(f.KeyFile, "has no conversion table, but the manifest has a scale")

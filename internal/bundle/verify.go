@@ -110,6 +110,10 @@ const (
 	Valid SignatureState = "valid"
 	// Invalid: the signature is missing, malformed or does not verify.
 	Invalid SignatureState = "invalid"
+	// Unreached: verification stopped before it got to the signature (the
+	// bundle could not be read, or its manifest is missing or invalid),
+	// so nothing is known about it.
+	Unreached SignatureState = "unreached"
 )
 
 // Report is the outcome of Verify.
@@ -128,6 +132,15 @@ type Report struct {
 	// Problems make verification fail; Notes do not.
 	Problems []Problem `json:"problems"`
 	Notes    []string  `json:"notes,omitempty"`
+}
+
+// HasBundleFiles reports whether b holds manifest.json or SHA256SUMS. A
+// directory or archive with neither is not a damaged bundle but something
+// else (a bank, say): verification has nothing to check it against.
+func (b *Bundle) HasBundleFiles() bool {
+	_, m := b.Files[ManifestFile]
+	_, s := b.Files[SumsFile]
+	return m || s
 }
 
 // OK reports whether the bundle passed.
@@ -270,6 +283,8 @@ func Verify(b *Bundle, pub ed25519.PublicKey) *Report {
 	if m != nil {
 		verifyForms(b, m, bad, add)
 		verifySignature(b, m, pub, r, add)
+	} else {
+		r.Signature = Unreached
 	}
 	sort.SliceStable(r.Problems, func(i, j int) bool { return r.Problems[i].File < r.Problems[j].File })
 	return r
@@ -533,6 +548,8 @@ func (r *Report) WriteText(w io.Writer) error {
 		b.WriteString("signature: none: the bundle is unsigned; this checked integrity only, not who made the bundle\n")
 	case Invalid:
 		b.WriteString("signature: INVALID\n")
+	case Unreached:
+		b.WriteString("signature: not checked: verification stopped before it got to the signature (fix the problems above first)\n")
 	}
 	if !r.OK() {
 		fmt.Fprintf(&b, "verification failed: %s\n", finding.Plural(len(r.Problems), "problem"))

@@ -356,3 +356,19 @@ func TestOpenDirThroughALink(t *testing.T) {
 		t.Errorf("bundle read through a link: %d files, problems %v", len(got.Files), r.Problems)
 	}
 }
+
+// A form with no scored items has no table, also when the bundle has a
+// scale; any other form of a bundle with a scale must have one.
+func TestKeyScaleOfFormWithoutScoredItems(t *testing.T) {
+	m := &Manifest{Scale: &ManifestScale{ThetaCut: 0}}
+	var got []string
+	add := func(file, format string, args ...any) { got = append(got, file) }
+	checkKeyScale(ManifestForm{Form: "P", KeyFile: "keys/P.json", Scored: 0}, &KeyForm{}, m, add)
+	if len(got) != 0 {
+		t.Errorf("pretest-only form: problems in %v", got)
+	}
+	checkKeyScale(ManifestForm{Form: "S", KeyFile: "keys/S.json", Scored: 2}, &KeyForm{}, m, add)
+	if len(got) != 1 {
+		t.Errorf("scored form without a table: problems in %v", got)
+	}
+}

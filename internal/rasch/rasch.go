@@ -102,7 +102,12 @@ type Result struct {
 // DisconnectedError is returned for a design whose items fall into groups
 // that share no item and no anchor: they cannot be put on one scale.
 type DisconnectedError struct {
-	Groups [][]string // booklet labels per group
+	// Groups holds the booklet labels per group. With anchors, the
+	// groups listed are those without an anchored item.
+	Groups [][]string
+	// Anchored: the design has anchors (and Groups are not linked to
+	// them).
+	Anchored bool
 }
 
 func (e *DisconnectedError) Error() string {
@@ -110,7 +115,11 @@ func (e *DisconnectedError) Error() string {
 	for i, g := range e.Groups {
 		parts[i] = fmt.Sprintf("group %d: %s", i+1, strings.Join(g, ", "))
 	}
-	return fmt.Sprintf("the design is not connected: %d groups of booklets share no item and no anchor, so they cannot be put on one scale (%s); link them by common items or anchor items in every group",
+	if e.Anchored {
+		return fmt.Sprintf("the design is not connected: %d group(s) of booklets share no item with the anchored items, so they cannot be put on the bank scale (%s); link them by common items or anchor an item in each",
+			len(e.Groups), strings.Join(parts, "; "))
+	}
+	return fmt.Sprintf("the design is not connected: %d groups of booklets share no item, so they cannot be put on one scale (%s); link them by common items or anchor items in every group",
 		len(e.Groups), strings.Join(parts, "; "))
 }
 
@@ -138,7 +147,7 @@ func Calibrate(ctx context.Context, d *Data, opts Options) (*Result, error) {
 	if err := des.connected(d); err != nil {
 		return nil, err
 	}
-	if len(des.free) == 0 {
+	if len(des.books) == 0 {
 		return nil, errors.New("rasch: no item can be calibrated (too few persons with a score between zero and perfect)")
 	}
 	if err := des.solve(ctx, opts, res); err != nil {
@@ -252,12 +261,7 @@ func reduce(d *Data) (*design, *Result) {
 	byKey := map[string]*book{}
 	for bi := range d.Booklets {
 		bk := &d.Booklets[bi]
-		kept := keptItems(bk, active)
-		items := make([]int, len(kept))
-		for x, j := range kept {
-			items[x] = bk.Items[j]
-		}
-		sort.Ints(items)
+		_, items := keptSorted(bk, active)
 		key := fmt.Sprint(items)
 		b := byKey[key]
 		if b == nil {
@@ -271,12 +275,7 @@ func reduce(d *Data) (*design, *Result) {
 	// Sufficient statistics of the persons with a non-extreme score.
 	for bi := range d.Booklets {
 		bk := &d.Booklets[bi]
-		kept := keptItems(bk, active)
-		items := make([]int, len(kept))
-		for x, j := range kept {
-			items[x] = bk.Items[j]
-		}
-		sort.Ints(items)
+		kept, items := keptSorted(bk, active)
 		b := byKey[fmt.Sprint(items)]
 		k := len(items)
 		pos := make([]int, len(kept)) // kept index -> position in b.items
@@ -332,6 +331,19 @@ func reduce(d *Data) (*design, *Result) {
 	return des, res
 }
 
+// keptSorted returns the positions of a booklet's active items and the
+// item numbers, sorted.
+func keptSorted(bk *Booklet, active []bool) (kept, items []int) {
+	kept = keptItems(bk, active)
+	items = make([]int, len(kept))
+	for x, j := range kept {
+		items[x] = bk.Items[j]
+	}
+	sort.Ints(items)
+	return kept, items
+}
+
+// keptItems returns the positions of a booklet's active items.
 func keptItems(bk *Booklet, active []bool) []int {
 	var kept []int
 	for j, it := range bk.Items {
@@ -412,13 +424,12 @@ func (des *design) connected(d *Data) error {
 	if !bad {
 		return nil
 	}
-	e := &DisconnectedError{}
+	e := &DisconnectedError{Anchored: anchored}
 	for _, r := range order {
-		g := groups[r]
 		if anchored && r == anchorRoot {
-			g = append(g, "(anchored)")
+			continue
 		}
-		e.Groups = append(e.Groups, g)
+		e.Groups = append(e.Groups, groups[r])
 	}
 	return e
 }

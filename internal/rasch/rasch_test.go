@@ -140,6 +140,14 @@ func TestDerivatives(t *testing.T) {
 // Parameter recovery: 3 forms of 65 items sharing 20 common items,
 // 2,000 persons each, sum-zero scale.
 func TestRecovery(t *testing.T) {
+	res, b := recovery(t)
+	checkRecovery(t, res, b, nil)
+}
+
+// recovery calibrates 3 forms of 65 items sharing 20 common items, 2,000
+// persons each, on a sum-zero scale, and returns the true b.
+func recovery(t *testing.T) (*Result, []float64) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(7, 8))
 	n, forms := linkedForms(3, 65, 20)
 	b := make([]float64, n)
@@ -147,12 +155,11 @@ func TestRecovery(t *testing.T) {
 		b[i] = rng.NormFloat64()
 	}
 	center(b)
-	d := &Data{Items: n, Booklets: simulate(rng, b, forms, 2000, 0)}
-	res, err := Calibrate(context.Background(), d, Options{})
+	res, err := Calibrate(context.Background(), &Data{Items: n, Booklets: simulate(rng, b, forms, 2000, 0)}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkRecovery(t, res, b, nil)
+	return res, b
 }
 
 func center(b []float64) {
@@ -238,17 +245,8 @@ func TestAnchoredRecovery(t *testing.T) {
 
 // A wrong SE must fail checkRecovery: scale the SEs and expect failure.
 func TestRecoveryCheckCanFail(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	n, forms := linkedForms(3, 65, 20)
-	b := make([]float64, n)
-	for i := range b {
-		b[i] = rng.NormFloat64()
-	}
-	center(b)
-	res, err := Calibrate(context.Background(), &Data{Items: n, Booklets: simulate(rng, b, forms, 2000, 0)}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, b := recovery(t)
+	n := len(b)
 	for _, f := range []float64{0.7, 1.4} {
 		bad := *res
 		bad.SE = make([]float64, n)
@@ -335,9 +333,10 @@ func TestDisconnected(t *testing.T) {
 	if _, err := Calibrate(context.Background(), d, Options{}); err != nil {
 		t.Errorf("anchored in every group: %v", err)
 	}
-	// An anchor in one group only is not enough.
+	// An anchor in one group only is not enough; the error names the
+	// group without one.
 	d.Anchors = map[int]float64{0: 0}
-	if _, err := Calibrate(context.Background(), d, Options{}); !errors.As(err, &de) {
+	if _, err := Calibrate(context.Background(), d, Options{}); !errors.As(err, &de) || !de.Anchored || len(de.Groups) != 1 || de.Groups[0][0] != "F3" {
 		t.Errorf("anchored in one group: err = %v", err)
 	}
 }
@@ -410,6 +409,28 @@ func TestBadInput(t *testing.T) {
 	} {
 		if _, err := Calibrate(context.Background(), d, Options{}); err == nil {
 			t.Errorf("%+v accepted", d)
+		}
+	}
+}
+
+// With every item anchored there is nothing to estimate, but the fit and
+// the log-likelihood are still computed (a later stage calibrates the
+// pretest items against them).
+func TestAllAnchored(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	b := []float64{-1, 0, 1, 0.5}
+	d := &Data{Items: 4, Booklets: simulate(rng, b, [][]int{{0, 1, 2, 3}}, 500, 0),
+		Anchors: map[int]float64{0: -1, 1: 0, 2: 1, 3: 0.5}}
+	res, err := Calibrate(context.Background(), d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Iterations != 0 || !(res.LogLik < 0) || res.Persons == 0 {
+		t.Errorf("%+v", res)
+	}
+	for i := range b {
+		if res.B[i] != b[i] || res.Status[i] != Anchored || !(res.Infit[i] > 0.7 && res.Infit[i] < 1.3) {
+			t.Errorf("item %d: b %v status %v infit %v", i, res.B[i], res.Status[i], res.Infit[i])
 		}
 	}
 }

@@ -98,6 +98,10 @@ func (des *design) solve(ctx context.Context, opts Options, res *Result) error {
 	if err != nil {
 		return err
 	}
+	if nf == 0 { // every item is anchored: nothing to estimate
+		res.LogLik, res.SEMethod = L, "exact"
+		return nil
+	}
 	converged := false
 	iter := 0
 	for iter < opts.MaxIter {

@@ -144,6 +144,9 @@ var (
 	RevisionBump = def(Lint, "revision-bump", finding.Error,
 		"An operational item's candidate-visible content changed since a git revision, but its revision did not increase.",
 		"Only with qbank lint --since REV (lint.Options.Since, package revcheck). Every change a candidate would see (the stem, the option texts and their order, which options are correct) needs revision +1: the item's statistics (p-value, point-biserial) were measured on the old text and no longer hold, and forms pin revisions. The old version is read from git (git show REV:path); the finding is at the revision and its message holds the unified diff of what changed. Items new since REV, and edits to why, explanation, references or tags, are fine. In a shallow CI checkout REV must be fetched first; when it is missing, qbank says which git fetch brings it (it depends on whether REV is a tag, a branch or a commit). Like every lint rule it is suppressed by a qbank:ignore comment with a reason on the revision line or the line above (for a fix of a typo that changes nothing a candidate would answer), and its severity is set in .qbank.yaml.")
+	Placeholder = def(Lint, "placeholder", finding.Error,
+		"A field of an item in review or later still holds a qbank new placeholder (TODO).",
+		"qbank new writes a draft whose stem, option texts, whys and explanation are placeholders starting with TODO. From status review on, each of these fields is seen by reviewers or candidates, so the word TODO (in capitals, as a whole word) anywhere in one of them is an error, at the word. Write the real text; a draft may keep its placeholders.")
 )
 
 // Check rules.
@@ -187,6 +190,9 @@ var (
 	StaleStats = def(Check, "stale-stats", finding.Warning,
 		"A scored item's statistics in stats.yaml are for another revision.",
 		"stats.yaml describes the revision it was measured on and nothing else. When a scored item has been revised since, its measured b no longer applies: its conversion tables use the provisional b of its authored difficulty until qbank analyze measures the new revision. Reported at the item's entry in stats.yaml.")
+	FormVersion = def(Check, "form-version", finding.Error,
+		"A form's entries changed since its committed or released version, but its version did not increase.",
+		"Responses and item statistics are keyed by form, version and position, so a form version is one fixed list: which items, in which order, at which pinned revisions, in which roles. qbank check compares every form with its version at git HEAD when the bank is in a git work tree (--since REV compares with another revision, read as lint --since reads items), and with the forms of a release bundle given with --bundle PATH; qbank bundle compares with HEAD. A form that differs from the earlier version while its version is the same or lower is an error at its version, naming the first changed positions: set the next version, or restore the entries. New forms and forms whose version went up are fine (package formversion).")
 )
 
 // Release rules.
@@ -212,34 +218,34 @@ var (
 		"The option point-biserial of a distractor (\"chose this option\" 0/1 against the criterion: the rest of the scored score, or the whole scored score for a pretest item) is above zero and above the item's corrected point-biserial. Strong candidates prefer that option: check the key against the references; if the key is right, the distractor is probably defensible and needs rewriting.")
 	DistractorPositive = def(Analyze, "distractor-positive", finding.Warning,
 		"A distractor chosen by at least 5 % of the responses has a positive point-biserial.",
-		"High scorers pick a wrong option: it is ambiguous, or a second right answer under some reading. The share is analyze.distractor_positive_share (default 0.05). Rewrite the distractor so that it is clearly wrong to a candidate who knows the topic.")
+		"High scorers pick a wrong option: it is ambiguous, or a second right answer under some reading. The share is analysis.distractor_positive_share (default 0.05). Rewrite the distractor so that it is clearly wrong to a candidate who knows the topic.")
 	NegativeDiscrimination = def(Analyze, "negative-discrimination", finding.Warning,
 		"The corrected point-biserial is below zero.",
 		"Candidates who do well on the rest of the exam get this item wrong more often than weak ones: a miskey, an ambiguous stem or outdated content. Review before the item counts again.")
 	LowDiscrimination = def(Analyze, "low-discrimination", finding.Warning,
 		"The corrected point-biserial is between 0 and 0.15.",
-		"The item hardly separates strong from weak candidates, so it adds little to the score's reliability. Threshold analyze.low_discrimination (default 0.15). Review the distractors and the stem; an item that is too easy or too hard also discriminates little.")
+		"The item hardly separates strong from weak candidates, so it adds little to the score's reliability. Threshold analysis.low_discrimination (default 0.15). Review the distractors and the stem; an item that is too easy or too hard also discriminates little.")
 	TooEasy = def(Analyze, "too-easy", finding.Warning,
 		"More than 95 % of the responses are correct.",
-		"The p-value is above analyze.too_easy (default 0.95): the item tells almost nothing about the candidates. Make the distractors more plausible or retire the item.")
+		"The p-value is above analysis.too_easy (default 0.95): the item tells almost nothing about the candidates. Make the distractors more plausible or retire the item.")
 	TooHard = def(Analyze, "too-hard", finding.Warning,
 		"The p-value is below chance + 0.05.",
-		"Chance is 1 / C(options, keys) (0.25 for a single item with four options; 0.1 for a multiple item with two keys among five options). Candidates do no better than guessing: check the key, the content and whether the topic is in the exam guide. Margin analyze.too_hard_margin (default 0.05).")
+		"Chance is 1 / C(options, keys) (0.25 for a single item with four options; 0.1 for a multiple item with two keys among five options). Candidates do no better than guessing: check the key, the content and whether the topic is in the exam guide. Margin analysis.too_hard_margin (default 0.05).")
 	NonfunctionalDistractor = def(Analyze, "nonfunctional-distractor", finding.Warning,
 		"A distractor is chosen by fewer than 5 % of the responses.",
-		"A distractor nobody picks does not work as a distractor: the item is easier than its option count suggests. Threshold analyze.nonfunctional_distractor (default 0.05). Replace it with a plausible misconception.")
+		"A distractor nobody picks does not work as a distractor: the item is easier than its option count suggests. Threshold analysis.nonfunctional_distractor (default 0.05). Replace it with a plausible misconception.")
 	HighOmit = def(Analyze, "high-omit", finding.Warning,
 		"More than 5 % of the responses are omitted.",
-		"Candidates skip the item: it may be unclear, too long or placed where time runs out. Threshold analyze.high_omit (default 0.05).")
+		"Candidates skip the item: it may be unclear, too long or placed where time runs out. Threshold analysis.high_omit (default 0.05).")
 	Misfit = def(Analyze, "misfit", finding.Warning,
 		"The Rasch infit or outfit mean square is outside 0.7..1.3.",
-		"Above 1.3 the responses are noisier than the Rasch model expects (guessing, a second right answer, content outside the construct); below 0.7 they are more predictable than expected (often a very discriminating or dependent item). Limits analyze.misfit_low and analyze.misfit_high.")
+		"Above 1.3 the responses are noisier than the Rasch model expects (guessing, a second right answer, content outside the construct); below 0.7 they are more predictable than expected (often a very discriminating or dependent item). Limits analysis.misfit_low and analysis.misfit_high.")
 	NotCalibrated = def(Analyze, "not-calibrated", finding.Warning,
 		"The item has no Rasch difficulty: everyone answered it right (or wrong), or no calibrated candidate saw it.",
 		"Conditional maximum likelihood has no finite estimate for an item that every candidate with a non-extreme score answered the same way. The other items are calibrated without it. Such an item cannot be used for scaled scores until it has varied responses.")
 	FewResponses = def(Analyze, "few-responses", finding.Warning,
 		"Fewer than 200 responses: the statistics are shown but too unstable to act on.",
-		"With few responses a p-value or point-biserial moves by 0.05 or more from sample to sample. Threshold analyze.min_responses (default 200); qbank promote does not promote an item with this flag.")
+		"With few responses a p-value or point-biserial moves by 0.05 or more from sample to sample. Threshold analysis.min_responses (default 200); qbank promote does not promote an item with this flag.")
 )
 
 // All returns every rule, in documentation order.

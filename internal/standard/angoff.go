@@ -66,7 +66,6 @@ func ReadPanel(r io.Reader, file string) (*Panel, []error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -75,6 +74,10 @@ func ReadPanel(r io.Reader, file string) (*Panel, []error) {
 			}
 			return p, append(errs, fmt.Errorf("%s: %v", file, err))
 		}
+		if len(rec) == 0 {
+			continue
+		}
+		line, _ := cr.FieldPos(0) // only valid for a record read without error
 		get := func(name string) string {
 			if i := col[name]; i < len(rec) {
 				return strings.TrimSpace(rec[i])

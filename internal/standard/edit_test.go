@@ -71,3 +71,29 @@ func TestSetCutRefuses(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSetCut: whatever exam.yaml holds, SetCut never panics, and what it
+// returns carries the new cut and keeps every line that is not the cut's.
+func FuzzSetCut(f *testing.F) {
+	f.Add(examHead + "scale:\n  min: 100\n  max: 1000\n  pass: 700\n  cut: {form: F-A, raw: 35}\n" + examTail)
+	f.Add(examHead + "scale: {min: 100, max: 1000, pass: 700}\n" + examTail)
+	f.Add(examHead + "scale:\n  min: 100\n  max: 1000\n  pass: 700\n  cut:\n    theta: 1\n" + examTail)
+	f.Fuzz(func(t *testing.T, src string) {
+		out, err := SetCut([]byte(src), -0.25, "fuzz")
+		if err != nil {
+			return
+		}
+		if !strings.Contains(string(out), "theta: -0.25") {
+			t.Fatalf("no new cut in\n%s", out)
+		}
+		kept := 0
+		for _, line := range strings.Split(src, "\n") {
+			if strings.Contains(string(out), line) {
+				kept++
+			}
+		}
+		if n := len(strings.Split(src, "\n")); kept < n-3 {
+			t.Fatalf("only %d of %d lines kept:\n%s\n---\n%s", kept, n, src, out)
+		}
+	})
+}

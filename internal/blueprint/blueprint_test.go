@@ -49,7 +49,11 @@ func TestApportion(t *testing.T) {
 }
 
 func TestTheBundledBlueprintLoads(t *testing.T) {
-	e, fs, err := Load("../../bank/exam.yaml", "bank/exam.yaml")
+	data, err := os.ReadFile("../../bank/exam.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, fs, err := Parse(data, "bank/exam.yaml")
 	if err != nil || len(fs) > 0 {
 		t.Fatalf("err=%v findings=%v", err, fs)
 	}

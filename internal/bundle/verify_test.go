@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -193,7 +194,6 @@ type entry struct {
 	typ      byte
 	body     string
 	linkname string
-	size     int64 // header size when body is empty and size is set
 }
 
 // rawTar returns an uncompressed tar stream of entries, end marker
@@ -372,3 +372,5 @@ func TestKeyScaleOfFormWithoutScoredItems(t *testing.T) {
 		t.Errorf("scored form without a table: problems in %v", got)
 	}
 }
+
+func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

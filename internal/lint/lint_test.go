@@ -252,6 +252,10 @@ func TestCleanBankHasNoFindings(t *testing.T) {
 
 // defaultSeverity is the registry's severity of rule id.
 func defaultSeverity(id string) finding.Severity {
-	r, _ := rules.Lookup(id)
-	return r.Severity
+	for _, r := range rules.All() {
+		if r.ID == id {
+			return r.Severity
+		}
+	}
+	return ""
 }

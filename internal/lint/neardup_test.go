@@ -158,7 +158,6 @@ func bruteForce(stems []string) []Pair {
 	return pairs
 }
 
-
 // A threshold outside (0, 1] finds nothing instead of panicking.
 func TestSimilarStemsRejectsBadThresholds(t *testing.T) {
 	stems := []string{"a b c", "a b c", "a b d"}
@@ -170,4 +169,24 @@ func TestSimilarStemsRejectsBadThresholds(t *testing.T) {
 	if got := SimilarStems(context.Background(), stems, 1); !reflect.DeepEqual(got, []Pair{{A: 0, B: 1, Similarity: 1}}) {
 		t.Errorf("threshold 1: %v", got)
 	}
+}
+
+// shingles returns the distinct word bigrams of a stem (its words when it
+// has fewer than two). It defines the similarity; SimilarStems computes the
+// same sets with integer tokens.
+func shingles(stem string) []string {
+	words := stemWords(stem)
+	if len(words) < 2 {
+		return words
+	}
+	seen := make(map[string]bool, len(words))
+	out := make([]string, 0, len(words)-1)
+	for i := 0; i+1 < len(words); i++ {
+		s := words[i] + " " + words[i+1]
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }

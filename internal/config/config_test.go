@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,7 +64,7 @@ func TestSettingsApply(t *testing.T) {
 	if c.NearDuplicateThreshold != 0.8 {
 		t.Errorf("threshold = %v", c.NearDuplicateThreshold)
 	}
-	if err := c.CheckRules(map[string]bool{"key-length": true}); err == nil || !strings.Contains(err.Error(), `c.yaml:3:3: unknown rule "yaml"`) {
+	if err := c.CheckRules(map[string]bool{rules.KeyLength.ID: true}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf(`c.yaml:3:3: unknown rule %q`, rules.YAML.ID)) {
 		t.Errorf("CheckRules = %v", err)
 	}
 }

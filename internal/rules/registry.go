@@ -27,7 +27,7 @@
 // ./internal/rules) in the documentation's table of its group. A command
 // selects the rules it reports with In(groups...). A new command gets a
 // new Group constant (append it to the list below) and a table marker in
-// the docs (see gen.go).
+// the docs (see RewriteTables in docs.go).
 package rules
 
 import "github.com/qbank/qbank/internal/finding"

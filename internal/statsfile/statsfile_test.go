@@ -52,6 +52,14 @@ func TestMergeReport(t *testing.T) {
 	if _, ok := m.Stats.Items["AL-0004"]; ok {
 		t.Error("item with no responses written")
 	}
+	for _, id := range m.Updated {
+		if !m.Stats.Items[id].Simulated {
+			t.Errorf("%s: an entry measured on simulated data is not marked simulated", id)
+		}
+	}
+	if enc := string(Encode(m.Stats)); !strings.Contains(enc, "\n    simulated: true\n") {
+		t.Errorf("encoded stats do not mark the entries simulated:\n%s", enc)
+	}
 	if c := m.Stats.Calibration; c == nil || c.Anchored != 1 || c.Attempts != 500 || !c.Simulated || c.Computed != "2026-11-30T00:00:00Z" {
 		t.Errorf("calibration %+v", c)
 	}

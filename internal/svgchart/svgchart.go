@@ -101,11 +101,15 @@ func (c Chart) SVG() string {
 	if len(c.Series) > 1 {
 		legendRows = (len(c.Series) + 2) / 3
 	}
-	h += float64(legendRows) * 18
+	legendH := 0.0
+	if legendRows > 0 {
+		legendH = 14 + float64(legendRows)*18
+	}
+	h += legendH
 	xr, yr := c.ranges()
-	p := plot{x0: marginLeft, x1: w - marginRight, y0: marginTop, y1: h - marginBottom - float64(legendRows)*18, xr: xr, yr: yr}
+	p := plot{x0: marginLeft, x1: w - marginRight, y0: marginTop, y1: h - marginBottom - legendH, xr: xr, yr: yr}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" width="100%%" role="img" aria-labelledby="%s-t %s-d" class="chart" font-family="sans-serif" font-size="12">`,
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" width="100%%" role="img" aria-labelledby="%s-t %s-d" class="chart" font-family="sans-serif" font-size="13">`,
 		f1(w), f1(h), esc(c.ID), esc(c.ID))
 	fmt.Fprintf(&b, "\n<title id=\"%s-t\">%s</title>\n<desc id=\"%s-d\">%s</desc>\n", esc(c.ID), esc(c.Title), esc(c.ID), esc(c.Desc))
 	c.axes(&b, p)
@@ -356,7 +360,7 @@ func (c Chart) legend(b *strings.Builder, p plot, w float64) {
 	colW := (w - marginLeft) / 3
 	for i, s := range c.Series {
 		x := marginLeft + float64(i%3)*colW
-		y := p.y1 + 44 + float64(i/3)*18
+		y := p.y1 + 60 + float64(i/3)*18
 		name := s.Name
 		if c.Kind == Bar || c.Kind == Scatter {
 			fmt.Fprintf(b, `<rect x="%s" y="%s" width="12" height="12" fill="%s"/>`+"\n", f1(x), f1(y-10), Color(i))

@@ -38,15 +38,18 @@ func scoreCommand() *cli.Command {
 }
 
 func runScore(c *cli.Context) error {
+	files, err := positionalArgs(c) // first: it applies the flags written after the files
+	if err != nil {
+		return err
+	}
 	format := c.String("format")
 	if err := checkOutFormat(format, c.String("out"), "text, json, csv or html", false); err != nil {
 		return err
 	}
-	policy, err := responses.ParsePolicy(c.String("attempts"))
-	if err != nil {
+	if err := refuseInItems(defaultBank, c.String("out")); c.String("out") != "" && err != nil {
 		return err
 	}
-	files, err := positionalArgs(c)
+	policy, err := responses.ParsePolicy(c.String("attempts"))
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/qbank/qbank/internal/assemble"
 	"github.com/qbank/qbank/internal/bank"
-	"github.com/qbank/qbank/internal/report"
+	"github.com/qbank/qbank/internal/finding"
 	"github.com/urfave/cli/v2"
 )
 
@@ -19,7 +19,8 @@ func assembleCommand() *cli.Command {
 		Name:      "assemble",
 		Usage:     "assemble new parallel forms from the bank, or the next version of a form (--replace)",
 		ArgsUsage: "[BANK]",
-		Description: "assemble --spec S --forms N --seed K [--max-overlap F] [--out DIR] writes N new forms of spec S,\n" +
+		Description: "assemble --spec S [--forms N] [--seed K] [--max-overlap F] [--out DIR] writes N new forms of spec S\n" +
+			"(N defaults to 1, and the seed K to 1: the same seed always gives the same forms),\n" +
 			"ids <EXAM>-<SPEC>-A, -B, ... after those already used, version 1, to DIR (default BANK/forms).\n" +
 			"assemble --replace FORM writes the next version of a committed form: items that are retired or no\n" +
 			"longer eligible are replaced by items of the same domain (same task where possible), revised items\n" +
@@ -58,7 +59,7 @@ func runAssemble(c *cli.Context) error {
 		return err
 	}
 	if res.Summary.Errors > 0 {
-		return failf("the bank has %s (qbank lint %s lists them); fix them before assembling", report.Plural(res.Summary.Errors, "lint error"), dir)
+		return failf("the bank has %s (qbank lint %s lists them); fix them before assembling", finding.Plural(res.Summary.Errors, "lint error"), dir)
 	}
 	if id := c.String("replace"); id != "" {
 		for _, name := range []string{"spec", "forms", "seed", "out"} {
@@ -103,7 +104,7 @@ func newForms(c *cli.Context, b *bank.Bank, overlap float64) error {
 		return err
 	}
 	w := c.App.Writer
-	fmt.Fprintf(w, "Assembled %s of spec %s from %s (seed %d, max overlap %g)\n\n", report.Plural(len(r.Forms), "form"), spec, b.Dir, c.Int64("seed"), overlap)
+	fmt.Fprintf(w, "Assembled %s of spec %s from %s (seed %d, max overlap %g)\n\n", finding.Plural(len(r.Forms), "form"), spec, b.Dir, c.Int64("seed"), overlap)
 	if err := assemble.WriteSummary(w, r); err != nil {
 		return err
 	}
@@ -159,7 +160,7 @@ func replaceForm(c *cli.Context, b *bank.Bank, id string, overlap float64) error
 	if filepath.Base(r.Old.File) != id+".yaml" {
 		return fmt.Errorf("%s: the file name does not match form id %s; rename it first", r.Old.File, id)
 	}
-	fmt.Fprintf(w, "%s: version %d -> %d (%s)\n", id, r.Old.Version, r.Form.Version, report.Plural(len(r.Changes), "change"))
+	fmt.Fprintf(w, "%s: version %d -> %d (%s)\n", id, r.Old.Version, r.Form.Version, finding.Plural(len(r.Changes), "change"))
 	for _, ch := range r.Changes {
 		if ch.Repinned {
 			fmt.Fprintf(w, "  #%d %s %s: re-pinned revision %d -> %d (the item was revised; review it)\n", ch.Position, ch.Role, ch.Old, ch.OldRevision, ch.NewRevision)

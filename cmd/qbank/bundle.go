@@ -13,7 +13,6 @@ import (
 	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/gitx"
-	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/signing"
 	"github.com/urfave/cli/v2"
 )
@@ -71,9 +70,14 @@ func runBundle(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if blocking := check.ReleaseBlockers(b, res.Findings, forms, bc.cfg); len(blocking) > 0 {
+	// form-version against git HEAD, as check does.
+	changed, err := formVersionFindings(c, b)
+	if err != nil {
+		return err
+	}
+	if blocking := check.ReleaseBlockers(b, res.Findings, forms, bc.cfg, changed); len(blocking) > 0 {
 		printFindings(c, blocking)
-		return failf("refusing to bundle: %s from lint and check (nothing was written); fix them and run qbank lint and qbank check", report.Plural(len(blocking), "error"))
+		return failf("refusing to bundle: %s from lint and check (nothing was written); fix them and run qbank lint and qbank check", finding.Plural(len(blocking), "error"))
 	}
 	req.opts.Source = gitSource(c, req.dir)
 	bun, err := bundle.Build(b, req.opts)
@@ -81,7 +85,7 @@ func runBundle(c *cli.Context) error {
 		var be *bundle.BuildError
 		if errors.As(err, &be) {
 			printFindings(c, be.Findings)
-			return failf("refusing to bundle: %s (nothing was written)", report.Plural(len(be.Findings), "problem"))
+			return failf("refusing to bundle: %s (nothing was written)", finding.Plural(len(be.Findings), "problem"))
 		}
 		return err
 	}
@@ -182,7 +186,7 @@ func printBundle(w io.Writer, dirPath, archive string, incomplete bool, forms []
 	if incomplete {
 		head = "kept " + dirPath + ", which holds exactly this build (only its archive was missing)"
 	}
-	fmt.Fprintf(w, "%s: %s, %s, %s, %s\n", head, report.Plural(len(forms), "form"), report.Plural(items, "item slot"), report.Plural(len(bun.Files), "file"), signed)
+	fmt.Fprintf(w, "%s: %s, %s, %s, %s\n", head, finding.Plural(len(forms), "form"), finding.Plural(items, "item slot"), finding.Plural(len(bun.Files), "file"), signed)
 	if archive != "" {
 		fmt.Fprintf(w, "wrote %s\n", archive)
 	}

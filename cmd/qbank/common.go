@@ -67,7 +67,7 @@ func resolveFormat(c *cli.Context) (string, error) {
 // writeFindings prints the findings in format and returns the exit error
 // the findings call for: 1 with any error (or more than maxWarnings
 // warnings when maxWarnings >= 0), else nil.
-func writeFindings(c *cli.Context, format string, fs []finding.Finding, sum report.Summary, ruleset []finding.Rule, maxWarnings int) error {
+func writeFindings(c *cli.Context, format string, fs []finding.Finding, sum finding.Summary, ruleset []finding.Rule, maxWarnings int) error {
 	tool := report.Tool{Name: "qbank", Version: version, InformationURI: "https://github.com/qbank/qbank"}
 	if err := report.Write(c.App.Writer, format, fs, sum, ruleset, tool); err != nil {
 		return err
@@ -148,7 +148,7 @@ func (bc *bankCommand) cannotLoad(c *cli.Context, err error) error {
 	}
 	fs := append([]finding.Finding(nil), be.Findings...)
 	finding.Sort(fs)
-	sum := report.Summary{}
+	sum := finding.Summary{}
 	sum.Errors, sum.Warnings = finding.Count(fs)
 	_ = writeFindings(c, bc.format, fs, sum, bc.rules, -1)
 	return err

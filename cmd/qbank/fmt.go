@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/itemfmt"
-	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/textdiff"
 	"github.com/urfave/cli/v2"
 )
@@ -78,10 +78,10 @@ func runFmt(c *cli.Context) error {
 	}
 	var msgs []string
 	if differ > 0 && !write {
-		msgs = append(msgs, fmt.Sprintf("%s not formatted; run qbank fmt -w", report.Plural(differ, "file")))
+		msgs = append(msgs, fmt.Sprintf("%s not formatted; run qbank fmt -w", finding.Plural(differ, "file")))
 	}
 	if failed > 0 {
-		msgs = append(msgs, fmt.Sprintf("%s could not be formatted", report.Plural(failed, "file")))
+		msgs = append(msgs, fmt.Sprintf("%s could not be formatted", finding.Plural(failed, "file")))
 	}
 	if len(msgs) > 0 {
 		return fail(strings.Join(msgs, "; "))

@@ -17,7 +17,7 @@ func keygenCommand() *cli.Command {
 		ArgsUsage: "[NAME]",
 		Description: "keygen writes NAME.key (the private key, mode 0600: keep it secret, for example in a CI secret)\n" +
 			"and NAME.pub (the public key, to publish to whoever verifies bundles); NAME defaults to\n" +
-			"qbank-release. It never overwrites a key file. Sign with qbank bundle --sign NAME.key and check\n" +
+			"qbank-release. It never overwrites a key file (exit status 1 when one exists). Sign with qbank bundle --sign NAME.key and check\n" +
 			"with qbank verify --pubkey NAME.pub.",
 		Action: func(c *cli.Context) error {
 			pos, err := positionalArgs(c)
@@ -38,7 +38,7 @@ func keygenCommand() *cli.Command {
 			}
 			if err := signing.WriteKeyPair(name+".key", name+".pub", priv); err != nil {
 				if errors.Is(err, fs.ErrExist) {
-					return fmt.Errorf("refusing to overwrite: %w", err)
+					return failf("refusing to overwrite: %v", err)
 				}
 				return err
 			}

@@ -40,7 +40,7 @@ func TestReleaseExitStatus(t *testing.T) {
 		want string // in stdout or stderr
 	}{
 		{"keygen", []string{"keygen", key}, 0, "key id "},
-		{"keygen again", []string{"keygen", key}, 2, "refusing to overwrite"},
+		{"keygen again", []string{"keygen", key}, 1, "refusing to overwrite"},
 		{"bundle", []string{"bundle", "--version", "1.0.0", "--all", "--archive", "--sign", key + ".key", "--out", dist, bankDir}, 0, "signed by key"},
 		{"bundle existing", []string{"bundle", "--version", "1.0.0", "--all", "--out", dist, bankDir}, 1, "already exists"},
 		{"bundle lint error", []string{"bundle", "--version", "2.0.0", "--all", "--out", dist, broken}, 1, "[missing-why]"},

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/htmlreport"
-	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/responses"
 	"github.com/qbank/qbank/internal/scorereport"
 	"github.com/qbank/qbank/internal/scorerun"
@@ -65,7 +65,7 @@ func runScore(c *cli.Context) error {
 		return err
 	}
 	if max := c.Int("max-rejects"); out.Read.Rejected > max {
-		return failf("%s rejected (--max-rejects %d)", report.Plural(out.Read.Rejected, "record"), max)
+		return failf("%s rejected (--max-rejects %d)", finding.Plural(out.Read.Rejected, "record"), max)
 	}
 	return nil
 }
@@ -91,6 +91,6 @@ func writeScores(w io.Writer, format string, out *scorerun.Outcome) error {
 	if err := scorereport.WriteText(w, out.Reports); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%s scored, %d passed, %d rejected.\n", report.Plural(out.Summary.Attempts, "attempt"), out.Summary.Passed, out.Summary.Rejected)
+	_, err := fmt.Fprintf(w, "\n%s scored, %d passed, %d rejected.\n", finding.Plural(out.Summary.Attempts, "attempt"), out.Summary.Passed, out.Summary.Rejected)
 	return err
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/qbank/qbank/internal/bundle"
 	"github.com/qbank/qbank/internal/signing"
@@ -20,7 +22,7 @@ func verifyCommand() *cli.Command {
 			"file fails, named), every JSON file against its schema, and with --pubkey the Ed25519 signature\n" +
 			"of manifest.json. Without --pubkey it checks integrity only and says that the signature was not\n" +
 			"checked. Archives are read safely: no absolute paths, no \"..\", no links or devices, size limits.\n" +
-			"Exit status: 0 verified, 1 verification failed, 2 could not run.",
+			"Exit status: 0 verified, 1 verification failed, 2 could not run (also for a path that is not a bundle at all).",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "pubkey", Usage: "check the signature with the Ed25519 public key in `PUB`"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
@@ -43,6 +45,9 @@ func verifyCommand() *cli.Command {
 					return fmt.Errorf("--pubkey: %w", err)
 				}
 			}
+			if err := notABundleDir(pos[0]); err != nil {
+				return err
+			}
 			var report *bundle.Report
 			b, err := bundle.Open(c.Context, pos[0], bundle.DefaultLimits)
 			if err != nil {
@@ -50,7 +55,9 @@ func verifyCommand() *cli.Command {
 				if !errors.As(err, &ie) {
 					return fmt.Errorf("cannot read bundle: %w", err)
 				}
-				report = &bundle.Report{Bundle: pos[0], Signature: bundle.Invalid, Problems: []bundle.Problem{{File: ie.File, Message: ie.Msg}}}
+				report = &bundle.Report{Bundle: pos[0], Signature: bundle.Unreached, Problems: []bundle.Problem{{File: ie.File, Message: ie.Msg}}}
+			} else if !b.HasBundleFiles() {
+				return fmt.Errorf("%s is not a bundle: it holds neither %s nor %s; verify checks what qbank bundle writes", pos[0], bundle.ManifestFile, bundle.SumsFile)
 			} else {
 				report = bundle.Verify(b, pub)
 			}
@@ -69,4 +76,23 @@ func verifyCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// notABundleDir refuses a directory that is plainly not a bundle (neither
+// manifest.json nor SHA256SUMS at its top), once, instead of a failure for
+// every file in it.
+func notABundleDir(p string) error {
+	if st, err := os.Stat(p); err != nil || !st.IsDir() {
+		return nil
+	}
+	for _, name := range []string{bundle.ManifestFile, bundle.SumsFile} {
+		if _, err := os.Lstat(filepath.Join(p, name)); err == nil {
+			return nil
+		}
+	}
+	msg := fmt.Sprintf("%s is not a bundle: it holds neither %s nor %s; verify checks what qbank bundle writes", p, bundle.ManifestFile, bundle.SumsFile)
+	if _, err := os.Stat(filepath.Join(p, "exam.yaml")); err == nil {
+		msg += fmt.Sprintf(" (%s is a bank: qbank bundle --version V --all %s makes a bundle of it)", p, p)
+	}
+	return errors.New(msg)
 }

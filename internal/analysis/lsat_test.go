@@ -1,55 +1,16 @@
 package analysis
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"math"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 )
 
-// matrixDataset reads a "pattern frequency" table into a matrix Dataset.
-func matrixDataset(t testing.TB, path string) *Dataset {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	d := &Dataset{Matrix: true, Forms: []Form{{Form: "lsat6"}}}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		fields := strings.Fields(line)
-		n, err := strconv.Atoi(fields[1])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d.Items == nil {
-			for j := range fields[0] {
-				d.Items = append(d.Items, Item{ID: fmt.Sprintf("I%d", j+1), Revision: 1})
-				d.Forms[0].Slots = append(d.Forms[0].Slots, Slot{Item: j, Role: RoleScored})
-			}
-		}
-		for range n {
-			a := Attempt{ID: fmt.Sprint(len(d.Attempts) + 1)}
-			for _, c := range fields[0] {
-				a.Responses = append(a.Responses, Response{Presented: true, Correct: c == '1'})
-			}
-			d.Attempts = append(d.Attempts, a)
-		}
-	}
-	return d
-}
-
+// TestLSAT6 checks the published figures of LSAT section 6 (Bock &
+// Lieberman 1970; testdata/lsat6.csv is written by reference.R from the
+// pattern table lsat6.txt).
 func TestLSAT6(t *testing.T) {
-	d := matrixDataset(t, "testdata/lsat6.txt")
+	d := readMatrix(t, "testdata/lsat6.csv", "lsat6")
 	rep, err := Analyze(context.Background(), d, Options{})
 	if err != nil {
 		t.Fatal(err)

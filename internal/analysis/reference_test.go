@@ -13,15 +13,7 @@ import (
 // empty cell = not presented) into a matrix Dataset.
 func readMatrix(t testing.TB, path, name string) *Dataset {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, path)
 	d := &Dataset{Matrix: true, Forms: []Form{{Form: name}}}
 	for j, id := range rows[0][1:] {
 		d.Items = append(d.Items, Item{ID: id, Revision: 1})
@@ -40,15 +32,7 @@ func readMatrix(t testing.TB, path, name string) *Dataset {
 // refValues reads reference.csv: dataset -> stat -> item -> value.
 func refValues(t testing.TB) map[string]map[string]map[string]float64 {
 	t.Helper()
-	f, err := os.Open("testdata/reference.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, "testdata/reference.csv")
 	ref := map[string]map[string]map[string]float64{}
 	for _, r := range rows[1:] {
 		v, err := strconv.ParseFloat(r[3], 64)
@@ -130,4 +114,18 @@ func TestReference(t *testing.T) {
 			}
 		})
 	}
+}
+
+func readCSV(t testing.TB, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

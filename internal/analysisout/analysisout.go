@@ -130,11 +130,11 @@ func writeCalibration(w io.Writer, rep *analysis.Report) {
 	case c == nil:
 		fmt.Fprintln(w, "\nRasch calibration not done.")
 	default:
-		scale := "free items' b sum to zero"
+		scale := "no anchors, so the free items' b sum to zero"
 		if c.Anchored > 0 {
-			scale = fmt.Sprintf("%d anchors hold the bank scale", c.Anchored)
+			scale = fmt.Sprintf("%d anchored at their stats.yaml b (the bank scale)", c.Anchored)
 		}
-		fmt.Fprintf(w, "\nRasch calibration (%s, %s): %d items, %s; %d persons with a score that is neither zero nor perfect; %d iterations; log-likelihood %.1f\n",
+		fmt.Fprintf(w, "\nRasch calibration (%s model, %s): %d items, %s; %d persons with a score neither zero nor perfect; %d iterations; log-likelihood %.1f\n",
 			c.Model, strings.ToUpper(c.Method), c.Items, scale, c.Persons, c.Iterations, c.LogLik)
 	}
 }

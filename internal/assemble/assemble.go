@@ -82,7 +82,6 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/check"
-	"github.com/qbank/qbank/internal/difficulty"
 )
 
 // DefaultMaxOverlap is the default share of scored items two forms may
@@ -227,10 +226,10 @@ func (r *Result) fill(b *bank.Bank, p *problem) {
 			if e.Role == bank.RoleScored {
 				sets[f][e.ID] = true
 				fs.Scored[d]++
-				pv, src := difficulty.PerMille(b.Stats, it)
+				pv, src := b.Stats.PerMille(it)
 				sum += pv
 				cnt++
-				if src == difficulty.FromStats {
+				if src == bank.FromStats {
 					fs.Measured++
 				}
 				if t, ok := p.taskIndex[it.Domain+"\x00"+it.Task]; ok {

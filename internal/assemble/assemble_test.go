@@ -14,7 +14,6 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/check"
-	"github.com/qbank/qbank/internal/difficulty"
 	"github.com/qbank/qbank/internal/pooltest"
 )
 
@@ -235,10 +234,10 @@ func TestParallelDifficulty(t *testing.T) {
 		sum, n := 0, 0
 		for _, e := range f.Items {
 			if e.Role == bank.RoleScored {
-				p, src := difficulty.PerMille(b.Stats, b.Item(e.ID))
+				p, src := b.Stats.PerMille(b.Item(e.ID))
 				sum += p
 				n++
-				if src == difficulty.FromStats {
+				if src == bank.FromStats {
 					measured++
 				}
 			}

@@ -3,10 +3,10 @@ package assemble
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/check"
-	"github.com/qbank/qbank/internal/difficulty"
 	"github.com/qbank/qbank/internal/rules"
 )
 
@@ -69,7 +69,11 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 		for i, f := range b.Forms {
 			ids[i] = f.Form
 		}
-		return nil, fmt.Errorf("no valid form %s in the bank (forms: %v); qbank check reports forms that fail to load", id, ids)
+		known := "the bank has no valid form"
+		if len(ids) > 0 {
+			known = "forms: " + strings.Join(ids, ", ")
+		}
+		return nil, fmt.Errorf("no valid form %s in the bank (%s); qbank check reports forms that fail to load", id, known)
 	}
 	spec := b.Exam.Spec(old.Spec)
 	if spec == nil {
@@ -200,7 +204,7 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 			keyCount[k]++
 		}
 		if e.Role == bank.RoleScored {
-			p, _ := difficulty.PerMille(b.Stats, it)
+			p, _ := b.Stats.PerMille(it)
 			scoredSum += p
 			scoredN++
 		}
@@ -227,10 +231,10 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 				}
 			}
 		}
-		target := difficulty.Default
+		target := bank.DefaultPerMille
 		switch {
 		case oldItem != nil:
-			target, _ = difficulty.PerMille(b.Stats, oldItem)
+			target, _ = b.Stats.PerMille(oldItem)
 		case scoredN > 0:
 			target = scoredSum / scoredN
 		}
@@ -254,7 +258,7 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 			if oldItem != nil && c.Task == oldItem.Task && c.Domain == oldItem.Domain {
 				sameTask = 0
 			}
-			p, _ := difficulty.PerMille(b.Stats, c)
+			p, _ := b.Stats.PerMille(c)
 			keyUse := 0
 			if k := singleKey(c); k >= 0 && k < len(keyCount) {
 				keyUse = keyCount[k]
@@ -283,7 +287,7 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 			for _, g := range scoredOn[best.ID] {
 				shared[g]++
 			}
-			p, _ := difficulty.PerMille(b.Stats, best)
+			p, _ := b.Stats.PerMille(best)
 			scoredSum += p
 			scoredN++
 		}
@@ -352,7 +356,7 @@ func meanP(b *bank.Bank, entries []bank.FormEntry) float64 {
 			continue
 		}
 		if it := b.Item(e.ID); it != nil {
-			p, _ := difficulty.PerMille(b.Stats, it)
+			p, _ := b.Stats.PerMille(it)
 			sum += p
 			n++
 		}

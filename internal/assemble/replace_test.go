@@ -7,7 +7,6 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/check"
-	"github.com/qbank/qbank/internal/difficulty"
 )
 
 // committed returns a bank with two disjoint committed forms (A and B).
@@ -55,8 +54,8 @@ func TestReplaceRetiredItem(t *testing.T) {
 		t.Errorf("replacement %s is %s/%s/%s; want an operational item of %s task %s", in.ID, in.Domain, in.Task, in.Status, gone.Domain, gone.Task)
 	}
 	// Difficulty: the closest p among same-task items not on either form.
-	pGone, _ := difficulty.PerMille(b.Stats, gone)
-	pNew, _ := difficulty.PerMille(b.Stats, in)
+	pGone, _ := b.Stats.PerMille(gone)
+	pNew, _ := b.Stats.PerMille(in)
 	onForms := map[string]bool{}
 	for _, f := range b.Forms {
 		for _, e := range f.Items {
@@ -65,7 +64,7 @@ func TestReplaceRetiredItem(t *testing.T) {
 	}
 	for _, c := range b.Items {
 		if c.Status == bank.StatusOperational && c.Task == gone.Task && c.Domain == gone.Domain && !onForms[c.ID] {
-			if p, _ := difficulty.PerMille(b.Stats, c); abs(p-pGone) < abs(pNew-pGone) {
+			if p, _ := b.Stats.PerMille(c); abs(p-pGone) < abs(pNew-pGone) {
 				t.Errorf("%s (p %d) is closer to the retired item's p %d than the replacement's %d", c.ID, p, pGone, pNew)
 			}
 		}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
-	"github.com/qbank/qbank/internal/difficulty"
 	"github.com/qbank/qbank/internal/rules"
 )
 
@@ -110,7 +109,7 @@ func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int) *problem {
 		if role == roleScored && task >= 0 {
 			p.supplied[task] = true
 		}
-		pv, _ := difficulty.PerMille(b.Stats, it)
+		pv, _ := b.Stats.PerMille(it)
 		i := int32(len(p.items))
 		index[it.ID] = i
 		p.items = append(p.items, itemInfo{item: it, role: role, domain: d, task: task, key: singleKey(it), p: int64(pv), prior: prior[it.ID]})

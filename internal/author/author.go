@@ -6,7 +6,8 @@
 // Ids are never reused. The allocator treats an id as taken when it
 // appears anywhere in the bank: as the id of a loaded item (retired ones
 // included) or of a schema-invalid file, as the name of any file under
-// items/ (whatever its extension), as the id line of a file that does not
+// items/ (whatever its extension; a directory is not a file, whatever its
+// name, as for lint), as the id line of a file that does not
 // parse, as an enemy, on a form or in stats.yaml. The new number is one
 // more than the highest number taken for the prefix, zero-padded to four
 // digits (CC-0001); numbers are never filled in from gaps, because a gap
@@ -154,6 +155,11 @@ func UsedIDs(b *bank.Bank, itemsDir string) (map[string]bool, error) {
 				return filepath.SkipDir
 			}
 			return err
+		}
+		if d.IsDir() {
+			// A directory is never an item file, whatever its name
+			// (lint walks into it and loads none under its name).
+			return nil
 		}
 		name, _, _ := strings.Cut(d.Name(), ".")
 		if bank.ValidID(name) {

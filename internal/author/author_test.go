@@ -107,7 +107,10 @@ func TestUsedIDsSeesEveryTrace(t *testing.T) {
 		// Any file name, whatever the extension or folder.
 		"items/cloud-concepts/CC-0020.yaml.bak": "old copy\n",
 		"items/wrong-folder/CC-0021.yml":        "x\n",
-		"forms/F-1.yaml":                        "form: F-1\nversion: 1\nexam: TEST\nspec: full\nitems:\n  - {id: CC-0030, revision: 1, role: scored}\n",
+		// A directory is not an item file, whatever its name (lint skips
+		// it too): its name takes no id.
+		"items/cloud-concepts/CC-9999.yaml/notes": "x\n",
+		"forms/F-1.yaml": "form: F-1\nversion: 1\nexam: TEST\nspec: full\nitems:\n  - {id: CC-0030, revision: 1, role: scored}\n",
 	})
 	res := load(t, dir)
 	used, err := UsedIDs(res.Bank, filepath.Join(dir, "items"))
@@ -118,6 +121,9 @@ func TestUsedIDsSeesEveryTrace(t *testing.T) {
 		if !used[id] {
 			t.Errorf("%s is used in the bank but UsedIDs missed it", id)
 		}
+	}
+	if used["CC-9999"] {
+		t.Errorf("the directory CC-9999.yaml/ took an id")
 	}
 	if got := NextID("CC", used); got != "CC-0041" {
 		t.Errorf("next id %s; want CC-0041", got)

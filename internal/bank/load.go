@@ -70,6 +70,9 @@ func (e *BlueprintError) Error() string {
 	if len(e.Findings) == 1 {
 		return fmt.Sprintf("%s: invalid exam blueprint (1 problem)", e.Path)
 	}
+	if len(e.Findings) == 1 {
+		return fmt.Sprintf("%s: invalid exam blueprint (1 problem)", e.Path)
+	}
 	return fmt.Sprintf("%s: invalid exam blueprint (%d problems)", e.Path, len(e.Findings))
 }
 

@@ -13,7 +13,7 @@ import (
 	"sync"
 
 	"github.com/qbank/qbank/internal/bank"
-	"github.com/qbank/qbank/internal/report"
+	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/signing"
 	"github.com/qbank/qbank/schema"
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -110,6 +110,10 @@ const (
 	Valid SignatureState = "valid"
 	// Invalid: the signature is missing, malformed or does not verify.
 	Invalid SignatureState = "invalid"
+	// Unreached: verification stopped before it got to the signature (the
+	// bundle could not be read, or its manifest is missing or invalid),
+	// so nothing is known about it.
+	Unreached SignatureState = "unreached"
 )
 
 // Report is the outcome of Verify.
@@ -128,6 +132,15 @@ type Report struct {
 	// Problems make verification fail; Notes do not.
 	Problems []Problem `json:"problems"`
 	Notes    []string  `json:"notes,omitempty"`
+}
+
+// HasBundleFiles reports whether b holds manifest.json or SHA256SUMS. A
+// directory or archive with neither is not a damaged bundle but something
+// else (a bank, say): verification has nothing to check it against.
+func (b *Bundle) HasBundleFiles() bool {
+	_, m := b.Files[ManifestFile]
+	_, s := b.Files[SumsFile]
+	return m || s
 }
 
 // OK reports whether the bundle passed.
@@ -270,6 +283,8 @@ func Verify(b *Bundle, pub ed25519.PublicKey) *Report {
 	if m != nil {
 		verifyForms(b, m, bad, add)
 		verifySignature(b, m, pub, r, add)
+	} else {
+		r.Signature = Unreached
 	}
 	sort.SliceStable(r.Problems, func(i, j int) bool { return r.Problems[i].File < r.Problems[j].File })
 	return r
@@ -512,7 +527,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	what := r.Bundle
 	if r.Exam != "" {
-		what = fmt.Sprintf("%s (exam %s, version %s, %s, %s)", r.Bundle, r.Exam, r.Version, report.Plural(r.Forms, "form"), report.Plural(r.Files, "file"))
+		what = fmt.Sprintf("%s (exam %s, version %s, %s, %s)", r.Bundle, r.Exam, r.Version, finding.Plural(r.Forms, "form"), finding.Plural(r.Files, "file"))
 	}
 	fmt.Fprintf(&b, "bundle %s\n", what)
 	for _, p := range r.Problems {
@@ -533,9 +548,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		b.WriteString("signature: none: the bundle is unsigned; this checked integrity only, not who made the bundle\n")
 	case Invalid:
 		b.WriteString("signature: INVALID\n")
+	case Unreached:
+		b.WriteString("signature: not checked: verification stopped before it got to the signature (fix the problems above first)\n")
 	}
 	if !r.OK() {
-		fmt.Fprintf(&b, "verification failed: %s\n", report.Plural(len(r.Problems), "problem"))
+		fmt.Fprintf(&b, "verification failed: %s\n", finding.Plural(len(r.Problems), "problem"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

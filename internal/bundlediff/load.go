@@ -12,6 +12,7 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/bundle"
+	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/gitx"
 )
 
@@ -67,7 +68,7 @@ func loadBundle(ctx context.Context, p string, opts LoadOptions) (*Snapshot, []s
 	}
 	var warnings []string
 	if r := bundle.Verify(b, nil); !r.OK() {
-		warnings = append(warnings, fmt.Sprintf("%s does not verify (%d problems, the first: %s); run qbank verify %s", p, len(r.Problems), r.Problems[0], p))
+		warnings = append(warnings, fmt.Sprintf("%s does not verify (%s, the first: %s); run qbank verify %s", p, finding.Plural(len(r.Problems), "problem"), r.Problems[0], p))
 	}
 	s, err := FromBundle(p, b)
 	return s, warnings, err

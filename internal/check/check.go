@@ -3,7 +3,9 @@
 // what a form needs (rule supply), task statements nothing covers
 // (task-coverage), and every form in forms/ against its specification
 // (form-header, form-count, form-domain-mix, form-status, form-revision,
-// form-item, form-enemy). Findings about forms point at the line of the
+// form-item, form-enemy). Rule form-version, which compares forms with an
+// earlier version from git or a bundle, is declared here and implemented
+// by package formversion. Findings about forms point at the line of the
 // form file at fault; findings about supply and tasks at the domain or task
 // in exam.yaml.
 //
@@ -21,7 +23,6 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/config"
-	"github.com/qbank/qbank/internal/difficulty"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/rules"
 )
@@ -46,6 +47,10 @@ type Options struct {
 	// configuration). Their errors are reported with the check findings:
 	// an item that fails lint is not fit for a form.
 	Lint []finding.Finding
+	// FormVersion are rule form-version's findings, computed by the caller
+	// against the forms' earlier versions (at a git revision or in a
+	// bundle: package formversion); they go under Config like the rest.
+	FormVersion []finding.Finding
 }
 
 // Result is the outcome of Bank.
@@ -163,11 +168,12 @@ func Bank(b *bank.Bank, opts Options) Result {
 	}
 	res.Findings = append(res.Findings, taskCoverage(b)...)
 	res.Findings = append(res.Findings, Forms(b)...)
-	res.Findings = append(opts.Config.Apply(res.Findings), Errors(opts.Lint)...)
+	res.Findings = append(res.Findings, opts.FormVersion...)
 	for _, f := range b.Forms {
 		res.Forms = append(res.Forms, Mix(b, f))
 	}
 	res.Findings = append(res.Findings, scaleChecks(b, res.Forms)...)
+	res.Findings = append(opts.Config.Apply(res.Findings), Errors(opts.Lint)...)
 	finding.Sort(res.Findings)
 	return res
 }
@@ -187,12 +193,19 @@ func Errors(fs []finding.Finding) []finding.Finding {
 // from being released (bundled). That is every error among lintFindings
 // (lint's findings on the whole bank, already under the configuration: a
 // release is cut from a bank that lints clean) and every check error of
-// the forms, under cfg's severities. Warnings never block. An empty
+// the forms, including the form-version findings of those forms, under
+// cfg's severities. Warnings never block. An empty
 // result means the forms may be released. The findings are sorted.
-func ReleaseBlockers(b *bank.Bank, lintFindings []finding.Finding, forms []*bank.Form, cfg *config.Config) []finding.Finding {
+func ReleaseBlockers(b *bank.Bank, lintFindings []finding.Finding, forms []*bank.Form, cfg *config.Config, formVersion []finding.Finding) []finding.Finding {
 	blocking := Errors(lintFindings)
 	for _, f := range forms {
-		blocking = append(blocking, Errors(cfg.Apply(Form(b, f)))...)
+		fs := Form(b, f)
+		for _, fv := range formVersion {
+			if fv.File == f.File {
+				fs = append(fs, fv)
+			}
+		}
+		blocking = append(blocking, Errors(cfg.Apply(fs))...)
 	}
 	finding.Sort(blocking)
 	return blocking
@@ -459,7 +472,7 @@ func Mix(b *bank.Bank, f *bank.Form) FormMix {
 		}
 		if e.Role == bank.RoleScored {
 			m.Scored[d].Got++
-			p, _ := difficulty.PerMille(b.Stats, it)
+			p, _ := b.Stats.PerMille(it)
 			sum += p
 			n++
 		} else {

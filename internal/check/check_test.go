@@ -420,7 +420,7 @@ func TestReleaseBlockers(t *testing.T) {
 		{"form errors", nil, b.Forms, nil, []string{rules.FormCount.ID, rules.FormDomainMix.ID}},
 		{"form errors configured away", []finding.Finding{lintErr}, b.Forms, off, []string{rules.MissingWhy.ID}},
 	} {
-		got := rulesOf(ReleaseBlockers(b, tt.lint, tt.forms, tt.cfg))
+		got := rulesOf(ReleaseBlockers(b, tt.lint, tt.forms, tt.cfg, nil))
 		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("%s: blockers %v; want %v", tt.name, got, tt.want)
 		}

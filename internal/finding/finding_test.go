@@ -41,3 +41,21 @@ func TestCountAndParseSeverity(t *testing.T) {
 		t.Error("ParseSeverity(fatal) succeeded")
 	}
 }
+
+func TestSummaryAndPlural(t *testing.T) {
+	for _, tt := range []struct {
+		sum  Summary
+		want string
+	}{
+		{Summary{Files: 1, Items: 1}, "1 file, 1 item: no errors, no warnings"},
+		{Summary{Files: 412, Items: 410, Errors: 1, Warnings: 2}, "412 files, 410 items: 1 error, 2 warnings"},
+		{Summary{}, "0 files, 0 items: no errors, no warnings"},
+	} {
+		if got := tt.sum.String(); got != tt.want {
+			t.Errorf("%+v: %q; want %q", tt.sum, got, tt.want)
+		}
+	}
+	if Plural(1, "problem") != "1 problem" || Plural(0, "problem") != "0 problems" || Plural(3, "item slot") != "3 item slots" {
+		t.Error("Plural")
+	}
+}

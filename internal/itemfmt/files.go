@@ -1,6 +1,7 @@
 package itemfmt
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -48,7 +49,7 @@ func Files(paths []string) ([]File, error) {
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			return nil, missingPath(p, err)
 		}
 		root, notItem := place(p)
 		if !st.IsDir() {
@@ -72,6 +73,16 @@ func Files(paths []string) ([]File, error) {
 		}
 	}
 	return out, nil
+}
+
+// missingPath says which path cannot be used and what fmt takes, instead
+// of a bare "stat PATH: no such file or directory".
+func missingPath(p string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s: %v; fmt takes item files, folders of them or a bank directory (the default is ./bank)", p, err)
 }
 
 // place locates path in the bank that holds it, if any (the nearest

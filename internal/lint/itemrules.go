@@ -55,6 +55,7 @@ func checkItem(f *bank.File, cfg *config.Config) []finding.Finding {
 	c.duplicateOption(it)
 	c.selectPhrase(it)
 	c.missingWhy(it)
+	c.placeholder(it)
 	c.references(it)
 	c.bannedPhrase(it)
 	c.negativeStem(it)
@@ -158,11 +159,17 @@ func (c *itemChecker) selectPhrase(it *bank.Item) {
 		}
 	case bank.TypeMultiple:
 		n := len(it.Keys())
+		m := selectExactRE.FindStringSubmatchIndex(it.Stem)
+		if n < 2 {
+			// answer-count reports the keys; the phrase can only be
+			// judged once there are at least two of them.
+			c.selectPhraseFewKeys(it, stem, m != nil)
+			return
+		}
 		want := fmt.Sprint(n)
 		if n < len(numberWords) {
 			want = numberWords[n]
 		}
-		m := selectExactRE.FindStringSubmatchIndex(it.Stem)
 		if m == nil {
 			if loc := selectAnyRE.FindStringIndex(it.Stem); loc != nil {
 				c.atPos(c.textPos(stem, loc[0]), rules.SelectPhrase, "write the select phrase exactly as \"(Select %s.)\", not %q", want, it.Stem[loc[0]:loc[1]])
@@ -177,6 +184,20 @@ func (c *itemChecker) selectPhrase(it *bank.Item) {
 	}
 }
 
+// selectPhraseFewKeys handles a multiple item with fewer than two keys:
+// it never suggests "(Select ONE.)" or "(Select ZERO.)", which answer-count
+// forbids; a well-formed phrase waits until the keys are fixed.
+func (c *itemChecker) selectPhraseFewKeys(it *bank.Item, stem *yaml.Node, exact bool) {
+	if exact {
+		return
+	}
+	if loc := selectAnyRE.FindStringIndex(it.Stem); loc != nil {
+		c.atPos(c.textPos(stem, loc[0]), rules.SelectPhrase, "write the select phrase exactly as \"(Select TWO.)\", \"(Select THREE.)\"..., with the number of correct options, not %q", it.Stem[loc[0]:loc[1]])
+		return
+	}
+	c.at(stem, rules.SelectPhrase, "a multiple-response stem must end with \"(Select TWO.)\", \"(Select THREE.)\"... for its number of correct options; the item has %s, and type multiple needs at least two (answer-count)", finding.Plural(len(it.Keys()), "correct option"))
+}
+
 var activeStatuses = map[string]bool{bank.StatusReview: true, bank.StatusPretest: true, bank.StatusOperational: true}
 
 func (c *itemChecker) missingWhy(it *bank.Item) {
@@ -188,6 +209,45 @@ func (c *itemChecker) missingWhy(it *bank.Item) {
 			c.at(c.node(fmt.Sprintf("/options/%d", i)), rules.MissingWhy, "option %s has no why; status %s needs a why on every option (why it is right or wrong)", bank.Letter(i), it.Status)
 		}
 	}
+}
+
+// placeholderRE finds the marker that starts every placeholder of the
+// qbank new template (package author).
+var placeholderRE = regexp.MustCompile(`\bTODO\b`)
+
+// placeholder reports the template's placeholders left in the fields
+// reviewers and candidates see, from status review on.
+func (c *itemChecker) placeholder(it *bank.Item) {
+	if !activeStatuses[it.Status] {
+		return
+	}
+	check := func(ptr, field, text string) {
+		loc := placeholderRE.FindStringIndex(text)
+		if loc == nil {
+			return
+		}
+		n := c.node(ptr)
+		p := finding.Pos{Line: 1, Column: 1}
+		if n != nil {
+			p = c.textPos(n, loc[0])
+		}
+		c.atPos(p, rules.Placeholder, "%s still holds the qbank new placeholder %q; status %s is seen by reviewers or candidates: write the real text", field, excerpt(text[loc[0]:]), it.Status)
+	}
+	check("/stem", "the stem", it.Stem)
+	for i, o := range it.Options {
+		check(fmt.Sprintf("/options/%d/text", i), "option "+bank.Letter(i), o.Text)
+		check(fmt.Sprintf("/options/%d/why", i), "the why of option "+bank.Letter(i), o.Why)
+	}
+	check("/explanation", "the explanation", it.Explanation)
+}
+
+// excerpt returns the first line of s, cut to 40 characters.
+func excerpt(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if utf8.RuneCountInString(s) > 40 {
+		s = string([]rune(s)[:40]) + "..."
+	}
+	return s
 }
 
 func (c *itemChecker) references(it *bank.Item) {
@@ -221,7 +281,11 @@ func (c *itemChecker) bannedPhrase(it *bank.Item) {
 		t := strings.TrimRight(foldText(o.Text), ".!")
 		t = strings.ReplaceAll(t, "“", "")
 		if bannedRE.MatchString(t) {
-			c.at(c.node(fmt.Sprintf("/options/%d/text", i)), rules.BannedPhrase, "option %s %q is banned by item-writing guidelines; write a real distractor (or make the item type multiple)", bank.Letter(i), o.Text)
+			fix := "write a real distractor (or make the item type multiple)"
+			if it.Type == bank.TypeMultiple {
+				fix = "write a real option in its place (a multiple-response item already lets candidates choose several)"
+			}
+			c.at(c.node(fmt.Sprintf("/options/%d/text", i)), rules.BannedPhrase, "option %s %q is banned by item-writing guidelines; %s", bank.Letter(i), o.Text, fix)
 		}
 	}
 }

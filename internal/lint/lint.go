@@ -18,7 +18,6 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
-	"github.com/qbank/qbank/internal/report"
 	"github.com/qbank/qbank/internal/revcheck"
 	"github.com/qbank/qbank/internal/rules"
 )
@@ -30,7 +29,7 @@ type Result struct {
 	// Findings are sorted, with configured severities applied and
 	// suppressed findings removed.
 	Findings []finding.Finding
-	Summary  report.Summary
+	Summary  finding.Summary
 }
 
 // Options tune Run.

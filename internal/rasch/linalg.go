@@ -110,22 +110,8 @@ func (s *denseSystem) solve(g, x []float64) error {
 	if err := cholesky(s.chol, s.n); err != nil {
 		return err
 	}
-	n, a := s.n, s.chol
 	copy(x, g)
-	for i := range n {
-		v := x[i]
-		for k := range i {
-			v -= a[i*n+k] * x[k]
-		}
-		x[i] = v / a[i*n+i]
-	}
-	for i := n - 1; i >= 0; i-- {
-		v := x[i]
-		for k := i + 1; k < n; k++ {
-			v -= a[k*n+i] * x[k]
-		}
-		x[i] = v / a[i*n+i]
-	}
+	cholSolve(s.chol, s.n, x)
 	return nil
 }
 

@@ -261,12 +261,7 @@ func reduce(d *Data) (*design, *Result) {
 	byKey := map[string]*book{}
 	for bi := range d.Booklets {
 		bk := &d.Booklets[bi]
-		kept := keptItems(bk, active)
-		items := make([]int, len(kept))
-		for x, j := range kept {
-			items[x] = bk.Items[j]
-		}
-		sort.Ints(items)
+		_, items := keptSorted(bk, active)
 		key := fmt.Sprint(items)
 		b := byKey[key]
 		if b == nil {
@@ -280,12 +275,7 @@ func reduce(d *Data) (*design, *Result) {
 	// Sufficient statistics of the persons with a non-extreme score.
 	for bi := range d.Booklets {
 		bk := &d.Booklets[bi]
-		kept := keptItems(bk, active)
-		items := make([]int, len(kept))
-		for x, j := range kept {
-			items[x] = bk.Items[j]
-		}
-		sort.Ints(items)
+		kept, items := keptSorted(bk, active)
 		b := byKey[fmt.Sprint(items)]
 		k := len(items)
 		pos := make([]int, len(kept)) // kept index -> position in b.items
@@ -341,6 +331,19 @@ func reduce(d *Data) (*design, *Result) {
 	return des, res
 }
 
+// keptSorted returns the positions of a booklet's active items and the
+// item numbers, sorted.
+func keptSorted(bk *Booklet, active []bool) (kept, items []int) {
+	kept = keptItems(bk, active)
+	items = make([]int, len(kept))
+	for x, j := range kept {
+		items[x] = bk.Items[j]
+	}
+	sort.Ints(items)
+	return kept, items
+}
+
+// keptItems returns the positions of a booklet's active items.
 func keptItems(bk *Booklet, active []bool) []int {
 	var kept []int
 	for j, it := range bk.Items {

@@ -140,6 +140,14 @@ func TestDerivatives(t *testing.T) {
 // Parameter recovery: 3 forms of 65 items sharing 20 common items,
 // 2,000 persons each, sum-zero scale.
 func TestRecovery(t *testing.T) {
+	res, b := recovery(t)
+	checkRecovery(t, res, b, nil)
+}
+
+// recovery calibrates 3 forms of 65 items sharing 20 common items, 2,000
+// persons each, on a sum-zero scale, and returns the true b.
+func recovery(t *testing.T) (*Result, []float64) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(7, 8))
 	n, forms := linkedForms(3, 65, 20)
 	b := make([]float64, n)
@@ -147,12 +155,11 @@ func TestRecovery(t *testing.T) {
 		b[i] = rng.NormFloat64()
 	}
 	center(b)
-	d := &Data{Items: n, Booklets: simulate(rng, b, forms, 2000, 0)}
-	res, err := Calibrate(context.Background(), d, Options{})
+	res, err := Calibrate(context.Background(), &Data{Items: n, Booklets: simulate(rng, b, forms, 2000, 0)}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkRecovery(t, res, b, nil)
+	return res, b
 }
 
 func center(b []float64) {
@@ -238,17 +245,8 @@ func TestAnchoredRecovery(t *testing.T) {
 
 // A wrong SE must fail checkRecovery: scale the SEs and expect failure.
 func TestRecoveryCheckCanFail(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	n, forms := linkedForms(3, 65, 20)
-	b := make([]float64, n)
-	for i := range b {
-		b[i] = rng.NormFloat64()
-	}
-	center(b)
-	res, err := Calibrate(context.Background(), &Data{Items: n, Booklets: simulate(rng, b, forms, 2000, 0)}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, b := recovery(t)
+	n := len(b)
 	for _, f := range []float64{0.7, 1.4} {
 		bad := *res
 		bad.SE = make([]float64, n)

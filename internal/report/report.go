@@ -16,14 +16,6 @@ import (
 // Formats lists the accepted --format values.
 var Formats = []string{"auto", "text", "json", "sarif", "github"}
 
-// Summary counts what a run looked at and found.
-type Summary struct {
-	Files    int `json:"files"`
-	Items    int `json:"items"`
-	Errors   int `json:"errors"`
-	Warnings int `json:"warnings"`
-}
-
 // Tool identifies the program in SARIF output.
 type Tool struct {
 	Name           string
@@ -50,7 +42,7 @@ func Resolve(format string, getenv func(string) string) (string, error) {
 // rules describes every rule that can appear (for SARIF). A finding without
 // a position (line or column 0) is written at line 1, column 1, in every
 // format.
-func Write(w io.Writer, format string, fs []finding.Finding, sum Summary, rules []finding.Rule, tool Tool) error {
+func Write(w io.Writer, format string, fs []finding.Finding, sum finding.Summary, rules []finding.Rule, tool Tool) error {
 	for i := range fs {
 		fs[i].Line, fs[i].Column = max(fs[i].Line, 1), max(fs[i].Column, 1)
 	}
@@ -68,38 +60,17 @@ func Write(w io.Writer, format string, fs []finding.Finding, sum Summary, rules 
 	return fmt.Errorf("unknown format %q", format)
 }
 
-func writeText(w io.Writer, fs []finding.Finding, sum Summary) error {
+func writeText(w io.Writer, fs []finding.Finding, sum finding.Summary) error {
 	for _, f := range fs {
 		if _, err := fmt.Fprintln(w, f.String()); err != nil {
 			return err
 		}
 	}
-	_, err := fmt.Fprintln(w, SummaryLine(sum))
+	_, err := fmt.Fprintln(w, sum.String())
 	return err
 }
 
-// SummaryLine renders the summary for people, such as
-// "412 files, 410 items: 1 error, no warnings".
-func SummaryLine(sum Summary) string {
-	return fmt.Sprintf("%s, %s: %s, %s", Plural(sum.Files, "file"), Plural(sum.Items, "item"), count(sum.Errors, "error"), count(sum.Warnings, "warning"))
-}
-
-// Plural renders a count with its noun: "1 file", "2 files".
-func Plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
-func count(n int, word string) string {
-	if n == 0 {
-		return "no " + word + "s"
-	}
-	return Plural(n, word)
-}
-
-func writeJSON(w io.Writer, fs []finding.Finding, sum Summary) error {
+func writeJSON(w io.Writer, fs []finding.Finding, sum finding.Summary) error {
 	if fs == nil {
 		fs = []finding.Finding{}
 	}
@@ -107,12 +78,12 @@ func writeJSON(w io.Writer, fs []finding.Finding, sum Summary) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(struct {
 		Findings []finding.Finding `json:"findings"`
-		Summary  Summary           `json:"summary"`
+		Summary  finding.Summary   `json:"summary"`
 	}{fs, sum})
 }
 
 // GitHub workflow commands: https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions
-func writeGitHub(w io.Writer, fs []finding.Finding, sum Summary) error {
+func writeGitHub(w io.Writer, fs []finding.Finding, sum finding.Summary) error {
 	for _, f := range fs {
 		level := "error"
 		if f.Severity == finding.Warning {
@@ -124,7 +95,7 @@ func writeGitHub(w io.Writer, fs []finding.Finding, sum Summary) error {
 			return err
 		}
 	}
-	_, err := fmt.Fprintln(w, SummaryLine(sum))
+	_, err := fmt.Fprintln(w, sum.String())
 	return err
 }
 

@@ -37,7 +37,7 @@ func TestResolve(t *testing.T) {
 func TestTextIsSortedWithSummary(t *testing.T) {
 	var buf bytes.Buffer
 	fs := append([]finding.Finding(nil), sample...)
-	if err := Write(&buf, "text", fs, Summary{Files: 2, Items: 1, Errors: 1, Warnings: 1}, nil, Tool{}); err != nil {
+	if err := Write(&buf, "text", fs, finding.Summary{Files: 2, Items: 1, Errors: 1, Warnings: 1}, nil, Tool{}); err != nil {
 		t.Fatal(err)
 	}
 	want := "a.yaml:9:2: warning: long [key-length]\nb.yaml:3:1: error: bad: value, 100%\nnext [schema]\n2 files, 1 item: 1 error, 1 warning\n"
@@ -48,7 +48,7 @@ func TestTextIsSortedWithSummary(t *testing.T) {
 
 func TestJSONShape(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Write(&buf, "json", nil, Summary{Files: 3}, nil, Tool{}); err != nil {
+	if err := Write(&buf, "json", nil, finding.Summary{Files: 3}, nil, Tool{}); err != nil {
 		t.Fatal(err)
 	}
 	var got map[string]any
@@ -69,7 +69,7 @@ func TestJSONShape(t *testing.T) {
 func TestGitHubEscapes(t *testing.T) {
 	var buf bytes.Buffer
 	fs := append([]finding.Finding(nil), sample...)
-	if err := Write(&buf, "github", fs, Summary{}, nil, Tool{}); err != nil {
+	if err := Write(&buf, "github", fs, finding.Summary{}, nil, Tool{}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(buf.String(), "\n")
@@ -85,7 +85,7 @@ func TestSARIFNamesRulesAndLocations(t *testing.T) {
 	var buf bytes.Buffer
 	fs := append([]finding.Finding(nil), sample...)
 	rules := []finding.Rule{{ID: "schema", Severity: finding.Error, Summary: "S", Doc: "D"}}
-	if err := Write(&buf, "sarif", fs, Summary{}, rules, Tool{Name: "qbank", Version: "1"}); err != nil {
+	if err := Write(&buf, "sarif", fs, finding.Summary{}, rules, Tool{Name: "qbank", Version: "1"}); err != nil {
 		t.Fatal(err)
 	}
 	var log sarifLog
@@ -123,7 +123,7 @@ func TestSARIFIsValid(t *testing.T) {
 	fs = append(fs, finding.Finding{File: files[0], Line: 3, Column: 4, Rule: "not-listed", Severity: finding.Warning, Message: "m"})
 	rules := []finding.Rule{{ID: "schema", Severity: finding.Error, Summary: "S", Doc: "D"}}
 	var buf bytes.Buffer
-	if err := Write(&buf, "sarif", fs, Summary{}, rules, Tool{Name: "qbank", Version: "1.2.3", InformationURI: "https://github.com/qbank/qbank"}); err != nil {
+	if err := Write(&buf, "sarif", fs, finding.Summary{}, rules, Tool{Name: "qbank", Version: "1.2.3", InformationURI: "https://github.com/qbank/qbank"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -189,7 +189,7 @@ func TestNoPositionIsLineOneColumnOne(t *testing.T) {
 	for format, w := range want {
 		var buf bytes.Buffer
 		fs := []finding.Finding{{File: "f.yaml", Rule: "schema", Severity: finding.Error, Message: "m"}}
-		if err := Write(&buf, format, fs, Summary{}, nil, Tool{Name: "qbank"}); err != nil {
+		if err := Write(&buf, format, fs, finding.Summary{}, nil, Tool{Name: "qbank"}); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(buf.String(), w) {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 )
 
 // jsonRecord is one JSONL line. Pointers tell a missing field from an
@@ -21,37 +23,141 @@ type jsonRecord struct {
 	Simulated *bool     `json:"simulated"`
 }
 
-// readJSONL reads one attempt per line; blank lines are skipped.
+// jsonBatch is a run of consecutive lines, parsed by a worker and
+// accepted by the reader in order.
+type jsonBatch struct {
+	text  []byte // the lines' bytes, back to back
+	ends  []int  // end offset of each line in text
+	lines []int  // line number of each line
+	long  []bool // the line was over the limit (not kept)
+	out   []parsed
+	done  chan struct{}
+	err   error // reading stopped after this batch with this error
+}
+
+// parsed is the outcome of one line.
+type parsed struct {
+	a     *Attempt
+	msg   string
+	blank bool
+}
+
+const batchLines = 256
+
+// readJSONL reads one attempt per line; blank lines are skipped. Lines are
+// decoded by parallel workers in batches and accepted in file order, so
+// the result is the same as reading line by line.
 func (r *Reader) readJSONL(ctx context.Context, name string) error {
-	for {
-		if r.lr.line%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan *jsonBatch, 2*workers)
+	order := make(chan *jsonBatch, 2*workers)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range jobs {
+				r.parseBatch(b)
+				close(b.done)
+			}
+		}()
+	}
+	go r.produce(ctx, jobs, order, stop)
+	defer func() {
+		close(stop)
+		for range order { // let the producer finish
+		}
+		wg.Wait()
+	}()
+	for b := range order {
+		<-b.done
+		for k, p := range b.out {
+			switch {
+			case p.blank:
+			case b.long[k]:
+				r.reject(name, b.lines[k], "line longer than %d bytes; not an attempt record", r.lr.max)
+			case p.msg != "":
+				r.reject(name, b.lines[k], "%s", p.msg)
+			default:
+				p.a.File, p.a.Line = name, b.lines[k]
+				if err := r.accept(p.a); err != nil {
+					return err
+				}
 			}
 		}
-		line, long, err := r.lr.next()
-		if err == io.EOF {
-			return nil
+		if b.err != nil {
+			if errors.Is(b.err, context.Canceled) || errors.Is(b.err, context.DeadlineExceeded) {
+				return b.err
+			}
+			r.reject(name, b.lines[len(b.lines)-1]+1, "cannot read further (%v); the rest of the file is skipped", b.err)
 		}
-		if err != nil {
-			r.readErr(name, err)
-			return nil
+	}
+	return nil
+}
+
+// produce reads lines into batches and hands each to the workers and,
+// in order, to the reader.
+func (r *Reader) produce(ctx context.Context, jobs, order chan<- *jsonBatch, stop <-chan struct{}) {
+	defer close(order)
+	defer close(jobs)
+	for {
+		b := &jsonBatch{done: make(chan struct{})}
+		for len(b.lines) < batchLines {
+			line, long, err := r.lr.next()
+			if err == io.EOF {
+				break
+			}
+			if err == nil {
+				err = ctx.Err()
+			}
+			if err != nil {
+				b.err = err
+				break
+			}
+			b.text = append(b.text, line...)
+			b.ends = append(b.ends, len(b.text))
+			b.lines = append(b.lines, r.lr.line)
+			b.long = append(b.long, long)
 		}
-		if long {
-			r.reject(name, r.lr.line, "line longer than %d bytes; not an attempt record", r.lr.max)
-			continue
+		if len(b.lines) == 0 && b.err == nil {
+			return
 		}
-		if len(trimSpace(line)) == 0 {
-			continue
+		if len(b.lines) == 0 {
+			b.lines = []int{r.lr.line}
+			b.ends, b.long = []int{0}, []bool{false}
+			b.text = nil
+			b.out = nil
 		}
-		a, msg := r.parseJSON(line)
-		if msg != "" {
-			r.reject(name, r.lr.line, "%s", msg)
-			continue
+		select {
+		case jobs <- b:
+		case <-stop:
+			return
 		}
-		a.File, a.Line = name, r.lr.line
-		if err := r.accept(a); err != nil {
-			return err
+		select {
+		case order <- b:
+		case <-stop:
+			return
+		}
+		if b.err != nil || len(b.lines) < batchLines {
+			return
+		}
+	}
+}
+
+// parseBatch parses every line of a batch.
+func (r *Reader) parseBatch(b *jsonBatch) {
+	b.out = make([]parsed, len(b.lines))
+	start := 0
+	for k, end := range b.ends {
+		line := b.text[start:end]
+		start = end
+		switch {
+		case b.long[k]:
+		case len(trimSpace(line)) == 0:
+			b.out[k].blank = true
+		default:
+			b.out[k].a, b.out[k].msg = r.parseJSON(line)
 		}
 	}
 }

@@ -242,3 +242,69 @@ func TestLetters(t *testing.T) {
 		t.Errorf("Letters = %q", got)
 	}
 }
+
+// Many batches: records are accepted in file order and every bad line is
+// reported at its line, as if read one by one.
+func TestJSONLManyBatchesKeepOrder(t *testing.T) {
+	var b strings.Builder
+	for i := 1; i <= 2000; i++ {
+		if i%7 == 0 {
+			b.WriteString("{bad\n")
+			continue
+		}
+		fmt.Fprintf(&b, `{"attempt":"a%d","candidate":"c%d","bundle":"1.0.0","form":"G","answers":["B"]}`+"\n", i, i)
+	}
+	got, res := readAll(t, "f.jsonl", b.String(), Options{Attempts: All})
+	if res.Rejected != 2000/7 || len(got) != 2000-2000/7 {
+		t.Fatalf("used %d rejected %d", len(got), res.Rejected)
+	}
+	for k, f := range res.Findings {
+		if f.Line != 7*(k+1) {
+			t.Fatalf("finding %d at line %d; want %d", k, f.Line, 7*(k+1))
+		}
+	}
+	for k := 1; k < len(got); k++ {
+		if got[k].Line <= got[k-1].Line {
+			t.Fatalf("attempt at line %d after line %d", got[k].Line, got[k-1].Line)
+		}
+	}
+}
+
+// An emit error stops reading and is returned (no goroutine is left
+// blocked: the test would hang).
+func TestEmitErrorStops(t *testing.T) {
+	var b strings.Builder
+	for i := 1; i <= 3000; i++ {
+		fmt.Fprintf(&b, `{"attempt":"a%d","candidate":"c","bundle":"1.0.0","form":"G","answers":["B"]}`+"\n", i)
+	}
+	n := 0
+	r := NewReader(testCatalog(), Options{Attempts: All}, func(*Attempt) error {
+		n++
+		if n == 300 {
+			return fmt.Errorf("full")
+		}
+		return nil
+	})
+	if err := r.ReadStream(context.Background(), "f.jsonl", strings.NewReader(b.String())); err == nil || err.Error() != "full" || n != 300 {
+		t.Errorf("err %v after %d", err, n)
+	}
+}
+
+// A stream that breaks off mid-file: the records before it are used and
+// the break is one finding.
+func TestTruncatedGzip(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	for i := 1; i <= 2000; i++ {
+		fmt.Fprintf(zw, `{"attempt":"a%d","candidate":"c","bundle":"1.0.0","form":"G","answers":["B"]}`+"\n", i)
+	}
+	zw.Close()
+	data := buf.Bytes()[:buf.Len()/2]
+	got, res := readAll(t, "f.jsonl.gz", string(data), Options{Attempts: All})
+	if len(got) == 0 || res.Rejected != 1 || !strings.Contains(res.Findings[0].Message, "cannot read further") {
+		t.Errorf("used %d, findings %q", len(got), messages(res))
+	}
+	if res.Findings[0].Line != len(got)+1 && res.Findings[0].Line != len(got)+2 {
+		t.Errorf("break reported at line %d after %d good lines", res.Findings[0].Line, len(got))
+	}
+}

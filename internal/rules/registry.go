@@ -144,6 +144,9 @@ var (
 	RevisionBump = def(Lint, "revision-bump", finding.Error,
 		"An operational item's candidate-visible content changed since a git revision, but its revision did not increase.",
 		"Only with qbank lint --since REV (lint.Options.Since, package revcheck). Every change a candidate would see (the stem, the option texts and their order, which options are correct) needs revision +1: the item's statistics (p-value, point-biserial) were measured on the old text and no longer hold, and forms pin revisions. The old version is read from git (git show REV:path); the finding is at the revision and its message holds the unified diff of what changed. Items new since REV, and edits to why, explanation, references or tags, are fine. In a shallow CI checkout REV must be fetched first; when it is missing, qbank says which git fetch brings it (it depends on whether REV is a tag, a branch or a commit). Like every lint rule it is suppressed by a qbank:ignore comment with a reason on the revision line or the line above (for a fix of a typo that changes nothing a candidate would answer), and its severity is set in .qbank.yaml.")
+	Placeholder = def(Lint, "placeholder", finding.Error,
+		"A field of an item in review or later still holds a qbank new placeholder (TODO).",
+		"qbank new writes a draft whose stem, option texts, whys and explanation are placeholders starting with TODO. From status review on, each of these fields is seen by reviewers or candidates, so the word TODO (in capitals, as a whole word) anywhere in one of them is an error, at the word. Write the real text; a draft may keep its placeholders.")
 )
 
 // Check rules.
@@ -187,6 +190,9 @@ var (
 	StaleStats = def(Check, "stale-stats", finding.Warning,
 		"A scored item's statistics in stats.yaml are for another revision.",
 		"stats.yaml describes the revision it was measured on and nothing else. When a scored item has been revised since, its measured b no longer applies: its conversion tables use the provisional b of its authored difficulty until qbank analyze measures the new revision. Reported at the item's entry in stats.yaml.")
+	FormVersion = def(Check, "form-version", finding.Error,
+		"A form's entries changed since its committed or released version, but its version did not increase.",
+		"Responses and item statistics are keyed by form, version and position, so a form version is one fixed list: which items, in which order, at which pinned revisions, in which roles. qbank check compares every form with its version at git HEAD when the bank is in a git work tree (--since REV compares with another revision, read as lint --since reads items), and with the forms of a release bundle given with --bundle PATH; qbank bundle compares with HEAD. A form that differs from the earlier version while its version is the same or lower is an error at its version, naming the first changed positions: set the next version, or restore the entries. New forms and forms whose version went up are fine (package formversion).")
 )
 
 // Release rules.

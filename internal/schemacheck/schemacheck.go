@@ -114,11 +114,19 @@ func explain(kind Kind, doc *yaml.Node, leaf *jsonschema.ValidationError) []prob
 	sub := subschema(kind, leaf.KeywordLocation)
 	switch keyword {
 	case "required":
-		var ps []problem
+		// One problem naming every missing property: they share one
+		// position (the mapping that lacks them).
+		var names []string
 		for _, m := range quotedRE.FindAllStringSubmatch(leaf.Message, -1) {
-			ps = append(ps, problem{node, fmt.Sprintf("%s is missing required property %q; add it", orDocument(where), m[1])})
+			names = append(names, strconv.Quote(m[1]))
 		}
-		return ps
+		switch len(names) {
+		case 0:
+			return nil
+		case 1:
+			return []problem{{node, fmt.Sprintf("%s is missing required property %s; add it", orDocument(where), names[0])}}
+		}
+		return []problem{{node, fmt.Sprintf("%s is missing %d required properties: %s; add them", orDocument(where), len(names), strings.Join(names, ", "))}}
 	case "additionalProperties":
 		var ps []problem
 		allowed := allowedProperties(sub)
@@ -320,9 +328,13 @@ func enumValues(sub map[string]any) string {
 
 // closest returns the allowed name within edit distance 2 of name, if any.
 func closest(name string, allowed []string) string {
+	// At most two edits, and no more than half the name's length: "stme"
+	// is a misspelling of "stem", but a one-letter key such as "x" is not
+	// one of "id".
+	lower := strings.ToLower(name)
 	best, bestD := "", 3
 	for _, a := range allowed {
-		if d := editDistance(strings.ToLower(name), a); d < bestD {
+		if d := editDistance(lower, a); d < bestD && 2*d <= len(lower) {
 			best, bestD = a, d
 		}
 	}

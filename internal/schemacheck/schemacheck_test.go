@@ -32,6 +32,9 @@ func TestValidateReportsEachProblemAtItsNode(t *testing.T) {
 	}{
 		{"missing property at the mapping", strings.Replace(validItem, "type: single\n", "", 1), finding.Pos{Line: 1, Column: 1}, `missing required property "type"`},
 		{"unknown property at its key", validItem + "optionz: []\n", finding.Pos{Line: 13, Column: 1}, `unknown property "optionz" in the document; did you mean "options"?`},
+		{"seven missing properties are one finding", "id: CC-0001\n", finding.Pos{Line: 1, Column: 1}, `the document is missing 7 required properties: "revision", "status", "domain", "task", "type", "stem", "options"; add them`},
+		{"a short unknown key is no misspelling", validItem + "x: 1\n", finding.Pos{Line: 13, Column: 1}, `unknown property "x" in the document; allowed: author, difficulty, domain, enemies, explanation, id, options, references, revision, status, stem, tags, task, type`},
+		{"a transposition is a misspelling", validItem + "stme: 1\n", finding.Pos{Line: 13, Column: 1}, `unknown property "stme" in the document; did you mean "stem"?`},
 		{"unquoted task is a number", strings.Replace(validItem, `task: "1.1"`, "task: 1.1", 1), finding.Pos{Line: 5, Column: 7}, `task must be a string, not a number; quote it: "1.1"`},
 		{"bad enum", strings.Replace(validItem, "status: draft", "status: live", 1), finding.Pos{Line: 3, Column: 9}, `status "live" is not allowed; use one of: draft, review, pretest, operational, retired`},
 		{"bad id pattern", strings.Replace(validItem, "id: CC-0001", "id: cc_1", 1), finding.Pos{Line: 1, Column: 5}, "such as SEC-0042"},

@@ -159,10 +159,10 @@ func keyLetters(key uint32) []int {
 
 // Options configure Write.
 type Options struct {
-	Attempts    int
-	Seed        uint64
-	Mean, SD    float64
-	IDPrefix    string // attempt ids are <prefix>a-000001, candidates <prefix>c-000001
+	Attempts int
+	Seed     uint64
+	Mean, SD float64
+	IDPrefix string // attempt ids are <prefix>a-000001, candidates <prefix>c-000001
 }
 
 // Form is a form with the difficulty of each slot.

@@ -105,7 +105,7 @@ func itemStats(it *analysis.ItemReport) bank.ItemStats {
 		}
 	}
 	if r := it.Rasch; r != nil {
-		s.Rasch = &bank.RaschStats{B: r.B, SE: r.SE, Infit: r.Infit, Outfit: r.Outfit, HasFit: !r.Anchored, Anchored: r.Anchored}
+		s.Rasch = &bank.RaschStats{B: r.B, SE: r.SE, Infit: r.Infit, Outfit: r.Outfit, HasFit: r.Infit > 0 || r.Outfit > 0, Anchored: r.Anchored}
 	}
 	return s
 }

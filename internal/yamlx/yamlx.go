@@ -42,14 +42,19 @@ func Parse(data []byte) (*yaml.Node, error) {
 	if enc := utf16or32(data); enc != "" {
 		return nil, errorAt(1, 1, "the file is %s text; save it as UTF-8", enc)
 	}
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		line, col := position(data, i)
+	// Report the first bad byte, whichever kind it is.
+	nul := bytes.IndexByte(data, 0)
+	bad := -1
+	if !utf8.Valid(data) {
+		bad = firstInvalidUTF8(data)
+	}
+	if nul >= 0 && (bad < 0 || nul < bad) {
+		line, col := position(data, nul)
 		return nil, errorAt(line, col, "binary content: NUL byte at line %d, column %d; a YAML file is UTF-8 text", line, col)
 	}
-	if !utf8.Valid(data) {
-		i := firstInvalidUTF8(data)
-		line, col := position(data, i)
-		return nil, errorAt(line, col, "invalid UTF-8: byte 0x%02X at line %d, column %d; save the file as UTF-8", data[i], line, col)
+	if bad >= 0 {
+		line, col := position(data, bad)
+		return nil, errorAt(line, col, "invalid UTF-8: byte 0x%02X at line %d, column %d; save the file as UTF-8", data[bad], line, col)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node

@@ -21,6 +21,8 @@ func TestParseErrorsCarryTheirPosition(t *testing.T) {
 		{"UTF-16 big-endian without one", "\x00i\x00d\x00:", finding.Pos{Line: 1, Column: 1}, "the file is UTF-16 text"},
 		{"UTF-32", "\xff\xfe\x00\x00i\x00\x00\x00", finding.Pos{Line: 1, Column: 1}, "the file is UTF-32 text"},
 		{"bad utf8", "id: A-1\nstem: caf\xe9\n", finding.Pos{Line: 2, Column: 10}, "invalid UTF-8: byte 0xE9"},
+		{"bad utf8 before a nul byte", "id: A-1\n\xffste\x00m: x\n", finding.Pos{Line: 2, Column: 1}, "invalid UTF-8: byte 0xFF at line 2, column 1; save the file as UTF-8"},
+		{"nul byte before bad utf8", "id: A-1\ns\x00tem: \xff\n", finding.Pos{Line: 2, Column: 2}, "binary content: NUL byte at line 2, column 2; a YAML file is UTF-8 text"},
 		{"duplicate key", "id: A-1\nstem: a\nstem: b\n", finding.Pos{Line: 3, Column: 1}, `duplicate key "stem" (first defined at line 2)`},
 		{"nested duplicate", "options:\n  - text: a\n    text: b\n", finding.Pos{Line: 3, Column: 5}, `duplicate key "text"`},
 		{"second document", "id: A-1\n---\nid: B-2\n", finding.Pos{Line: 3, Column: 1}, "a second YAML document"},

@@ -3,7 +3,7 @@
 // wall time) and its peak resident memory (from the kernel's rusage), for
 // scripts/bench:
 //
-//	go run ./internal/cmd/measure -- qbank lint /tmp/bank
+//	go run ./internal/devtools/measure -- qbank lint /tmp/bank
 package main
 
 import (

@@ -1,6 +1,6 @@
 // Command genbank writes a synthetic question bank for benchmarks:
 //
-//	go run ./internal/cmd/genbank -n 10000 -seed 1 -style repetitive -o /tmp/bank10k
+//	go run ./internal/devtools/genbank -n 10000 -seed 1 -style repetitive -o /tmp/bank10k
 package main
 
 import (

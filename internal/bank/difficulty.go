@@ -1,4 +1,8 @@
-// Package difficulty gives every item one difficulty figure, the classical
+package bank
+
+import "math"
+
+// Stats.PerMille gives every item one difficulty figure, the classical
 // p-value (the proportion of candidates who answer correctly; higher is
 // easier), so that forms can be compared and assembled to be parallel.
 //
@@ -15,54 +19,48 @@
 //
 // Values are kept in thousandths (per mille) as integers so that sums and
 // the assembly objective are exact and identical on every platform.
-package difficulty
-
-import (
-	"math"
-
-	"github.com/qbank/qbank/internal/bank"
-)
 
 // Authored p-values, per mille, by the item's difficulty field.
 const (
-	Easy    = 850
-	Medium  = 650
-	Hard    = 450
-	Default = Medium
+	perMilleEasy   = 850
+	perMilleMedium = 650
+	perMilleHard   = 450
+	// DefaultPerMille is the p-value of an item with no difficulty field.
+	DefaultPerMille = perMilleMedium
 )
 
-// Source says where a difficulty figure came from.
-type Source int
+// PSource says where a p-value came from.
+type PSource int
 
 // Sources.
 const (
 	// FromAuthor: the authored difficulty (or its default).
-	FromAuthor Source = iota
+	FromAuthor PSource = iota
 	// FromStats: the p-value measured on the current revision.
 	FromStats
 )
 
 // PerMille returns the item's p-value in thousandths and where it came
-// from: stats (measured on the item's current revision) or the authored
+// from: s (measured on the item's current revision) or the authored
 // difficulty.
-func PerMille(stats bank.Stats, it *bank.Item) (int, Source) {
-	if s, ok := stats.Items[it.ID]; ok && s.Revision == it.Revision && s.Responses > 0 {
+func (s Stats) PerMille(it *Item) (int, PSource) {
+	if st, ok := s.Items[it.ID]; ok && st.Revision == it.Revision && st.Responses > 0 {
 		// The conversion rounds the product first (no fused multiply-add),
 		// so every platform gets the same figure.
-		p := int(math.Round(float64(s.PValue * 1000)))
+		p := int(math.Round(float64(st.PValue * 1000)))
 		return min(max(p, 0), 1000), FromStats
 	}
-	return Authored(it.Difficulty), FromAuthor
+	return authoredPerMille(it.Difficulty), FromAuthor
 }
 
-// Authored maps an authored difficulty (easy, medium, hard or empty) to a
-// p-value in thousandths.
-func Authored(d string) int {
+// authoredPerMille maps an authored difficulty (easy, medium, hard or
+// empty) to a p-value in thousandths.
+func authoredPerMille(d string) int {
 	switch d {
 	case "easy":
-		return Easy
+		return perMilleEasy
 	case "hard":
-		return Hard
+		return perMilleHard
 	}
-	return Default
+	return DefaultPerMille
 }

@@ -20,7 +20,7 @@ const hostile = "Which? <script>alert(1)</script> \"><img src=x onerror=alert(2)
 
 func hostileItem() *bank.Item {
 	return &bank.Item{ID: "SEC-0001", Revision: 1, Domain: "security", Task: "2.1", Type: "single", Stem: hostile,
-		Options: []bank.Option{{Text: hostile, Correct: true, Why: hostile}, {Text: "<b>plain</b>", Why: "no"}},
+		Options:     []bank.Option{{Text: hostile, Correct: true, Why: hostile}, {Text: "<b>plain</b>", Why: "no"}},
 		Explanation: hostile, References: []string{"javascript:alert(4)", "https://docs.aws.amazon.com/x\"><script>"}}
 }
 
@@ -102,7 +102,7 @@ func scoreReport(candidate string, pass, provisional, diagnostic bool) scorerepo
 			{ID: "tech", Name: "Tech", Correct: 6, Items: 7, Level: scorereport.Meets}},
 		Weakest: scorereport.Weakest{Domain: "security", Probability: 0.45},
 		Study: []scorereport.StudyTask{{Task: "2.1", Title: "Shared responsibility", Domain: "security", Missed: 2,
-			References: []string{"https://aws.amazon.com/compliance/shared-responsibility-model/", "javascript:alert(1)"},
+			References:   []string{"https://aws.amazon.com/compliance/shared-responsibility-model/", "javascript:alert(1)"},
 			Explanations: []scorereport.Explanation{{Position: 3, Text: hostile}}}}}
 }
 

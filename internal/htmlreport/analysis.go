@@ -237,7 +237,7 @@ func conversion(id, form string, ks *bundle.KeyScale) Figure {
 // point-biserial; flagged items are filled and labelled.
 func scatter(rep *analysis.Report, th analysis.Thresholds) Figure {
 	c := svgchart.Chart{ID: "scatter", Kind: svgchart.Scatter, Title: "Difficulty and discrimination of every item",
-		Desc:   "p-value (share correct) against corrected point-biserial, one point per item revision; flagged items are filled and labelled.",
+		Desc:   "p-value (share correct) against corrected point-biserial, one point per item revision; flagged items are filled and labelled (where labels would overlap, the table names them).",
 		XLabel: "p-value", YLabel: "corrected point-biserial", XMin: 0, XMax: 1, XDecimals: 3, YDecimals: 3}
 	ok := svgchart.Series{Name: "items"}
 	flagged := svgchart.Series{Name: "flagged items", Emphasis: true, Labels: true}

@@ -43,7 +43,8 @@ type Series struct {
 	Emphasis bool
 	// Dashed draws a line series dashed.
 	Dashed bool
-	// Labels writes every point's label next to it (scatter).
+	// Labels writes the points' labels next to them (scatter); a label
+	// that would overlap one already drawn is left out.
 	Labels bool
 }
 
@@ -312,6 +313,7 @@ func (c Chart) lines(b *strings.Builder, p plot) {
 }
 
 func (c Chart) points(b *strings.Builder, p plot) {
+	var placed [][4]float64 // label boxes drawn: x0, y0, x1, y1
 	for i, s := range c.Series {
 		r, fill := "3.5", "none"
 		if s.Emphasis {
@@ -326,10 +328,30 @@ func (c Chart) points(b *strings.Builder, p plot) {
 				if x > (p.x0+p.x1)/2 {
 					anchor, dx = "end", -7
 				}
+				// A label that would overlap one already drawn is left
+				// out: the point stays, and the table names it.
+				w := 6.5 * float64(len([]rune(pt.Label)))
+				box := [4]float64{x + dx, y - 17, x + dx + w, y - 4}
+				if anchor == "end" {
+					box[0], box[2] = x+dx-w, x+dx
+				}
+				if overlaps(box, placed) {
+					continue
+				}
+				placed = append(placed, box)
 				fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="%s" font-size="11" fill="%s">%s</text>`+"\n", f1(x+dx), f1(y-6), anchor, Color(i), esc(pt.Label))
 			}
 		}
 	}
+}
+
+func overlaps(a [4]float64, boxes [][4]float64) bool {
+	for _, b := range boxes {
+		if a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3] {
+			return true
+		}
+	}
+	return false
 }
 
 func pointTitle(pt Point, c Chart) string {

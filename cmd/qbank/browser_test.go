@@ -96,6 +96,9 @@ type browserPage struct {
 	shotWidth  int // size of the screenshot (the top of the page)
 	shotHeight int
 	pdfPages   int // at least this many printed pages
+	// shotOf, when set, selects an element for a second screenshot
+	// (report-<name>-item.png).
+	shotOf string
 }
 
 func findBrowser() string {
@@ -143,7 +146,7 @@ func makePages(t *testing.T) []browserPage {
 	qbank(t, "preview", "--out", p("preview.html"), "CLF-C02-DIAGNOSTIC-A", bankDir)
 	qbank(t, "preview", "--key", "--out", p("preview-key.html"), "SEC-0999", "CLF-C02-DIAGNOSTIC-A", bankDir)
 	return []browserPage{
-		{name: "analysis", file: p("analysis.html"), charts: 100, shotWidth: 1100, shotHeight: 2400, pdfPages: 20},
+		{name: "analysis", file: p("analysis.html"), charts: 100, shotWidth: 1100, shotHeight: 2400, pdfPages: 20, shotOf: "#flagged + section.item"},
 		{name: "score", file: p("score.html"), charts: 3, shotWidth: 375, shotHeight: 1900, pdfPages: 3},
 		{name: "preview", file: p("preview.html"), shotWidth: 800, shotHeight: 1400, pdfPages: 10},
 		{name: "preview-key", file: p("preview-key.html"), shotWidth: 800, shotHeight: 1600, pdfPages: 11},
@@ -286,6 +289,12 @@ func screenshot(ctx context.Context, t *testing.T, p browserPage, path string) {
 	err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(p.shotWidth), int64(p.shotHeight)))
 	if err == nil {
 		png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	}
+	if err == nil && p.shotOf != "" {
+		var item []byte
+		if item, err = chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(p.shotOf))); err == nil {
+			err = os.WriteFile(strings.TrimSuffix(path, ".png")+"-item.png", item, 0o644)
+		}
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -43,7 +43,7 @@ func activeParts(page string) []string {
 		regexp.MustCompile(`(?i)(href|src)\s*=\s*"\s*javascript:`),
 		regexp.MustCompile(`(?i)<(link|iframe|object|embed|video|audio|source)\b`),
 		regexp.MustCompile(`(?i)<[a-z][^>]*\ssrc\s*=`),
-		regexp.MustCompile(`(?i)url\(`),
+		regexp.MustCompile(`(?i)<[a-z][^>]*\sstyle\s*=\s*["'][^"']*url\(`),
 	} {
 		if loc := bad.FindStringIndex(page); loc != nil {
 			lo, hi := max(loc[0]-120, 0), min(loc[1]+120, len(page))

@@ -44,6 +44,18 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGaugeGolden pins the score gauge of the score report.
+func TestGaugeGolden(t *testing.T) {
+	g := Gauge{ID: "g", Title: "Scaled score 682", Desc: "682 did not reach 700.", Min: 100, Max: 1000, Pass: 700, Score: 682, Band: [2]int{610, 754}}
+	svg := g.SVG()
+	wellFormed(t, svg)
+	golden.Check(t, "testdata/gauge.svg", []byte(svg+"\n"))
+	want := Table{Head: []string{"score", "likely range", "passing score", "scale"}, Rows: [][]string{{"682", "610-754", "700", "100-1000"}}}
+	if got := g.Table(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Table() = %v, want %v", got, want)
+	}
+}
+
 func wellFormed(t *testing.T, svg string) {
 	t.Helper()
 	d := xml.NewDecoder(strings.NewReader(svg))

@@ -33,7 +33,8 @@ func analyzeCommand() *cli.Command {
 			"anchors. A bad record is reported as file:line: message on standard error and skipped.\n" +
 			"A last argument that is a directory is the bank (default ./bank, optional unless --write).\n" +
 			"Exit status: 0, 1 when more records were rejected than --max-rejects allows (then nothing is\n" +
-			"written), 2 when the analysis cannot run. See docs/psychometrics.md.",
+			"written), 2 when the analysis cannot run. See docs/psychometrics.md; --format html --out FILE writes a\n" +
+			"self-contained page with charts (docs/reports.md).",
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "bundle", Aliases: []string{"b"}, Usage: "bundle directory or .tar.gz the responses were delivered from (repeatable)"},
 			&cli.StringFlag{Name: "matrix", Usage: "a 0/1 matrix CSV (header of item ids; cells 1, 0, empty or NA) instead of responses"},

@@ -24,7 +24,7 @@ func scoreCommand() *cli.Command {
 			"result does not change when the bank changes. Only scored items count; pretest answers never change\n" +
 			"a result. A bad record is reported as file:line: message on standard error and skipped.\n" +
 			"Exit status: 0, 1 when more records were rejected than --max-rejects allows, 2 when scoring cannot\n" +
-			"run. See docs/scoring.md.",
+			"run. See docs/scoring.md; --format html gives a page per attempt for a phone or print (docs/reports.md).",
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "bundle", Aliases: []string{"b"}, Usage: "bundle directory or .tar.gz the responses were delivered from (repeatable)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text (for candidates), json (FORMAT.md's score report), csv (one row per attempt) or html (a page per attempt, for a phone or print)"},

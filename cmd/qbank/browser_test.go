@@ -55,6 +55,11 @@ func TestBrowser(t *testing.T) {
 	if shots != "" && !filepath.IsAbs(shots) {
 		shots = filepath.Join("..", "..", shots) // relative to the repository's root
 	}
+	if shots != "" {
+		if err := os.MkdirAll(shots, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
 			ctx, cancel := chromedp.NewContext(actx)

@@ -54,6 +54,7 @@ func runScore(c *cli.Context) error {
 		return err
 	}
 	if len(files) == 0 {
+		//lint:ignore ST1005 the message ends with the usage line's ellipsis
 		return errors.New("no responses file given: qbank score --bundle B RESPONSES...")
 	}
 	out, err := scorerun.Run(c.Context, scorerun.Input{Bundles: c.StringSlice("bundle"), Files: files, Attempts: policy, Explain: c.Bool("explain")})

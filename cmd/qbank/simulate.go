@@ -22,14 +22,16 @@ func simulateCommand() *cli.Command {
 		Description: "Each attempt takes a form of the bundle at random and a candidate ability from N(MEAN, SD); an answer\n" +
 			"is right with the Rasch probability for the item's b (its measured rasch.b, else the provisional b of\n" +
 			"its authored difficulty), wrong answers spread unevenly over the distractors, omits are rare. The same\n" +
-			"--seed gives the same bytes. Every line says \"simulated\": true: such data are for demonstrations,\n" +
+			"--seed gives the same bytes. Ids are a-000001, c-000001, ...; --id-prefix keeps the ids of several\n" +
+			"runs apart when they are analysed together. Every line says \"simulated\": true: such data are for demonstrations,\n" +
 			"\"what if\" studies and tests, never evidence about candidates. Exit status 0, or 2.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "bundle", Aliases: []string{"b"}, Required: true, Usage: "bundle directory or .tar.gz"},
-			&cli.IntFlag{Name: "attempts", Aliases: []string{"n"}, Required: true, Usage: "number of attempts"},
-			&cli.Uint64Flag{Name: "seed", Required: true, Usage: "random seed (same seed, same output)"},
-			&cli.StringFlag{Name: "ability", Value: "0,1", Usage: "MEAN,SD of the candidates' ability in logits"},
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to this new file (default standard output)"},
+			&cli.StringFlag{Name: "bundle", Aliases: []string{"b"}, Required: true, Usage: "bundle directory or .tar.gz `B`"},
+			&cli.IntFlag{Name: "attempts", Aliases: []string{"n"}, Required: true, Usage: "number `N` of attempts"},
+			&cli.Uint64Flag{Name: "seed", Required: true, Usage: "random seed `K` (same seed, same output)"},
+			&cli.StringFlag{Name: "ability", Value: "0,1", Usage: "`MEAN,SD` of the candidates' ability in logits"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to this new `FILE` (default standard output)"},
+			&cli.StringFlag{Name: "id-prefix", Usage: "start every attempt and candidate id with `P` (such as run2-)"},
 		},
 		Action: runSimulate,
 	}
@@ -40,7 +42,7 @@ func runSimulate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := simulate.Options{Attempts: c.Int("attempts"), Seed: c.Uint64("seed")}
+	opts := simulate.Options{Attempts: c.Int("attempts"), Seed: c.Uint64("seed"), IDPrefix: c.String("id-prefix")}
 	if opts.Attempts < 1 || opts.Attempts > 10_000_000 {
 		return fmt.Errorf("--attempts %d: want 1 to 10000000", opts.Attempts)
 	}

@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/qbank/qbank/internal/analysis"
+	"github.com/qbank/qbank/internal/finding"
 )
 
 // Meta is what the report says about the run besides the statistics.
@@ -103,9 +104,10 @@ func writeHeadline(w io.Writer, rep *analysis.Report, m Meta) {
 	if m.Matrix != "" {
 		src = "0/1 matrix " + m.Matrix
 	}
-	fmt.Fprintf(w, "Item analysis of %s: %d attempts, %d forms, %d item revisions, %d rejected records", src, m.Attempts, len(rep.Forms), len(rep.Items), rep.Rejected)
+	fmt.Fprintf(w, "Item analysis of %s: %s, %s, %s, %s", src, finding.Plural(m.Attempts, "attempt"), finding.Plural(len(rep.Forms), "form"),
+		finding.Plural(len(rep.Items), "item revision"), finding.Plural(rep.Rejected, "rejected record"))
 	if m.Retakes > 0 {
-		fmt.Fprintf(w, ", %d retakes left out (--attempts first)", m.Retakes)
+		fmt.Fprintf(w, ", %s left out (--attempts first)", finding.Plural(m.Retakes, "retake"))
 	}
 	fmt.Fprintln(w)
 	if m.Simulated {
@@ -121,6 +123,30 @@ func writeForms(w io.Writer, rep *analysis.Report) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%.2f\t%.2f\t%.3f\t%.2f\t\n", dash(f.Bundle), f.Form, f.Attempts, f.Mean, f.SD, f.KR20, f.SEM)
 	}
 	tw.Flush()
+	for _, f := range rep.Forms {
+		writeAlphaIfDeleted(w, f)
+	}
+}
+
+// writeAlphaIfDeleted names the scored items of a form whose removal
+// would raise its KR-20 (alpha if item deleted above KR-20).
+func writeAlphaIfDeleted(w io.Writer, f analysis.FormReport) {
+	var raise []string
+	for _, a := range f.AlphaIfDeleted {
+		if a.Alpha > f.KR20 {
+			raise = append(raise, fmt.Sprintf("%s %.3f", a.ID, a.Alpha))
+		}
+	}
+	if len(raise) > 0 {
+		fmt.Fprintf(w, "  %s: KR-20 would rise without %s\n", formName(f), strings.Join(raise, ", "))
+	}
+}
+
+func formName(f analysis.FormReport) string {
+	if f.Bundle == "" {
+		return f.Form
+	}
+	return f.Form + " (" + f.Bundle + ")"
 }
 
 func writeCalibration(w io.Writer, rep *analysis.Report) {
@@ -130,7 +156,7 @@ func writeCalibration(w io.Writer, rep *analysis.Report) {
 	case c == nil:
 		fmt.Fprintln(w, "\nRasch calibration not done.")
 	default:
-		scale := "no anchors, so the free items' b sum to zero"
+		scale := "no anchors, so the scored items' b sum to zero"
 		if c.Anchored > 0 {
 			scale = fmt.Sprintf("%d anchored at their stats.yaml b (the bank scale)", c.Anchored)
 		}

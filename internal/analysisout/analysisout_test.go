@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/qbank/qbank/internal/analysis"
-	"github.com/qbank/qbank/internal/golden"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 func report() *analysis.Report {
@@ -21,7 +21,8 @@ func report() *analysis.Report {
 				Rasch: &analysis.RaschItem{B: -0.2, Anchored: true}, Flags: []string{}},
 			{ID: "AL-0003", Revision: 1, Role: "scored", Forms: []string{"F-B"}, Responses: 200, PValue: 1, Flags: []string{"too-easy", "not-calibrated"}},
 		},
-		Forms:       []analysis.FormReport{{Form: "F-A", Bundle: "1.0.0", Attempts: 400, Mean: 31.2, SD: 7.9, KR20: 0.89, SEM: 2.6}},
+		Forms: []analysis.FormReport{{Form: "F-A", Bundle: "1.0.0", Attempts: 400, Mean: 31.2, SD: 7.9, KR20: 0.89, SEM: 2.6,
+			AlphaIfDeleted: []analysis.ItemAlpha{{ID: "AL-0001", Alpha: 0.88}, {ID: "AL-0003", Alpha: 0.895}}}},
 		Calibration: &analysis.Calibration{Model: "rasch", Method: "cml", Anchored: 1, Items: 2, Persons: 390, Iterations: 7, LogLik: -9876.54},
 		Rejected:    2,
 	}
@@ -32,7 +33,7 @@ func TestWriteText(t *testing.T) {
 	if err := Write(&buf, "text", report(), Meta{Attempts: 400, Retakes: 3, Simulated: true}); err != nil {
 		t.Fatal(err)
 	}
-	golden.Check(t, "testdata/report.txt", buf.Bytes())
+	testbank.Golden(t, "testdata/report.txt", buf.Bytes())
 	// Flagged items come first, then the rest.
 	s := buf.String()
 	if strings.Index(s, "AL-0003 revision 1") > strings.Index(s, "Other items") || !strings.Contains(s, "AL-0002    1  pretest") {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/qbank/qbank/internal/pooltest"
+	"github.com/qbank/qbank/internal/testbank/pool"
 )
 
 // BenchmarkAssemble assembles 10 full CLF-C02 forms (max overlap 0.2) from
@@ -13,8 +13,8 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkAssemble -benchtime 5x ./internal/assemble
 func BenchmarkAssemble(b *testing.B) {
-	e := pooltest.Exam(b, pooltest.CLF)
-	items := pooltest.Pool(e, pooltest.PoolSpec{
+	e := pool.Exam(b, pool.CLF)
+	items := pool.Pool(e, pool.PoolSpec{
 		Operational: []int{960, 1200, 1360, 480},
 		Pretest:     []int{192, 240, 272, 96},
 		Retired:     []int{50, 50, 50, 50},
@@ -25,7 +25,7 @@ func BenchmarkAssemble(b *testing.B) {
 	if len(items) != 5000 {
 		b.Fatalf("pool of %d items", len(items))
 	}
-	bk := pooltest.New(e, items)
+	bk := pool.New(e, items)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		r, err := Assemble(context.Background(), bk, Options{Spec: "full", Forms: 10, Seed: int64(i), MaxOverlap: 0.2})

@@ -8,9 +8,10 @@
 //
 // Temporary names are hidden and carry their creation time:
 // ".<name>.tmp-<unix seconds>-<random>". No reader of qbank takes them for
-// content (they never end in .yaml or .json), and Clean removes the ones a
-// killed run left behind, once they are older than StaleAge, so that a run
-// still in progress never loses its temporary files.
+// content (they never end in .yaml or .json), and every write removes the
+// ones a killed run left in its directory once they are older than
+// StaleAge, so that a run still in progress never loses its temporary
+// files.
 package atomicfile
 
 import (
@@ -31,7 +32,7 @@ import (
 var ErrChanged = errors.New("file changed since it was read")
 
 // StaleAge is the age after which a temporary file or directory of this
-// package is taken for the leftover of a killed run and removed by Clean.
+// package is taken for the leftover of a killed run and removed.
 // No qbank run keeps a temporary name anywhere near this long.
 const StaleAge = time.Hour
 
@@ -298,7 +299,7 @@ func (w *Writer) writeTemp(path string, data []byte, perm fs.FileMode) (string, 
 }
 
 // tempPattern is the os.CreateTemp pattern of a temporary name for path:
-// hidden, named after the target and stamped with the time, so that Clean
+// hidden, named after the target and stamped with the time, so that removeStale
 // can tell a leftover from a run in progress whatever times the content
 // gets.
 func tempPattern(path string) string {
@@ -308,14 +309,10 @@ func tempPattern(path string) string {
 // tempRE matches the names tempPattern makes; group 1 is the time.
 var tempRE = regexp.MustCompile(`^\..+\.tmp-([0-9]+)-[0-9]+$`)
 
-// IsTemp reports whether name (a base name) is a temporary name of this
-// package. Readers that list directories skip such names.
-func IsTemp(name string) bool { return tempRE.MatchString(name) }
-
-// Clean removes the temporary files and directories this package made in
+// removeStale removes the temporary files and directories this package made in
 // dir that are older than maxAge by the time in their name: the leftovers
 // of a killed run. Nothing else is touched. It returns the names removed.
-func Clean(dir string, maxAge time.Duration) ([]string, error) {
+func removeStale(dir string, maxAge time.Duration) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -342,7 +339,7 @@ func Clean(dir string, maxAge time.Duration) ([]string, error) {
 	return removed, nil
 }
 
-// clean runs Clean once per directory and writer; a failure to clean never
+// clean runs removeStale once per directory and writer; a failure to clean never
 // stops a write.
 func (w *Writer) clean(dir string) {
 	w.mu.Lock()
@@ -355,7 +352,7 @@ func (w *Writer) clean(dir string) {
 	}
 	w.mu.Unlock()
 	if !done {
-		_, _ = Clean(dir, StaleAge)
+		_, _ = removeStale(dir, StaleAge)
 	}
 }
 

@@ -163,12 +163,20 @@ type fileResult struct {
 	findings []finding.Finding
 }
 
+// itemPath is an item file found by the walk; regular says that the
+// directory entry is a regular file (not a symbolic link or a special
+// file), so it can be opened without a stat first.
+type itemPath struct {
+	path    string
+	regular bool
+}
+
 // itemPaths lists the *.yaml files under root in lexical order. Directory
 // symlinks below root are not followed, so a symlink loop cannot trap the
 // walk; root itself may be a symlink to a directory. A missing root is an
 // empty bank; a root that is not a directory is a finding.
-func itemPaths(root string) ([]string, []finding.Finding) {
-	var paths []string
+func itemPaths(root string) ([]itemPath, []finding.Finding) {
+	var paths []itemPath
 	var fs []finding.Finding
 	walkRoot := root
 	switch st, err := os.Stat(root); {
@@ -207,7 +215,7 @@ func itemPaths(root string) ([]string, []finding.Finding) {
 			fs = append(fs, f)
 			return nil
 		}
-		paths = append(paths, path)
+		paths = append(paths, itemPath{path, d.Type().IsRegular()})
 		return nil
 	})
 	if err != nil {
@@ -262,29 +270,76 @@ func (e *readError) finding(path string) finding.Finding {
 // are followed; anything else (directories, devices, pipes, loops) is an
 // error that becomes a finding.
 func readLimited(path string, max int64) ([]byte, *readError) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, &readError{err, "cannot read: " + unwrapPathError(err)}
+	return readFile(path, max, false)
+}
+
+// readFile is readLimited for a file that the directory walk already saw
+// as a regular file (regular): then it is opened at once, without a stat
+// (a stat first keeps open from blocking on a named pipe), and read with
+// one read into a buffer of the size fstat gives (fastRead where the
+// system allows).
+func readFile(path string, max int64, regular bool) ([]byte, *readError) {
+	if regular {
+		if data, ok := fastRead(path, max); ok {
+			return data, nil
+		}
 	}
-	if !st.Mode().IsRegular() {
-		return nil, &readError{fs.ErrInvalid, fmt.Sprintf("not a regular file (%s); bank files must be regular YAML files", st.Mode().Type())}
-	}
-	if st.Size() > max {
-		return nil, &readError{fs.ErrInvalid, fmt.Sprintf("file is %d bytes; bank files are limited to %d bytes", st.Size(), max)}
+	if !regular {
+		st, err := os.Stat(path)
+		if err != nil {
+			return nil, &readError{err, "cannot read: " + unwrapPathError(err)}
+		}
+		if err := checkRegular(st, max); err != nil {
+			return nil, err
+		}
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &readError{err, "cannot read: " + unwrapPathError(err)}
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	st, err := f.Stat()
 	if err != nil {
 		return nil, &readError{err, "cannot read: " + unwrapPathError(err)}
 	}
-	if int64(len(data)) > max {
+	if err := checkRegular(st, max); err != nil {
+		return nil, err
+	}
+	// One byte more than the size shows a file that grew since.
+	data := make([]byte, st.Size()+1)
+	n, err := f.Read(data)
+	for err == nil && n < len(data) && int64(n) != st.Size() {
+		// A short read of another length than the size: read on to the end.
+		var m int
+		m, err = f.Read(data[n:])
+		n += m
+	}
+	if err != nil && err != io.EOF {
+		return nil, &readError{err, "cannot read: " + unwrapPathError(err)}
+	}
+	if n == len(data) {
+		rest, err := io.ReadAll(io.LimitReader(f, max+1-int64(n)))
+		if err != nil {
+			return nil, &readError{err, "cannot read: " + unwrapPathError(err)}
+		}
+		data = append(data, rest...)
+		n = len(data)
+	}
+	if int64(n) > max {
 		return nil, &readError{fs.ErrInvalid, fmt.Sprintf("file is larger than %d bytes, the limit for bank files", max)}
 	}
-	return data, nil
+	return data[:n:n], nil
+}
+
+// checkRegular refuses what is not a regular file of at most max bytes.
+func checkRegular(st fs.FileInfo, max int64) *readError {
+	if !st.Mode().IsRegular() {
+		return &readError{fs.ErrInvalid, fmt.Sprintf("not a regular file (%s); bank files must be regular YAML files", st.Mode().Type())}
+	}
+	if st.Size() > max {
+		return &readError{fs.ErrInvalid, fmt.Sprintf("file is %d bytes; bank files are limited to %d bytes", st.Size(), max)}
+	}
+	return nil
 }
 
 func yamlFindings(path, item string, err error) []finding.Finding {
@@ -295,8 +350,9 @@ func yamlFindings(path, item string, err error) []finding.Finding {
 	return fs
 }
 
-func loadItemFile(path string, exam *blueprint.Exam, opts Options) fileResult {
-	data, rerr := readLimited(path, opts.MaxFileSize)
+func loadItemFile(p itemPath, exam *blueprint.Exam, opts Options) fileResult {
+	path := p.path
+	data, rerr := readFile(path, opts.MaxFileSize, p.regular)
 	if rerr != nil {
 		return fileResult{findings: []finding.Finding{rerr.finding(path)}}
 	}

@@ -82,7 +82,7 @@ type WriteOptions struct {
 // next Write with an archive completes it, after checking that the
 // directory holds exactly the files of b (anything else is refused).
 // Temporary names left by killed runs are removed once stale
-// (atomicfile.Clean). Write refuses with ErrExists, touching nothing, when
+// (atomicfile). Write refuses with ErrExists, touching nothing, when
 // a target exists otherwise.
 func Write(ctx context.Context, outDir string, b *Bundle, opts WriteOptions) (dir, archive string, err error) {
 	if opts.ModTime.IsZero() {

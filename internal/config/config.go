@@ -1,7 +1,8 @@
 // Package config reads qbank's lint configuration, .qbank.yaml, which is
 // looked up from the current directory upward (like .editorconfig or
 // .golangci.yml). It sets per-rule severities, the allowed reference hosts,
-// the near-duplicate threshold and the thresholds of item analysis.
+// the near-duplicate and probable-enemy thresholds and the thresholds of
+// item analysis.
 package config
 
 import (
@@ -30,6 +31,15 @@ var DefaultAllowedHosts = []string{"docs.aws.amazon.com", "aws.amazon.com"}
 // from which two stems count as near-duplicates.
 const DefaultNearDuplicateThreshold = 0.7
 
+// DefaultProbableEnemyThreshold is the TF-IDF cosine of stems and keys from
+// which two items are probable enemies; DefaultProbableEnemyCueThreshold
+// is the lower cosine that suffices when the two share a key text. Both
+// were tuned on the CLF-C02 bank (docs/probable-enemy.md).
+const (
+	DefaultProbableEnemyThreshold    = 0.4
+	DefaultProbableEnemyCueThreshold = 0.35
+)
+
 // Config is the lint configuration.
 type Config struct {
 	// Path is the file it was read from ("" for the defaults).
@@ -41,6 +51,9 @@ type Config struct {
 	AllowedHosts []string
 	// NearDuplicateThreshold is in (0, 1].
 	NearDuplicateThreshold float64
+	// ProbableEnemyThreshold and ProbableEnemyCueThreshold are in (0, 1].
+	ProbableEnemyThreshold    float64
+	ProbableEnemyCueThreshold float64
 	// Analysis holds the flag thresholds of qbank analyze and promote
 	// that the file sets.
 	Analysis Analysis
@@ -51,10 +64,12 @@ type Config struct {
 // Default returns the configuration used when there is no file.
 func Default() *Config {
 	return &Config{
-		Severity:               map[string]finding.Severity{},
-		AllowedHosts:           append([]string(nil), DefaultAllowedHosts...),
-		NearDuplicateThreshold: DefaultNearDuplicateThreshold,
-		severityPos:            map[string]finding.Pos{},
+		Severity:                  map[string]finding.Severity{},
+		AllowedHosts:              append([]string(nil), DefaultAllowedHosts...),
+		NearDuplicateThreshold:    DefaultNearDuplicateThreshold,
+		ProbableEnemyThreshold:    DefaultProbableEnemyThreshold,
+		ProbableEnemyCueThreshold: DefaultProbableEnemyCueThreshold,
+		severityPos:               map[string]finding.Pos{},
 	}
 }
 
@@ -117,11 +132,13 @@ func Parse(data []byte, path string) (*Config, error) {
 		case "references":
 			err = p.references(c, v)
 		case "near_duplicate":
-			err = p.nearDuplicate(c, v)
+			err = p.thresholds(v, "near_duplicate", map[string]*float64{"threshold": &c.NearDuplicateThreshold})
+		case "probable_enemy":
+			err = p.thresholds(v, "probable_enemy", map[string]*float64{"threshold": &c.ProbableEnemyThreshold, "cue_threshold": &c.ProbableEnemyCueThreshold})
 		case "analysis":
 			err = p.analysis(c, v)
 		default:
-			err = p.errorf(k, "unknown setting %q; known: analysis, near_duplicate, references, rules", k.Value)
+			err = p.errorf(k, "unknown setting %q; known: analysis, near_duplicate, probable_enemy, references, rules", k.Value)
 		}
 		if err != nil {
 			return nil, err
@@ -202,21 +219,28 @@ func (p parser) references(c *Config, n *yaml.Node) error {
 	return nil
 }
 
-func (p parser) nearDuplicate(c *Config, n *yaml.Node) error {
-	pairs, err := p.mapping(n, "near_duplicate", "threshold")
+// thresholds reads a section of numbers in (0, 1] into the fields given
+// by setting name.
+func (p parser) thresholds(n *yaml.Node, name string, fields map[string]*float64) error {
+	known := make([]string, 0, len(fields))
+	for k := range fields {
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	pairs, err := p.mapping(n, name, known...)
 	if err != nil {
 		return err
 	}
 	for _, kv := range pairs {
-		v := kv[1]
+		k, v := kv[0], kv[1]
 		var t float64
 		if v.Kind != yaml.ScalarNode || (v.ShortTag() != "!!float" && v.ShortTag() != "!!int") || v.Decode(&t) != nil {
-			return p.errorf(v, "near_duplicate.threshold must be a number in (0, 1], such as 0.7")
+			return p.errorf(v, "%s.%s must be a number in (0, 1], such as 0.7", name, k.Value)
 		}
 		if !(t > 0 && t <= 1) { // also rejects NaN
-			return p.errorf(v, "near_duplicate.threshold must be in (0, 1], not %v", t)
+			return p.errorf(v, "%s.%s must be in (0, 1], not %v", name, k.Value, t)
 		}
-		c.NearDuplicateThreshold = t
+		*fields[k.Value] = t
 	}
 	return nil
 }

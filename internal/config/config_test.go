@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,11 @@ func TestParse(t *testing.T) {
 		{"allowed host not a string", "references:\n  allowed_hosts: [[a]]\n", ".qbank.yaml:2:19: references.allowed_hosts: each entry must be a host name"},
 		{"rules not a mapping", "rules: [yaml]\n", ".qbank.yaml:1:8: rules must be a mapping, not a sequence"},
 		{"the first bad severity in the file", "rules:\n  yaml: loud\n  schema: quiet\n  key-length: [off]\n", ".qbank.yaml:2:9: rule yaml: unknown severity \"loud\""},
-		{"empty sections are fine", "rules:\nreferences:\nnear_duplicate:\n", ""},
+		{"empty sections are fine", "rules:\nreferences:\nnear_duplicate:\nprobable_enemy:\n", ""},
+		{"probable_enemy thresholds", "probable_enemy:\n  threshold: 0.5\n  cue_threshold: 0.3\n", ""},
+		{"probable_enemy threshold out of range", "probable_enemy:\n  cue_threshold: 0\n", ".qbank.yaml:2:18: probable_enemy.cue_threshold must be in (0, 1], not 0"},
+		{"probable_enemy threshold a string", "probable_enemy:\n  threshold: high\n", ".qbank.yaml:2:14: probable_enemy.threshold must be a number in (0, 1]"},
+		{"misspelt probable_enemy setting", "probable_enemy:\n  cue: 0.3\n", ".qbank.yaml:2:3: unknown setting probable_enemy.cue; known: cue_threshold, threshold"},
 		{"syntax error", "rules: [\n", ".qbank.yaml:"},
 	}
 	for _, tt := range tests {
@@ -63,7 +68,13 @@ func TestSettingsApply(t *testing.T) {
 	if c.NearDuplicateThreshold != 0.8 {
 		t.Errorf("threshold = %v", c.NearDuplicateThreshold)
 	}
-	if err := c.CheckRules(map[string]bool{"key-length": true}); err == nil || !strings.Contains(err.Error(), `c.yaml:3:3: unknown rule "yaml"`) {
+	if d := Default(); d.ProbableEnemyThreshold != DefaultProbableEnemyThreshold || d.ProbableEnemyCueThreshold != DefaultProbableEnemyCueThreshold {
+		t.Errorf("default probable-enemy thresholds %v, %v", d.ProbableEnemyThreshold, d.ProbableEnemyCueThreshold)
+	}
+	if pe, err := Parse([]byte("probable_enemy: {threshold: 0.5, cue_threshold: 0.3}\n"), "c.yaml"); err != nil || pe.ProbableEnemyThreshold != 0.5 || pe.ProbableEnemyCueThreshold != 0.3 || pe.NearDuplicateThreshold != DefaultNearDuplicateThreshold {
+		t.Errorf("probable_enemy parsed as %+v, %v", pe, err)
+	}
+	if err := c.CheckRules(map[string]bool{rules.KeyLength.ID: true}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf(`c.yaml:3:3: unknown rule %q`, rules.YAML.ID)) {
 		t.Errorf("CheckRules = %v", err)
 	}
 }

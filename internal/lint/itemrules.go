@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"bytes"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -22,8 +21,11 @@ import (
 type itemChecker struct {
 	file  *bank.File
 	cfg   *config.Config
-	lines [][]byte
-	out   []finding.Finding
+	lines [][]byte // the file's lines, split on first use (fileLines)
+	// folded holds each option's text folded once (foldText) for the
+	// rules that compare option texts.
+	folded []string
+	out    []finding.Finding
 }
 
 func (c *itemChecker) at(n *yaml.Node, rule finding.Rule, format string, args ...any) {
@@ -46,8 +48,12 @@ func (c *itemChecker) node(ptr string) *yaml.Node { return yamlx.Lookup(c.file.D
 
 // checkItem runs every single-item rule on a schema-valid item.
 func checkItem(f *bank.File, cfg *config.Config) []finding.Finding {
-	c := &itemChecker{file: f, cfg: cfg, lines: bytes.SplitAfter(f.Data, []byte("\n"))}
+	c := &itemChecker{file: f, cfg: cfg}
 	it := f.Item
+	c.folded = make([]string, len(it.Options))
+	for i, o := range it.Options {
+		c.folded[i] = foldText(o.Text)
+	}
 	c.idFilename(it)
 	c.domainTask(it)
 	c.optionCount(it)
@@ -126,16 +132,46 @@ func (c *itemChecker) answerCount(it *bank.Item) {
 	}
 }
 
-var spaceRE = regexp.MustCompile(`\s+`)
-
+// foldText lower-cases s, trims it and folds each run of the white space
+// of regexp's \s ([\t\n\f\r ]) into one space.
 func foldText(s string) string {
-	return spaceRE.ReplaceAllString(strings.ToLower(strings.TrimSpace(s)), " ")
+	s = strings.ToLower(strings.TrimSpace(s))
+	for i := 0; i < len(s); i++ {
+		if isFoldSpace(s[i]) && (s[i] != ' ' || i+1 < len(s) && isFoldSpace(s[i+1])) {
+			return foldFrom(s, i)
+		}
+	}
+	return s
+}
+
+// foldFrom folds the white space of s from byte i on, where the first run
+// that needs folding starts.
+func foldFrom(s string, i int) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for i < len(s) {
+		if !isFoldSpace(s[i]) {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		b.WriteByte(' ')
+		for i < len(s) && isFoldSpace(s[i]) {
+			i++
+		}
+	}
+	return b.String()
+}
+
+func isFoldSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 func (c *itemChecker) duplicateOption(it *bank.Item) {
-	seen := map[string]int{}
-	for i, o := range it.Options {
-		k := foldText(o.Text)
+	seen := make(map[string]int, len(it.Options))
+	for i := range it.Options {
+		k := c.folded[i]
 		if j, dup := seen[k]; dup {
 			c.at(c.node(fmt.Sprintf("/options/%d/text", i)), rules.DuplicateOption, "option %s has the same text as option %s; make every option distinct", bank.Letter(i), bank.Letter(j))
 			continue
@@ -154,6 +190,9 @@ func (c *itemChecker) selectPhrase(it *bank.Item) {
 	stem := c.node("/stem")
 	switch it.Type {
 	case bank.TypeSingle:
+		if !strings.Contains(it.Stem, "(") {
+			return // the cheap test: a select phrase starts with "("
+		}
 		if loc := selectAnyRE.FindStringIndex(it.Stem); loc != nil {
 			c.atPos(c.textPos(stem, loc[0]), rules.SelectPhrase, "a single-answer stem must not say %q; remove it, or make the item type multiple", it.Stem[loc[0]:loc[1]])
 		}
@@ -278,9 +317,9 @@ var bannedRE = regexp.MustCompile(`^(?:(?:all|none|any|both|neither|either)(?: o
 
 func (c *itemChecker) bannedPhrase(it *bank.Item) {
 	for i, o := range it.Options {
-		t := strings.TrimRight(foldText(o.Text), ".!")
+		t := strings.TrimRight(c.folded[i], ".!")
 		t = strings.ReplaceAll(t, "“", "")
-		if bannedRE.MatchString(t) {
+		if mayBeBanned(t) && bannedRE.MatchString(t) {
 			fix := "write a real distractor (or make the item type multiple)"
 			if it.Type == bank.TypeMultiple {
 				fix = "write a real option in its place (a multiple-response item already lets candidates choose several)"
@@ -290,9 +329,44 @@ func (c *itemChecker) bannedPhrase(it *bank.Item) {
 	}
 }
 
+// mayBeBanned is a cheap test that bannedRE cannot match t otherwise: every
+// banned phrase starts with a letter a-f, n(one, neither) or o(nly).
+func mayBeBanned(t string) bool {
+	return t != "" && (t[0] >= 'a' && t[0] <= 'f' || t[0] == 'n' || t[0] == 'o')
+}
+
 var negativeRE = regexp.MustCompile(`(?i)\b(not|except|least)\b`)
 
+// mayBeNegative is a cheap test that negativeRE cannot match s otherwise:
+// an ASCII text without "not", "except" or "least" in any case. Text with
+// other bytes goes to the expression (case folding matches "ſ" to "s").
+func mayBeNegative(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return containsFold(s, "not") || containsFold(s, "except") || containsFold(s, "least")
+}
+
+// containsFold reports whether the ASCII text s contains the lower-case
+// ASCII word w in any case.
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if s[i]|0x20 != w[0] {
+			continue
+		}
+		if strings.EqualFold(s[i:i+len(w)], w) {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *itemChecker) negativeStem(it *bank.Item) {
+	if !mayBeNegative(it.Stem) {
+		return
+	}
 	stem := c.node("/stem")
 	for _, m := range negativeRE.FindAllStringIndex(it.Stem, -1) {
 		word := it.Stem[m[0]:m[1]]

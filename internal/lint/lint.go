@@ -84,6 +84,7 @@ func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
 	fs = append(fs, duplicateIDs(b)...)
 	fs = append(fs, enemyRefs(b)...)
 	fs = append(fs, nearDuplicates(ctx, b.Items, cfg.NearDuplicateThreshold)...)
+	fs = append(fs, probableEnemies(ctx, b, cfg)...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

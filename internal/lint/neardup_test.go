@@ -158,7 +158,6 @@ func bruteForce(stems []string) []Pair {
 	return pairs
 }
 
-
 // A threshold outside (0, 1] finds nothing instead of panicking.
 func TestSimilarStemsRejectsBadThresholds(t *testing.T) {
 	stems := []string{"a b c", "a b c", "a b d"}

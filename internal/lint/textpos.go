@@ -98,18 +98,28 @@ func (c *itemChecker) textPos(n *yaml.Node, off int) finding.Pos {
 
 func isBlank(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
 
+// fileLines splits the file into lines (each with its newline) when a
+// finding first needs a position inside a text: most items have none.
+func (c *itemChecker) fileLines() [][]byte {
+	if c.lines == nil {
+		c.lines = bytes.SplitAfter(c.file.Data, []byte("\n"))
+	}
+	return c.lines
+}
+
 // offset returns the byte offset of 1-based line and column (counted in
 // characters, as yaml.v3 counts them: a leading byte order mark is not one),
 // or -1 when the file has no such place.
 func (c *itemChecker) offset(line, col int) int {
-	if line < 1 || line > len(c.lines) {
+	lines := c.fileLines()
+	if line < 1 || line > len(lines) {
 		return -1
 	}
 	start := 0
-	for _, l := range c.lines[:line-1] {
+	for _, l := range lines[:line-1] {
 		start += len(l)
 	}
-	l := c.lines[line-1]
+	l := lines[line-1]
 	if line == 1 && bytes.HasPrefix(l, bom) {
 		start, l = start+len(bom), l[len(bom):]
 	}
@@ -127,7 +137,7 @@ func (c *itemChecker) offset(line, col int) int {
 // position converts a byte offset into a 1-based line and column.
 func (c *itemChecker) position(off int) finding.Pos {
 	line, start := 1, 0
-	for _, l := range c.lines {
+	for _, l := range c.fileLines() {
 		if off < start+len(l) {
 			break
 		}

@@ -26,7 +26,7 @@ func benchCalibrate(b *testing.B, n, nForms, perForm, step, persons int) {
 		bs[i] = rng.NormFloat64()
 	}
 	d := &Data{Items: n, Booklets: simulate(rng, bs, chainedForms(n, nForms, perForm, step), persons, 0)}
-	b.ResetTimer()
+	cpu := cpuSeconds()
 	for b.Loop() {
 		res, err := Calibrate(context.Background(), d, Options{})
 		if err != nil {
@@ -34,6 +34,7 @@ func benchCalibrate(b *testing.B, n, nForms, perForm, step, persons int) {
 		}
 		b.ReportMetric(float64(res.Iterations), "iterations")
 	}
+	b.ReportMetric((cpuSeconds()-cpu)/float64(b.N), "cpu-s/op")
 }
 
 // 400 items over 10 forms of 65 (adjacent forms share 25 items), 1,000

@@ -3,7 +3,7 @@
 // release bundles they were delivered from, and the plain 0/1 matrix CSV
 // that psychometric data sets come in. Reading is streamed: a file is never
 // held in memory as text, every line is bounded, and every bad record is a
-// finding `file:line: message` (rule "response"), skipped and counted,
+// finding `file:line: message` (rules.ResponseRecord), skipped and counted,
 // while every good record is used. Analysis (qbank analyze) and scoring
 // (qbank score) both read through this package.
 package responses

@@ -27,7 +27,7 @@
 // ./internal/rules) in the documentation's table of its group. A command
 // selects the rules it reports with In(groups...). A new command gets a
 // new Group constant (append it to the list below) and a table marker in
-// the docs (see gen.go).
+// the docs (see RewriteTables in docs.go).
 package rules
 
 import "github.com/qbank/qbank/internal/finding"
@@ -147,6 +147,9 @@ var (
 	Placeholder = def(Lint, "placeholder", finding.Error,
 		"A field of an item in review or later still holds a qbank new placeholder (TODO).",
 		"qbank new writes a draft whose stem, option texts, whys and explanation are placeholders starting with TODO. From status review on, each of these fields is seen by reviewers or candidates, so the word TODO (in capitals, as a whole word) anywhere in one of them is an error, at the word. Write the real text; a draft may keep its placeholders.")
+	ProbableEnemy = def(Lint, "probable-enemy", finding.Warning,
+		"Two items that are not enemies say the same thing in other words, or share a key.",
+		"Two items that test the same fact, or where one gives the other away, must not share a form: declare them enemies (enemies: [ID] in both). The rule compares each item's stem and key texts as TF-IDF vectors of content words (lower-cased, stop words dropped, plural s folded; words in every item weigh nothing, rare words most) by cosine, which catches reworded pairs that near-duplicate's word bigrams miss. A pair is reported at the stem of the later item when the cosine reaches probable_enemy.threshold (default 0.4), or, when one item's key text is also the other's key (a cue), probable_enemy.cue_threshold (default 0.35); set both in .qbank.yaml. Retired items, and pairs that near-duplicate already reports, are left out. The search uses an inverted index with exact pruning, so it stays fast on 100,000 items. Declare the enemies, or reword one item; when the two are unrelated, suppress the finding with a reason (docs/probable-enemy.md).")
 )
 
 // Check rules.
@@ -265,29 +268,6 @@ func In(gs ...Group) []finding.Rule {
 		}
 	}
 	return out
-}
-
-// Groups returns every group, in documentation order.
-func Groups() []Group { return append([]Group(nil), groups...) }
-
-// GroupOf returns the group of rule id, and false for an id no rule has.
-func GroupOf(id string) (Group, bool) {
-	for _, e := range registry {
-		if e.rule.ID == id {
-			return e.group, true
-		}
-	}
-	return "", false
-}
-
-// Lookup returns the rule with id, and false for an id no rule has.
-func Lookup(id string) (finding.Rule, bool) {
-	for _, e := range registry {
-		if e.rule.ID == id {
-			return e.rule, true
-		}
-	}
-	return finding.Rule{}, false
 }
 
 // Known returns the set of every rule id, for validating configuration.

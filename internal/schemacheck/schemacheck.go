@@ -61,6 +61,9 @@ func ValidateValue(kind Kind, doc *yaml.Node, file, item string) (any, []finding
 		}
 		return nil, fs
 	}
+	if kind == Item && validItemValue(v) {
+		return v, nil
+	}
 	err = compiled[kind]().Validate(v)
 	if err == nil {
 		return v, nil

@@ -10,7 +10,7 @@ import (
 
 	"github.com/qbank/qbank/internal/analysis"
 	"github.com/qbank/qbank/internal/bank"
-	"github.com/qbank/qbank/internal/banktest"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 func report() *analysis.Report {
@@ -98,7 +98,7 @@ items:
 	// The file is valid for the bank loader (schema included) and reads
 	// back to the same statistics.
 	dir := t.TempDir()
-	banktest.Write(t, dir, map[string]string{"exam.yaml": banktest.Exam, "stats.yaml": got})
+	testbank.WriteSmall(t, dir, map[string]string{"exam.yaml": testbank.SmallExam, "stats.yaml": got})
 	bk, fs, err := bank.Load(context.Background(), dir, bank.Options{})
 	if err != nil {
 		t.Fatal(err)

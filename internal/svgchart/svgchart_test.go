@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qbank/qbank/internal/golden"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 func charts() map[string]Chart {
@@ -39,7 +39,7 @@ func TestGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			svg := c.SVG()
 			wellFormed(t, svg)
-			golden.Check(t, "testdata/"+name+".svg", []byte(svg+"\n"))
+			testbank.Golden(t, "testdata/"+name+".svg", []byte(svg+"\n"))
 		})
 	}
 }
@@ -49,7 +49,7 @@ func TestGaugeGolden(t *testing.T) {
 	g := Gauge{ID: "g", Title: "Scaled score 682", Desc: "682 did not reach 700.", Min: 100, Max: 1000, Pass: 700, Score: 682, Band: [2]int{610, 754}}
 	svg := g.SVG()
 	wellFormed(t, svg)
-	golden.Check(t, "testdata/gauge.svg", []byte(svg+"\n"))
+	testbank.Golden(t, "testdata/gauge.svg", []byte(svg+"\n"))
 	want := Table{Head: []string{"score", "likely range", "passing score", "scale"}, Rows: [][]string{{"682", "610-754", "700", "100-1000"}}}
 	if got := g.Table(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Table() = %v, want %v", got, want)

@@ -236,3 +236,25 @@ func (g *generator) item(id string, d domain) string {
 	fmt.Fprintf(&b, "explanation: |\n  %s.\nreferences:\n  - https://docs.aws.amazon.com/whitepapers/latest/aws-overview/introduction.html\ntags: [synthetic]\n", g.words(8))
 	return b.String()
 }
+
+// BenchBank returns the bank that the phase benchmarks measure: the
+// directory $QBANK_BENCH_BANK when set (a bank written beforehand, such as
+// a 100,000-item one), else a bank of $QBANK_BENCH_ITEMS items (10000 by
+// default) in the style $QBANK_BENCH_STYLE (varied by default), seed 1,
+// written under parent.
+func BenchBank(ctx context.Context, parent string) (dir string, items int, err error) {
+	if dir := os.Getenv("QBANK_BENCH_BANK"); dir != "" {
+		return dir, 0, nil
+	}
+	opts := Options{Items: 10000, Seed: 1}
+	if s := os.Getenv("QBANK_BENCH_ITEMS"); s != "" {
+		if _, err := fmt.Sscan(s, &opts.Items); err != nil || opts.Items < 1 {
+			return "", 0, fmt.Errorf("QBANK_BENCH_ITEMS=%q is not a positive number", s)
+		}
+	}
+	if opts.Style, err = ParseStyle(os.Getenv("QBANK_BENCH_STYLE")); err != nil {
+		return "", 0, err
+	}
+	dir = filepath.Join(parent, "bank")
+	return dir, opts.Items, Write(ctx, dir, opts)
+}

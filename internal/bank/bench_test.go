@@ -1,0 +1,67 @@
+package bank
+
+import (
+	"context"
+	"testing"
+
+	"github.com/qbank/qbank/internal/schemacheck"
+	"github.com/qbank/qbank/internal/synth"
+	"github.com/qbank/qbank/internal/yamlx"
+	"gopkg.in/yaml.v3"
+)
+
+// BenchmarkLoadPhases measures the loader's phases one at a time on the
+// bank synth.BenchBank gives (10,000 varied items unless QBANK_BENCH_*
+// say otherwise): reading every item file, parsing it, validating it
+// against the item schema (building the value included). Each op is the
+// whole bank. package lint has the rules and near-duplicate phases.
+func BenchmarkLoadPhases(b *testing.B) {
+	dir, _, err := synth.BenchBank(context.Background(), b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	paths, fs := itemPaths(dir + "/items")
+	if len(fs) > 0 || len(paths) == 0 {
+		b.Fatalf("%d paths, findings %v", len(paths), fs)
+	}
+	data := make([][]byte, len(paths))
+	docs := make([]*yaml.Node, len(paths))
+	for i, p := range paths {
+		var rerr *readError
+		if data[i], rerr = readFile(p.path, DefaultMaxFileSize, p.regular); rerr != nil {
+			b.Fatal(rerr.msg)
+		}
+		if docs[i], err = yamlx.Parse(data[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("read", func(b *testing.B) {
+		for b.Loop() {
+			for _, p := range paths {
+				if _, rerr := readFile(p.path, DefaultMaxFileSize, p.regular); rerr != nil {
+					b.Fatal(rerr.msg)
+				}
+			}
+		}
+	})
+	b.Run("parse", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, d := range data {
+				if _, err := yamlx.Parse(d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("schema", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for i, d := range docs {
+				if _, fs := schemacheck.ValidateValue(schemacheck.Item, d, paths[i].path, ""); len(fs) > 0 {
+					b.Fatal(fs)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,171 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/config"
+	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/textsim"
+)
+
+// Probable enemies are two items that are not declared enemies but whose
+// stems and keys say the same thing in other words, so that one gives the
+// other away or both test one fact. Each item's stem and key texts are
+// compared as TF-IDF vectors (package textsim): the pair is reported when
+// the cosine reaches probable_enemy.threshold, or, when the two items share
+// a key text (one item's key is offered, and correct, in the other: a cue),
+// when it reaches the lower probable_enemy.cue_threshold. Retired items,
+// which no form may hold, and pairs that near-duplicate reports are left
+// out.
+
+// enemyText is what the rule compares: the stem and the correct options.
+func enemyText(it *bank.Item) string {
+	var b strings.Builder
+	b.WriteString(it.Stem)
+	for _, o := range it.Options {
+		if o.Correct {
+			b.WriteString("\n")
+			b.WriteString(o.Text)
+		}
+	}
+	return b.String()
+}
+
+// keyTexts returns an item's key texts folded for comparison.
+func keyTexts(it *bank.Item) []string {
+	var out []string
+	for _, o := range it.Options {
+		if o.Correct {
+			if k := keyFold(o.Text); k != "" {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// keyFold folds a key text for comparison: as duplicate-option does, and
+// without a final full stop.
+func keyFold(s string) string { return strings.TrimRight(foldText(s), ". ") }
+
+// declaredEnemies reports whether a or b lists the other as an enemy.
+func declaredEnemies(a, b *bank.Item) bool {
+	return slices.Contains(a.Enemies, b.ID) || slices.Contains(b.Enemies, a.ID)
+}
+
+func probableEnemies(ctx context.Context, b *bank.Bank, cfg *config.Config) []finding.Finding {
+	t, cue := cfg.ProbableEnemyThreshold, cfg.ProbableEnemyCueThreshold
+	var items []*bank.Item
+	for _, it := range b.Items {
+		if it.Status != bank.StatusRetired {
+			items = append(items, it)
+		}
+	}
+	texts := make([]string, len(items))
+	for i, it := range items {
+		texts[i] = enemyText(it)
+	}
+	m := textsim.Vectorize(texts)
+	nearDup := cfg.NearDuplicateThreshold
+	if cfg.SeverityOf(rules.NearDuplicate.ID, rules.NearDuplicate.Severity) == finding.Off {
+		nearDup = math.Inf(1) // near-duplicate reports nothing: this rule does
+	}
+	var fs []finding.Finding
+	for _, p := range textsim.AllPairs(ctx, m.Vectors, min(t, cue), 0) {
+		x, y := items[p.A], items[p.B]
+		if x.ID == y.ID || declaredEnemies(x, y) || nearDuplicateStems(x, y, nearDup) {
+			continue // duplicate-id, the author, or near-duplicate has it
+		}
+		shared := sharedKey(y, x)
+		if p.Cosine < t && shared == "" {
+			continue
+		}
+		fs = append(fs, probableEnemy(m, p, x, y, shared))
+	}
+	return fs
+}
+
+// nearDuplicateStems reports whether near-duplicate reports the pair (its
+// measure, for the few pairs found here).
+func nearDuplicateStems(a, b *bank.Item, threshold float64) bool {
+	sa, sb := shingles(a.Stem), shingles(b.Stem)
+	if len(sa) == 0 || len(sb) == 0 {
+		return false
+	}
+	in := make(map[string]bool, len(sa))
+	for _, s := range sa {
+		in[s] = true
+	}
+	inter := 0
+	for _, s := range sb {
+		if in[s] {
+			inter++
+		}
+	}
+	return similar(inter, len(sa), len(sb), threshold)
+}
+
+// sharedKey returns a key text of a that is also a key of b, or "".
+func sharedKey(a, b *bank.Item) string {
+	kb := keyTexts(b)
+	for _, o := range a.Options {
+		if o.Correct && slices.Contains(kb, keyFold(o.Text)) {
+			return strings.TrimSpace(o.Text)
+		}
+	}
+	return ""
+}
+
+// probableEnemy reports the pair at the later item's stem.
+func probableEnemy(m *textsim.Model, p textsim.Pair, x, y *bank.Item, shared string) finding.Finding {
+	pct := int(math.Floor(p.Cosine * 100))
+	words := strings.Join(topShared(m, m.Vectors[p.A], m.Vectors[p.B], 5), ", ")
+	how := fmt.Sprintf("stem and key say what those of %s (%s:%d) say in other words: %d%% alike in content words (%s)", x.ID, filepath.ToSlash(x.File), x.Pos.Stem.Line, pct, words)
+	if shared != "" {
+		how = fmt.Sprintf("key %q is also the key of %s (%s:%d), whose stem asks about the same thing: %d%% alike in content words (%s)", shared, x.ID, filepath.ToSlash(x.File), x.Pos.Stem.Line, pct, words)
+	}
+	return finding.Finding{File: y.File, Line: y.Pos.Stem.Line, Column: y.Pos.Stem.Column, Rule: rules.ProbableEnemy.ID, Severity: rules.ProbableEnemy.Severity, Item: y.ID,
+		Message: fmt.Sprintf("%s; if one gives the other away or both test the same thing, declare enemies: [%s] here and enemies: [%s] in %s, or reword one", how, x.ID, y.ID, x.ID)}
+}
+
+// topShared returns the n shared words that add most to the cosine.
+func topShared(m *textsim.Model, a, b textsim.Vector, n int) []string {
+	type term struct {
+		word string
+		w    float64
+	}
+	var ts []term
+	for i, j := 0, 0; i < len(a.Terms) && j < len(b.Terms); {
+		switch {
+		case a.Terms[i] == b.Terms[j]:
+			ts = append(ts, term{m.Words[a.Terms[i]], a.Weights[i] * b.Weights[j]})
+			i++
+			j++
+		case a.Terms[i] < b.Terms[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	slices.SortStableFunc(ts, func(p, q term) int {
+		if p.w != q.w {
+			if p.w > q.w {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(p.word, q.word)
+	})
+	var out []string
+	for _, t := range ts[:min(n, len(ts))] {
+		out = append(out, t.word)
+	}
+	return out
+}

@@ -1,0 +1,177 @@
+package schemacheck
+
+// The item schema's fast path. Almost every item file of a bank is valid,
+// and the jsonschema library, which builds an error tree for every keyword
+// it checks, costs about as much as parsing the YAML. validItemValue checks
+// the same constraints as schema/item.schema.json directly on the decoded
+// value and answers true only for a value the schema accepts; anything it
+// is unsure of (a revision written as 2.0, say) gets false, and the value
+// goes to the library, which also explains the failures with positions.
+// TestItemFastPathAgreesWithSchema compares both on thousands of mutated
+// items, and TestItemFastPathKnowsTheSchema fails when the schema changes
+// so that this file is revisited.
+
+// validItemValue reports whether v certainly satisfies the item schema.
+func validItemValue(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	required := 0
+	for k, val := range m {
+		var ok bool
+		switch k {
+		case "id":
+			ok = isString(val, itemID)
+		case "revision":
+			n, isInt := val.(int64)
+			ok = isInt && n >= 1
+		case "status":
+			ok = isString(val, oneOf("draft", "review", "pretest", "operational", "retired"))
+		case "domain":
+			ok = isString(val, kebab)
+		case "task", "stem":
+			ok = isString(val, nonEmpty)
+		case "type":
+			ok = isString(val, oneOf("single", "multiple"))
+		case "options":
+			ok = validOptions(val)
+		case "difficulty":
+			ok = isString(val, oneOf("easy", "medium", "hard"))
+			required-- // optional
+		case "explanation", "author":
+			ok = isString(val, anyString)
+			required--
+		case "references":
+			ok = uniqueStrings(val, nonEmpty)
+			required--
+		case "tags":
+			ok = uniqueStrings(val, tag)
+			required--
+		case "enemies":
+			ok = uniqueStrings(val, upperID)
+			required--
+		}
+		if !ok {
+			return false // wrong value, or a property the schema does not allow
+		}
+		required++
+	}
+	return required == 8 // id, revision, status, domain, task, type, stem, options
+}
+
+func validOptions(v any) bool {
+	l, ok := v.([]any)
+	if !ok || len(l) < 2 || len(l) > 26 {
+		return false
+	}
+	for _, o := range l {
+		m, ok := o.(map[string]any)
+		if !ok {
+			return false
+		}
+		hasText := false
+		for k, val := range m {
+			switch k {
+			case "text":
+				hasText = true
+				ok = isString(val, nonEmpty)
+			case "correct":
+				_, ok = val.(bool)
+			case "why":
+				ok = isString(val, nonEmpty)
+			default:
+				ok = false
+			}
+			if !ok {
+				return false
+			}
+		}
+		if !hasText {
+			return false
+		}
+	}
+	return true
+}
+
+func isString(v any, valid func(string) bool) bool {
+	s, ok := v.(string)
+	return ok && valid(s)
+}
+
+// uniqueStrings reports whether v is a list of distinct strings that are
+// each valid.
+func uniqueStrings(v any, valid func(string) bool) bool {
+	l, ok := v.([]any)
+	if !ok {
+		return false
+	}
+	for i, e := range l {
+		s, ok := e.(string)
+		if !ok || !valid(s) {
+			return false
+		}
+		for _, f := range l[:i] {
+			if f.(string) == s {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func anyString(string) bool { return true }
+
+func nonEmpty(s string) bool { return s != "" }
+
+func oneOf(values ...string) func(string) bool {
+	return func(s string) bool {
+		for _, v := range values {
+			if s == v {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// itemID is the id property: upperID with at most 64 characters.
+func itemID(s string) bool { return len(s) <= 64 && upperID(s) }
+
+// upperID matches ^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$ (enemies have no length
+// limit in the schema).
+func upperID(s string) bool { return dashed(s, isUpperOrDigit, false, true) }
+
+// kebab matches ^[a-z][a-z0-9]*(-[a-z0-9]+)*$.
+func kebab(s string) bool { return dashed(s, isLowerOrDigit, false, false) }
+
+// tag matches ^[a-z0-9]+(-[a-z0-9]+)*$.
+func tag(s string) bool { return dashed(s, isLowerOrDigit, true, false) }
+
+// dashed reports whether s is runs of allowed bytes separated by single
+// dashes, neither starting nor ending with a dash, starting with a letter
+// unless digitFirst, and with at least one dash when needDash.
+func dashed(s string, allowed func(byte) bool, digitFirst, needDash bool) bool {
+	if s == "" || !allowed(s[0]) || !digitFirst && s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	dash, prevDash := false, false
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '-':
+			if prevDash {
+				return false
+			}
+			dash, prevDash = true, true
+		case allowed(c):
+			prevDash = false
+		default:
+			return false
+		}
+	}
+	return !prevDash && (dash || !needDash)
+}
+
+func isUpperOrDigit(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+
+func isLowerOrDigit(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }

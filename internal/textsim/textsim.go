@@ -1,0 +1,433 @@
+// Package textsim finds pairs of short texts that say the same thing in
+// different words: every text becomes a TF-IDF vector over its content
+// words (lower-cased, stop words dropped, plurals folded), and two texts
+// are similar when the cosine of their vectors reaches a threshold.
+//
+// The all-pairs search is exact but not quadratic (after Bayardo, Ma and
+// Srikant, "Scaling up all pairs similarity search", WWW 2007, with the L2
+// bound of Anastasiu and Karypis, ICDE 2014). Terms are ordered from the
+// most to the least frequent; each vector leaves out of the inverted index
+// the longest leading run of its terms that cannot add half the threshold
+// to any dot product (the bound is the smaller of the run's L2 norm and of
+// the sum of its weights times the largest weight any vector gives each
+// term), so frequent, light terms (boilerplate) make no candidates. A
+// vector probes the index rarest term first and admits a new candidate
+// only while what is left of it can still reach the threshold (what the
+// two share in the candidate's run comes later in the order); a
+// candidate's score is what the index added plus its
+// run, looked up directly. Probing is spread over workers; the result does
+// not depend on their number.
+package textsim
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+)
+
+// Vector is a sparse unit vector: Terms ascending, Weights aligned.
+type Vector struct {
+	Terms   []int32
+	Weights []float64
+}
+
+// Dot returns the dot product of two vectors (their cosine, as both have
+// unit length), summed in term order so that it is the same number
+// whichever way it is reached.
+func Dot(a, b Vector) float64 {
+	s := 0.0
+	for i, j := 0, 0; i < len(a.Terms) && j < len(b.Terms); {
+		switch {
+		case a.Terms[i] == b.Terms[j]:
+			s += a.Weights[i] * b.Weights[j]
+			i++
+			j++
+		case a.Terms[i] < b.Terms[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return s
+}
+
+// Model holds the vocabulary and the vectors of a set of texts.
+type Model struct {
+	// Words maps a term id to its word as first seen (before folding).
+	Words []string
+	// DF is each term's document frequency.
+	DF []int
+	// Vectors are the texts' vectors, in the order given.
+	Vectors []Vector
+}
+
+// Vectorize builds the TF-IDF vectors of texts: weight (1 + ln tf) *
+// ln(N / df), normalised to unit length. A word in every text weighs
+// nothing; a text with no weighty word has an empty vector.
+func Vectorize(texts []string) *Model {
+	m := &Model{Vectors: make([]Vector, len(texts))}
+	toks := make([][]word, len(texts))
+	parallel(len(texts), func(i int) { toks[i] = words(texts[i]) })
+	// Term ids in order of first appearance, so the model does not depend
+	// on scheduling; each text's terms with their counts.
+	dict := map[string]int32{}
+	tfs := make([][]int32, len(texts))
+	for i, ws := range toks {
+		ids := make([]int32, len(ws))
+		for j, w := range ws {
+			id, ok := dict[w.folded]
+			if !ok {
+				id = int32(len(m.Words))
+				dict[w.folded] = id
+				m.Words = append(m.Words, w.surface)
+				m.DF = append(m.DF, 0)
+			}
+			ids[j] = id
+		}
+		slices.Sort(ids)
+		terms, tf := ids[:0], []int32{}
+		for j, id := range ids {
+			if j > 0 && id == ids[j-1] {
+				tf[len(tf)-1]++
+				continue
+			}
+			terms = append(terms, id)
+			tf = append(tf, 1)
+			m.DF[id]++
+		}
+		m.Vectors[i].Terms, tfs[i] = terms, tf
+		toks[i] = nil
+	}
+	n := len(texts)
+	parallel(n, func(i int) {
+		v, tf := &m.Vectors[i], tfs[i]
+		terms := v.Terms[:0]
+		var weights []float64
+		norm := 0.0
+		for k, id := range v.Terms {
+			if m.DF[id] == n {
+				continue // in every text: weighs nothing
+			}
+			w := (1 + math.Log(float64(tf[k]))) * math.Log(float64(n)/float64(m.DF[id]))
+			terms = append(terms, id)
+			weights = append(weights, w)
+			norm += w * w
+		}
+		norm = math.Sqrt(norm)
+		for k := range weights {
+			weights[k] /= norm
+		}
+		v.Terms, v.Weights = terms, weights
+	})
+	return m
+}
+
+// parallel calls f(0) ... f(n-1) on every CPU, in chunks.
+func parallel(n int, f func(i int)) {
+	const chunk = 512
+	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c := int(next.Add(1) - 1)
+				if c*chunk >= n {
+					return
+				}
+				for i := c * chunk; i < min(n, (c+1)*chunk); i++ {
+					f(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Words returns the content words of a text: lower-cased runs of letters
+// and digits, without stop words and one-letter words, with a plural s
+// folded ("instances" and "instance" are one word).
+func Words(text string) []string {
+	var out []string
+	for _, w := range words(text) {
+		out = append(out, w.folded)
+	}
+	return out
+}
+
+type word struct{ surface, folded string }
+
+func words(text string) []word {
+	ws := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	out := make([]word, 0, len(ws))
+	for _, w := range ws {
+		if len(w) < 2 || stopWords[w] {
+			continue
+		}
+		out = append(out, word{w, fold(w)})
+	}
+	return out
+}
+
+func fold(w string) string {
+	if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is") {
+		if strings.HasSuffix(w, "ies") && len(w) > 4 {
+			return w[:len(w)-3] + "y"
+		}
+		return w[:len(w)-1]
+	}
+	return w
+}
+
+// stopWords are English function words and the "(Select TWO.)" phrase of
+// multiple-response stems, which say nothing about what an item tests.
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a about above after again against all also am an and any are as at be
+		because been before being below between both but by can could did do does doing down during each
+		few for from further had has have having he her here hers him his how i if in into is it its itself
+		just may me might more most must my no nor not now of off on once only or other our ours out over own
+		same shall she should so some such than that the their theirs them then there these they this those
+		through to too under until up upon very was we were what when where which while who whom whose why
+		will with within without would you your yours select`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// Pair is two texts whose cosine reaches the threshold.
+type Pair struct {
+	A, B   int // indexes into the vectors, A < B
+	Cosine float64
+}
+
+// AllPairs returns every pair of vectors whose dot product is at least
+// threshold, ordered by B then A. workers <= 0 means one per CPU. A
+// threshold outside (0, 1] (NaN included) finds no pairs. It returns nil
+// when ctx is cancelled.
+func AllPairs(ctx context.Context, vs []Vector, threshold float64, workers int) []Pair {
+	if !(threshold > 0 && threshold <= 1) || len(vs) < 2 {
+		return nil
+	}
+	idx := buildIndex(vs, threshold)
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	const chunk = 256
+	nChunks := (len(vs) + chunk - 1) / chunk
+	results := make([][]Pair, nChunks)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, nChunks); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := newProber(idx, len(vs))
+			for c := range next {
+				for x := c * chunk; x < min(len(vs), (c+1)*chunk); x++ {
+					results[c] = p.probe(x, results[c])
+				}
+			}
+		}()
+	}
+	for c := 0; c < nChunks && ctx.Err() == nil; c++ {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil
+	}
+	var out []Pair
+	for _, r := range results {
+		out = append(out, r...)
+	}
+	return out
+}
+
+// runShare is how much of the threshold a vector's unindexed run may
+// bound. Any share below 1 is exact; a smaller one indexes a little more
+// but leaves less to verify: a candidate met through one shared term
+// cannot reach the threshold with the runs' help, so it costs one
+// comparison instead of a lookup of the run.
+const runShare = 0.5
+
+// posting is one indexed term of a vector.
+type posting struct {
+	doc    int32
+	rest   float32 // the doc's rest, rounded up: read here, not at random
+	weight float64
+}
+
+// index holds, for each vector, the terms after its light leading run (in
+// the global order, most frequent term first): the longest run whose
+// contribution to any dot product is bounded below runShare times the
+// threshold. Two
+// vectors that reach the threshold therefore share a term outside the run
+// of the earlier one, which the index finds when the later one probes.
+type index struct {
+	vs        []Vector
+	threshold float64
+	postings  [][]posting // by term id, docs ascending
+	// runs[d] are the term positions of vector d in its run; rest[d]
+	// bounds what they add to any dot product.
+	runs [][]int32
+	rest []float64
+	// order[d] are vector d's term positions from the rarest term to the
+	// most frequent; left[d][i] bounds what order[d][i:] add to any dot
+	// product.
+	order [][]int32
+	left  [][]float64
+	terms int
+}
+
+func buildIndex(vs []Vector, t float64) *index {
+	terms := 0
+	for _, v := range vs {
+		if n := len(v.Terms); n > 0 {
+			terms = max(terms, int(v.Terms[n-1])+1)
+		}
+	}
+	maxW := make([]float64, terms)
+	freq := make([]int, terms)
+	for _, v := range vs {
+		for k, id := range v.Terms {
+			maxW[id] = max(maxW[id], v.Weights[k])
+			freq[id]++
+		}
+	}
+	idx := &index{vs: vs, threshold: t, postings: make([][]posting, terms), terms: terms,
+		runs: make([][]int32, len(vs)), rest: make([]float64, len(vs)), order: make([][]int32, len(vs)), left: make([][]float64, len(vs))}
+	for d, v := range vs {
+		order := make([]int32, len(v.Terms))
+		for k := range order {
+			order[k] = int32(k)
+		}
+		// Most frequent first; ties by term id.
+		slices.SortFunc(order, func(a, b int32) int {
+			fa, fb := freq[v.Terms[a]], freq[v.Terms[b]]
+			if fa != fb {
+				return fb - fa
+			}
+			return int(v.Terms[a] - v.Terms[b])
+		})
+		bound := make([]float64, len(order)) // bound[i]: of order[:i+1]
+		sumMax, sq, run := 0.0, 0.0, 0
+		for i, k := range order {
+			w := v.Weights[k]
+			sumMax, sq = sumMax+w*maxW[v.Terms[k]], sq+w*w
+			bound[i] = min(sumMax, math.Sqrt(sq))
+			if bound[i] < t*runShare {
+				run = i + 1
+			}
+		}
+		if run > 0 {
+			idx.rest[d] = bound[run-1]
+		}
+		idx.runs[d] = slices.Clone(order[:run])
+		for _, k := range order[run:] {
+			idx.postings[v.Terms[k]] = append(idx.postings[v.Terms[k]], posting{doc: int32(d), rest: roundUp(idx.rest[d]), weight: v.Weights[k]})
+		}
+		slices.Reverse(order)
+		slices.Reverse(bound)
+		idx.order[d], idx.left[d] = order, bound
+	}
+	return idx
+}
+
+// roundUp returns the smallest float32 not below x, so that a bound kept
+// in a float32 stays a bound.
+func roundUp(x float64) float32 {
+	f := float32(x)
+	if float64(f) < x {
+		f = math.Nextafter32(f, float32(math.Inf(1)))
+	}
+	return f
+}
+
+// prober scores one vector against the index with a dense accumulator.
+type prober struct {
+	idx     *index
+	acc     []float64
+	xw      []float64 // the probing vector's weights by term id
+	touched []int32
+}
+
+func newProber(idx *index, n int) *prober {
+	return &prober{idx: idx, acc: make([]float64, n), xw: make([]float64, idx.terms)}
+}
+
+// probe appends the pairs (y, x) with y < x and dot >= threshold, in
+// ascending y.
+func (p *prober) probe(x int, out []Pair) []Pair {
+	idx, t := p.idx, p.idx.threshold*(1-1e-9)
+	vx := idx.vs[x]
+	for k, id := range vx.Terms {
+		p.xw[id] = vx.Weights[k]
+	}
+	p.touched = p.touched[:0]
+	// Rarest (heaviest) terms first. A vector y first met at order[i]
+	// shares with x only terms of order[i:]: its run holds its most
+	// frequent terms, which come after order[i] (a term y indexes) in the
+	// global order. So y is not admitted when left[i] cannot reach t.
+	left := idx.left[x]
+	for i, k := range idx.order[x] {
+		id, wx := vx.Terms[k], vx.Weights[k]
+		for _, e := range idx.postings[id] {
+			if int(e.doc) >= x {
+				break
+			}
+			if p.acc[e.doc] == 0 {
+				if left[i] < t {
+					continue
+				}
+				p.touched = append(p.touched, e.doc)
+				// Start from the run's bound: acc is then the bound on
+				// the score, and positive once touched.
+				p.acc[e.doc] = float64(e.rest)
+			}
+			p.acc[e.doc] += wx * e.weight
+		}
+	}
+	first := len(out)
+	for _, y := range p.touched {
+		// The index added every shared term outside y's run; add the run.
+		bound := p.acc[y]
+		p.acc[y] = 0
+		if bound < t {
+			continue
+		}
+		s := bound - float64(roundUp(idx.rest[y]))
+		vy := idx.vs[y]
+		for _, k := range idx.runs[y] {
+			s += p.xw[vy.Terms[k]] * vy.Weights[k]
+		}
+		if s < t {
+			continue
+		}
+		// The same sum in term order, as the definition computes it.
+		if c := Dot(vy, vx); c >= idx.threshold {
+			out = append(out, Pair{A: int(y), B: x, Cosine: c})
+		}
+	}
+	for _, id := range vx.Terms {
+		p.xw[id] = 0
+	}
+	slices.SortFunc(out[first:], func(a, b Pair) int { return a.A - b.A })
+	return out
+}

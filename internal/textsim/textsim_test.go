@@ -1,0 +1,152 @@
+package textsim
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestWords(t *testing.T) {
+	got := Words("Which AWS services run the instances? (Select TWO.) Policies, a class, bus, analysis, 30 days")
+	want := []string{"aws", "service", "run", "instance", "two", "policy", "class", "bus", "analysis", "30", "day"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Words = %q\nwant    %q", got, want)
+	}
+}
+
+func TestVectorize(t *testing.T) {
+	m := Vectorize([]string{"amazon kinesis streams", "amazon athena queries", "amazon athena", ""})
+	// "amazon" is in three of four texts: it still weighs a little; the
+	// empty text has an empty vector; every other vector has unit length.
+	if len(m.Vectors[3].Terms) != 0 {
+		t.Fatalf("empty text: %+v", m.Vectors[3])
+	}
+	for i, v := range m.Vectors[:3] {
+		n := 0.0
+		for _, w := range v.Weights {
+			n += w * w
+		}
+		if math.Abs(n-1) > 1e-12 {
+			t.Errorf("vector %d has squared norm %v", i, n)
+		}
+	}
+	if c := Dot(m.Vectors[1], m.Vectors[2]); math.Abs(c-0.4761) > 1e-4 { // (.288²+.693²) / (1.576 × .750)
+		t.Errorf("athena texts: cosine %v", c)
+	}
+	if c := Dot(m.Vectors[0], m.Vectors[1]); !(c > 0 && c < 0.1) {
+		t.Errorf("kinesis vs athena: cosine %v", c)
+	}
+	// A word in every text weighs nothing.
+	if m := Vectorize([]string{"same words", "same words"}); len(m.Vectors[0].Terms) != 0 {
+		t.Errorf("words in every text kept: %+v", m.Vectors[0])
+	}
+}
+
+// bruteForce is the definition: every pair whose cosine reaches t.
+func bruteForce(vs []Vector, t float64) []Pair {
+	var out []Pair
+	for b := range vs {
+		for a := 0; a < b; a++ {
+			if c := Dot(vs[a], vs[b]); c >= t {
+				out = append(out, Pair{A: a, B: b, Cosine: c})
+			}
+		}
+	}
+	return out
+}
+
+// corpus generates n texts: from a vocabulary of vocab words, each text a
+// shared boilerplate plus words, some texts reworded copies of others.
+func corpus(seed uint64, n, vocab int, boilerplate string) []string {
+	r := rand.New(rand.NewPCG(seed, 7))
+	words := make([]string, vocab)
+	for i := range words {
+		words[i] = fmt.Sprintf("w%dx", i)
+	}
+	texts := make([]string, n)
+	for i := range texts {
+		if i > 0 && r.IntN(5) == 0 { // a reworded copy
+			ws := strings.Fields(texts[r.IntN(i)])
+			for e := r.IntN(6); e > 0 && len(ws) > 0; e-- {
+				ws[r.IntN(len(ws))] = words[r.IntN(vocab)]
+			}
+			texts[i] = strings.Join(ws, " ")
+			continue
+		}
+		ws := make([]string, 3+r.IntN(25))
+		for j := range ws {
+			// Zipf-like: low word ids are frequent.
+			ws[j] = words[int(float64(vocab)*math.Pow(r.Float64(), 2.5))]
+		}
+		texts[i] = boilerplate + " " + strings.Join(ws, " ")
+	}
+	return texts
+}
+
+// shortCorpus generates n texts of one to five words from a skewed
+// vocabulary of 40 words: vectors with few, unequal weights, where a
+// vector's unindexed run can hold most of what a pair shares.
+func shortCorpus(seed uint64, n int) []string {
+	r := rand.New(rand.NewPCG(seed, 11))
+	texts := make([]string, n)
+	for i := range texts {
+		ws := make([]string, 1+r.IntN(5))
+		for j := range ws {
+			ws[j] = fmt.Sprintf("s%dx", int(40*math.Pow(r.Float64(), 3)))
+		}
+		texts[i] = strings.Join(ws, " ")
+	}
+	return texts
+}
+
+// TestAllPairsIsExact: the indexed search finds exactly the pairs of the
+// brute-force definition, on random and on repetitive text, for every
+// threshold and number of workers.
+func TestAllPairsIsExact(t *testing.T) {
+	cases := []struct {
+		name  string
+		texts []string
+	}{
+		{"random", corpus(1, 400, 2000, "")},
+		{"repetitive", corpus(2, 400, 12, "which aws service should the company use")},
+		{"boilerplate", corpus(3, 400, 300, "a company wants to meet these requirements with the least operational overhead")},
+		{"short", shortCorpus(5, 500)},
+		{"edge cases", []string{"", "one", "one", "one two", "two one", "three", "", "a the of"}},
+	}
+	for _, c := range cases {
+		m := Vectorize(c.texts)
+		for _, th := range []float64{0.05, 0.2, 0.35, 0.4, 0.6, 0.9, 1} {
+			want := bruteForce(m.Vectors, th)
+			for _, workers := range []int{1, 3} {
+				got := AllPairs(context.Background(), m.Vectors, th, workers)
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s, threshold %v, %d workers: %d pairs, brute force %d", c.name, th, workers, len(got), len(want))
+				}
+			}
+			if c.name == "random" && th == 0.4 && len(want) == 0 {
+				t.Fatalf("the random corpus has no pair at 0.4: the test would prove nothing")
+			}
+		}
+	}
+}
+
+func TestAllPairsRejectsBadThresholds(t *testing.T) {
+	m := Vectorize([]string{"alpha beta", "alpha beta", "gamma"})
+	for _, th := range []float64{math.NaN(), 0, -1, 1.5, math.Inf(1)} {
+		if got := AllPairs(context.Background(), m.Vectors, th, 1); got != nil {
+			t.Errorf("threshold %v: %v", th, got)
+		}
+	}
+}
+
+func TestAllPairsStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if got := AllPairs(ctx, Vectorize(corpus(4, 2000, 50, "")).Vectors, 0.2, 2); got != nil {
+		t.Fatalf("cancelled search returned %d pairs", len(got))
+	}
+}

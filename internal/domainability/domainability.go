@@ -27,7 +27,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"sync"
 )
 
@@ -54,7 +53,7 @@ type Model struct {
 
 	mu    sync.Mutex
 	parts map[[2]int]*domainPart // by (domain, raw), computed on first use
-	cache map[string]Result
+	cache map[cacheKey]Result
 }
 
 // domainPart holds, for one domain and raw score, everything that depends
@@ -92,7 +91,7 @@ func New(domains [][]float64, tau float64) (*Model, error) {
 	if !(tau > 0) || math.IsInf(tau, 0) {
 		return nil, fmt.Errorf("domain spread tau must be a positive number, not %v", tau)
 	}
-	m := &Model{tau: tau, parts: map[[2]int]*domainPart{}, cache: map[string]Result{}}
+	m := &Model{tau: tau, parts: map[[2]int]*domainPart{}, cache: map[cacheKey]Result{}}
 	m.thetas, m.prior = normalGrid(1)
 	m.deltas, m.dprior = normalGrid(tau)
 	for d, bs := range domains {
@@ -205,24 +204,37 @@ func (m *Model) Posterior(raw []int) (Result, error) {
 	if len(raw) != len(m.n) {
 		return Result{}, fmt.Errorf("%d domain scores for %d domains", len(raw), len(m.n))
 	}
-	var key strings.Builder
+	var key [16]byte // raw scores below 256 for up to 16 domains; else a string
+	var skey string
 	for d, r := range raw {
 		if r < 0 || r > m.n[d] {
 			return Result{}, fmt.Errorf("domain %d: raw score %d is outside 0..%d", d, r, m.n[d])
 		}
-		fmt.Fprintf(&key, "%d,", r)
+		if d < len(key) && r < 255 && len(raw) <= len(key) {
+			key[d] = byte(r + 1)
+		} else {
+			skey += fmt.Sprintf("%d,", r)
+		}
 	}
+	k := cacheKey{packed: key, long: skey}
 	m.mu.Lock()
-	res, ok := m.cache[key.String()]
+	res, ok := m.cache[k]
 	m.mu.Unlock()
 	if ok {
 		return res.clone(), nil
 	}
 	res = m.compute(raw)
 	m.mu.Lock()
-	m.cache[key.String()] = res
+	m.cache[k] = res
 	m.mu.Unlock()
 	return res.clone(), nil
+}
+
+// cacheKey identifies an attempt's domain raw scores: packed, one byte
+// each (raw + 1), for the common case; long, as text, otherwise.
+type cacheKey struct {
+	packed [16]byte
+	long   string
 }
 
 func (r Result) clone() Result {
@@ -258,7 +270,12 @@ func (m *Model) compute(raw []int) Result {
 	}
 	res := Result{EAP: make([]float64, D), SD: make([]float64, D), Lowest: make([]float64, D)}
 	second := make([]float64, D)
-	others := make([]float64, nd)
+	// prefix[d][j] is the product of the tails of domains before d, suffix
+	// the product of those after: their product is "all the others".
+	prefix, suffix := make([][]float64, D+1), make([][]float64, D+1)
+	for d := range prefix {
+		prefix[d], suffix[d] = make([]float64, nd), make([]float64, nd)
+	}
 	total := 0.0
 	for ti := range nt {
 		w := math.Exp(logw[ti] - peak)
@@ -266,22 +283,26 @@ func (m *Model) compute(raw []int) Result {
 			continue
 		}
 		total += w
+		for j := range nd {
+			prefix[0][j], suffix[D][j] = 1, 1
+		}
+		for d, p := range parts {
+			for j, tl := range p.tail[ti] {
+				prefix[d+1][j] = prefix[d][j] * tl
+			}
+		}
+		for d := D - 1; d >= 0; d-- {
+			for j, tl := range parts[d].tail[ti] {
+				suffix[d][j] = suffix[d+1][j] * tl
+			}
+		}
 		for d, p := range parts {
 			res.EAP[d] += w * p.m1[ti]
 			second[d] += w * p.m2[ti]
-			for j := range others {
-				others[j] = 1
-			}
-			for e, q := range parts {
-				if e != d {
-					for j, tl := range q.tail[ti] {
-						others[j] *= tl
-					}
-				}
-			}
 			low := 0.0
+			pre, suf := prefix[d], suffix[d+1]
 			for j, f := range p.dens[ti] {
-				low += f * others[j]
+				low += f * pre[j] * suf[j]
 			}
 			res.Lowest[d] += w * low
 		}

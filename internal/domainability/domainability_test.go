@@ -291,7 +291,7 @@ func BenchmarkPosteriorFullForm(b *testing.B) {
 	}
 	m, _ := New(domains, 0.5)
 	for i := 0; b.Loop(); i++ {
-		m.cache = map[string]Result{} // measure the quadrature, not the cache
+		m.cache = map[cacheKey]Result{} // measure the quadrature, not the cache
 		m.parts = map[[2]int]*domainPart{}
 		if _, err := m.Posterior([]int{i % 13, 7, 9, 3}); err != nil {
 			b.Fatal(err)
@@ -309,7 +309,7 @@ func BenchmarkPosteriorCachedParts(b *testing.B) {
 	}
 	m, _ := New(domains, 0.5)
 	for i := 0; b.Loop(); i++ {
-		m.cache = map[string]Result{} // the parts stay; each attempt pays the combination
+		m.cache = map[cacheKey]Result{} // the parts stay; each attempt pays the combination
 		if _, err := m.Posterior([]int{i % 13, 7, 9, 3}); err != nil {
 			b.Fatal(err)
 		}

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/qbank/qbank/internal/domainability"
@@ -163,6 +164,10 @@ type Scorer struct {
 	perDom   []int
 	expected []float64
 	model    *domainability.Model
+	// tasks are the distinct tasks of the scored slots; taskOf maps a
+	// slot to its index there (-1 for pretest slots).
+	tasks  []string
+	taskOf []int
 }
 
 // New prepares a scorer for form f, checking that its table and slots
@@ -170,10 +175,20 @@ type Scorer struct {
 func New(f Form) (*Scorer, error) {
 	s := &Scorer{form: f, perDom: make([]int, len(f.Domains)), expected: make([]float64, len(f.Domains))}
 	bs := make([][]float64, len(f.Domains))
+	taskIndex := map[string]int{}
+	s.taskOf = make([]int, len(f.Slots))
 	for i, sl := range f.Slots {
+		s.taskOf[i] = -1
 		if !sl.Scored {
 			continue
 		}
+		t, ok := taskIndex[sl.Task]
+		if !ok {
+			t = len(s.tasks)
+			taskIndex[sl.Task] = t
+			s.tasks = append(s.tasks, sl.Task)
+		}
+		s.taskOf[i] = t
 		if sl.Domain < 0 || sl.Domain >= len(f.Domains) {
 			return nil, fmt.Errorf("position %d: domain index %d is out of range", i+1, sl.Domain)
 		}
@@ -219,7 +234,7 @@ func (s *Scorer) Score(a Attempt, explain bool) (Report, error) {
 		Diagnostic: f.Diagnostic, Title: f.Title,
 	}
 	correct := make([]int, len(f.Domains))
-	missed := map[string][]int{} // task -> positions (0-based) of missed scored items
+	var missed []int // positions (0-based) of missed scored items
 	for i, sl := range f.Slots {
 		if !sl.Scored {
 			rep.PretestIgnored++
@@ -229,7 +244,7 @@ func (s *Scorer) Score(a Attempt, explain bool) (Report, error) {
 			rep.Raw++
 			correct[sl.Domain]++
 		} else {
-			missed[sl.Task] = append(missed[sl.Task], i)
+			missed = append(missed, i)
 		}
 	}
 	row := f.Table[rep.Raw]
@@ -260,32 +275,39 @@ func (s *Scorer) Score(a Attempt, explain bool) (Report, error) {
 
 // studyPlan lists the tasks with missed scored items, the most urgent
 // first: by exam weight times items missed (the share of the real exam the
-// gap stands for), then by items missed, then by task id.
-func (s *Scorer) studyPlan(missed map[string][]int, explain bool) []StudyTask {
+// gap stands for), then by items missed, then by task id. missed holds the
+// missed positions in order.
+func (s *Scorer) studyPlan(missed []int, explain bool) []StudyTask {
 	f := s.form
-	plan := make([]StudyTask, 0, len(missed))
-	weight := map[string]int{}
-	for task, positions := range missed {
-		first := f.Slots[positions[0]]
-		st := StudyTask{Task: task, Title: f.Tasks[task], Domain: f.Domains[first.Domain].ID, Missed: len(positions), References: []string{}}
-		weight[task] = f.Domains[first.Domain].Weight
-		seen := map[string]bool{}
-		for _, p := range positions {
-			for _, ref := range f.Slots[p].References {
-				if !seen[ref] {
-					seen[ref] = true
-					st.References = append(st.References, ref)
-				}
-			}
-			if explain && f.Slots[p].Explanation != "" {
-				st.Explanations = append(st.Explanations, Explanation{Position: p + 1, Text: f.Slots[p].Explanation})
+	entry := make([]int, len(s.tasks)) // task index -> 1 + its place in plan
+	plan := make([]StudyTask, 0, 8)
+	weight := make([]int, 0, 8)
+	for _, p := range missed {
+		t := s.taskOf[p]
+		if entry[t] == 0 {
+			dom := f.Domains[f.Slots[p].Domain]
+			plan = append(plan, StudyTask{Task: s.tasks[t], Title: f.Tasks[s.tasks[t]], Domain: dom.ID, References: []string{}})
+			weight = append(weight, dom.Weight)
+			entry[t] = len(plan)
+		}
+		st := &plan[entry[t]-1]
+		st.Missed++
+		for _, ref := range f.Slots[p].References {
+			if !slices.Contains(st.References, ref) {
+				st.References = append(st.References, ref)
 			}
 		}
-		plan = append(plan, st)
+		if explain && f.Slots[p].Explanation != "" {
+			st.Explanations = append(st.Explanations, Explanation{Position: p + 1, Text: f.Slots[p].Explanation})
+		}
 	}
-	sort.Slice(plan, func(i, j int) bool {
-		a, b := plan[i], plan[j]
-		pa, pb := weight[a.Task]*a.Missed, weight[b.Task]*b.Missed
+	order := make([]int, len(plan))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool {
+		a, b := plan[order[i]], plan[order[j]]
+		pa, pb := weight[order[i]]*a.Missed, weight[order[j]]*b.Missed
 		if pa != pb {
 			return pa > pb
 		}
@@ -294,7 +316,11 @@ func (s *Scorer) studyPlan(missed map[string][]int, explain bool) []StudyTask {
 		}
 		return a.Task < b.Task
 	})
-	return plan
+	sorted := make([]StudyTask, len(plan))
+	for i, k := range order {
+		sorted[i] = plan[k]
+	}
+	return sorted
 }
 
 // round rounds x to the given number of decimals, half away from zero.

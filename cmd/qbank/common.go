@@ -129,6 +129,16 @@ func (bc *bankCommand) load(c *cli.Context) (*bank.Bank, []finding.Finding, erro
 	return b, fs, nil
 }
 
+// loadBank is openBank and load for the commands that need the bank but
+// no lint run (show, new, preview, simulate, standard).
+func loadBank(c *cli.Context, dir string) (*bank.Bank, []finding.Finding, error) {
+	bc, err := openBank(c, dir, "", nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return bc.load(c)
+}
+
 // lint loads and lints the bank under the configuration; since is
 // lint --since (empty: no revision-bump check).
 func (bc *bankCommand) lint(c *cli.Context, since string) (*lint.Result, error) {

@@ -35,11 +35,7 @@ func newCommand() *cli.Command {
 					return fmt.Errorf("new needs --%s", f)
 				}
 			}
-			bc, err := openBank(c, dir, "", nil)
-			if err != nil {
-				return err
-			}
-			b, _, err := bc.load(c)
+			b, _, err := loadBank(c, dir)
 			if err != nil {
 				return err
 			}

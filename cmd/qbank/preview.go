@@ -45,11 +45,7 @@ func runPreview(c *cli.Context) error {
 	if err := refuseInItems(dir, out); err != nil {
 		return err
 	}
-	bc, err := openBank(c, dir, "", nil)
-	if err != nil {
-		return err
-	}
-	b, fs, err := bc.load(c)
+	b, fs, err := loadBank(c, dir)
 	if err != nil {
 		return err
 	}

@@ -79,11 +79,7 @@ func runSimulate(c *cli.Context) error {
 
 // simulateForms loads the bank and the bundle and gives each slot its b.
 func simulateForms(c *cli.Context, dir string) ([]simulate.Form, error) {
-	bc, err := openBank(c, dir, "", nil)
-	if err != nil {
-		return nil, err
-	}
-	b, _, err := bc.load(c)
+	b, _, err := loadBank(c, dir)
 	if err != nil {
 		return nil, err
 	}

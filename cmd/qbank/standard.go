@@ -49,11 +49,7 @@ func runStandard(c *cli.Context) error {
 	if c.IsSet("raw") != (c.String("form") != "" && c.String("angoff") == "") {
 		return errors.New("--form and --raw go together (or --form with --angoff)")
 	}
-	bc, err := openBank(c, dir, "", nil)
-	if err != nil {
-		return err
-	}
-	b, _, err := bc.load(c)
+	b, _, err := loadBank(c, dir)
 	if err != nil {
 		return err
 	}

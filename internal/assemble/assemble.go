@@ -82,6 +82,8 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/check"
+	"github.com/qbank/qbank/internal/irt"
+	"github.com/qbank/qbank/internal/scale"
 )
 
 // DefaultMaxOverlap is the default share of scored items two forms may
@@ -107,6 +109,10 @@ type Options struct {
 	// Iterations bounds the local search moves per attempt; 0 picks a
 	// budget from the size of the problem.
 	Iterations int
+
+	// meanP makes the forms parallel in mean p even when the bank has a
+	// passing standard (the objective before TIF/TCC; tests compare).
+	meanP bool
 }
 
 // InfeasibleError says which constraint a request cannot meet.
@@ -135,6 +141,19 @@ type Result struct {
 	Letters []string
 	// Domains are the domain ids, in blueprint order.
 	Domains []string
+	// TIF is set when the forms were made parallel in TCC and information
+	// around ThetaCut (the bank has a passing standard); the Rasch figures
+	// below and in the summaries are set only then.
+	TIF      bool
+	ThetaCut float64
+	// TCCDiff is the largest difference between two forms' expected raw
+	// scores (test characteristic curves) over theta_cut-1..theta_cut+1 in
+	// steps of 0.1 logit; InfoSpread the largest difference between two
+	// forms' information at theta_cut.
+	TCCDiff    float64
+	InfoSpread float64
+	// NoTIF says why the forms were made parallel in mean p instead.
+	NoTIF string
 }
 
 // FormSummary describes one form.
@@ -153,6 +172,11 @@ type FormSummary struct {
 	// those with operational supply.
 	Tasks    int
 	Possible int
+	// Info is the test information of the scored items at theta_cut and
+	// CutRaw the smallest passing raw score (-1: none passes); set when
+	// Result.TIF is.
+	Info   float64
+	CutRaw int
 }
 
 // MaxShared returns the number of scored items two forms of scored items
@@ -174,7 +198,12 @@ func Assemble(ctx context.Context, b *bank.Bank, opts Options) (*Result, error) 
 	if opts.MaxOverlap < 0 || opts.MaxOverlap > 1 || math.IsNaN(opts.MaxOverlap) {
 		return nil, fmt.Errorf("max overlap %v out of range 0..1", opts.MaxOverlap)
 	}
-	p := newProblem(b, spec, opts.Forms, MaxShared(spec.Scored, opts.MaxOverlap))
+	sc, noTIF := raschScale(b, opts)
+	var thetaCut *float64
+	if noTIF == "" {
+		thetaCut = &sc.ThetaCut
+	}
+	p := newProblem(b, spec, opts.Forms, MaxShared(spec.Scored, opts.MaxOverlap), thetaCut)
 	if err := p.feasible(opts.MaxOverlap); err != nil {
 		return nil, err
 	}
@@ -196,7 +225,70 @@ func Assemble(ctx context.Context, b *bank.Bank, opts Options) (*Result, error) 
 		return nil, err
 	}
 	res.fill(b, p)
+	if noTIF != "" {
+		res.NoTIF = noTIF
+		return res, nil
+	}
+	if err := res.fillRasch(b, sc); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// raschScale resolves the bank's scale for the TIF/TCC objective; when
+// there is none it says why.
+func raschScale(b *bank.Bank, opts Options) (scale.Scale, string) {
+	if opts.meanP {
+		return scale.Scale{}, "mean p requested"
+	}
+	sc, err := scale.ForBank(b)
+	if err != nil {
+		return scale.Scale{}, err.Error()
+	}
+	return sc, ""
+}
+
+// fillRasch computes the Rasch figures of the forms on scale sc: each
+// form's information at the cut and cut raw score, and the largest
+// differences between forms.
+func (r *Result) fillRasch(b *bank.Bank, sc scale.Scale) error {
+	r.TIF, r.ThetaCut = true, sc.ThetaCut
+	bss := make([][]float64, len(r.Forms))
+	minI, maxI := math.Inf(1), math.Inf(-1)
+	for f, form := range r.Forms {
+		fb, err := scale.ScoredB(b, form)
+		if err != nil {
+			return err
+		}
+		bss[f] = fb.Bs()
+		cut, err := sc.CutRaw(bss[f])
+		if err != nil {
+			return err
+		}
+		r.Summary[f].CutRaw = cut
+		r.Summary[f].Info = sc.InformationAtCut(bss[f])
+		minI, maxI = math.Min(minI, r.Summary[f].Info), math.Max(maxI, r.Summary[f].Info)
+	}
+	r.InfoSpread = maxI - minI
+	r.TCCDiff = TCCDiff(bss, sc.ThetaCut)
+	return nil
+}
+
+// TCCDiff returns the largest difference between the expected raw scores
+// of two forms (difficulties bss) over theta_cut-1..theta_cut+1 in steps
+// of 0.1 logit.
+func TCCDiff(bss [][]float64, thetaCut float64) float64 {
+	worst := 0.0
+	for k := -10; k <= 10; k++ {
+		th := thetaCut + float64(k)/10
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, bs := range bss {
+			e := irt.TCC(th, bs)
+			lo, hi = math.Min(lo, e), math.Max(hi, e)
+		}
+		worst = math.Max(worst, hi-lo)
+	}
+	return worst
 }
 
 // verify runs the form checks on the new forms: a safety net, since the

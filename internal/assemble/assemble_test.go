@@ -677,7 +677,7 @@ func TestProperty(t *testing.T) {
 		if errors.As(err, &ie) {
 			infeasible++
 			byConstraint[ie.Constraint]++
-			if forms == 1 && oneFormFeasible(newProblem(b, sp, 1, 0)) {
+			if forms == 1 && oneFormFeasible(newProblem(b, sp, 1, 0, nil)) {
 				t.Errorf("case %d (seed %d): Assemble says %q but a form exists", c, seed, ie.Msg)
 			}
 			continue
@@ -686,7 +686,7 @@ func TestProperty(t *testing.T) {
 			t.Fatalf("case %d: %v", c, err)
 		}
 		ok++
-		if forms == 1 && !oneFormFeasible(newProblem(b, sp, 1, 0)) {
+		if forms == 1 && !oneFormFeasible(newProblem(b, sp, 1, 0, nil)) {
 			t.Fatalf("case %d: the exact search finds no form but Assemble built one", c)
 		}
 		withForms := *b

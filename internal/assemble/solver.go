@@ -3,6 +3,7 @@ package assemble
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/bits"
 	"math/rand/v2"
 	"sort"
@@ -10,7 +11,9 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
+	"github.com/qbank/qbank/internal/irt"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/scale"
 )
 
 const (
@@ -44,7 +47,19 @@ type itemInfo struct {
 	p       int64
 	prior   int // uses on the bank's committed forms
 	enemies []int32
+	// rasch holds the item's terms of the TIF/TCC objective, rounded to
+	// integers once: 1000 P(theta_k) and 4000 P(1-P)(theta_k) at the
+	// points theta_k of problem.thetas (see the package doc).
+	rasch [raschTerms]int64
 }
+
+// raschPoints is the number of abilities the TIF/TCC objective looks at:
+// theta_cut - 1, theta_cut and theta_cut + 1. raschTerms counts its terms,
+// the TCC and the information at each.
+const (
+	raschPoints = 3
+	raschTerms  = 2 * raschPoints
+)
 
 type span struct{ lo, hi int }
 
@@ -66,11 +81,23 @@ type problem struct {
 	taskIndex map[string]int
 	// supplied[t] reports that task t has operational items.
 	supplied []bool
+	// tif is set when the bank has a passing standard: the forms are then
+	// made parallel in TCC and information at thetas, else in mean p.
+	tif    bool
+	thetas [raschPoints]float64
 }
 
-func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int) *problem {
+// newProblem sets up an assembly. thetaCut, when not nil, switches the
+// parallelism term from mean p to TIF/TCC around it.
+func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int, thetaCut *float64) *problem {
 	e := b.Exam
 	p := &problem{exam: e, spec: spec, n: n, m: m, letters: max(e.Options.Single, 1), taskIndex: map[string]int{}}
+	if thetaCut != nil {
+		p.tif = true
+		for k := range p.thetas {
+			p.thetas[k] = *thetaCut + float64(k-raschPoints/2)
+		}
+	}
 	p.need[roleScored] = e.Apportion(spec.Scored)
 	p.need[rolePretest] = e.Apportion(spec.Pretest)
 	for _, d := range e.Domains {
@@ -112,7 +139,12 @@ func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int) *problem {
 		pv, _ := b.Stats.PerMille(it)
 		i := int32(len(p.items))
 		index[it.ID] = i
-		p.items = append(p.items, itemInfo{item: it, role: role, domain: d, task: task, key: singleKey(it), p: int64(pv), prior: prior[it.ID]})
+		info := itemInfo{item: it, role: role, domain: d, task: task, key: singleKey(it), p: int64(pv), prior: prior[it.ID]}
+		if p.tif {
+			bv, _ := scale.ItemDifficulty(b.Stats, e.Scale.Provisional, it)
+			info.rasch = raschTermsOf(p.thetas, bv)
+		}
+		p.items = append(p.items, info)
 		p.pools[role][d] = append(p.pools[role][d], i)
 	}
 	// Enemies, both ways, each pair once, in item order.
@@ -143,6 +175,19 @@ func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int) *problem {
 		}
 	}
 	return p
+}
+
+// raschTermsOf returns an item's terms of the TIF/TCC objective at the
+// abilities thetas: 1000 P and 4000 P(1-P) (information scaled to 0..1000
+// like P), each rounded half up to an integer.
+func raschTermsOf(thetas [raschPoints]float64, b float64) [raschTerms]int64 {
+	var t [raschTerms]int64
+	for k, th := range thetas {
+		pr := irt.P(th, b)
+		t[k] = int64(math.Floor(1000*pr + 0.5))
+		t[raschPoints+k] = int64(math.Floor(4000*pr*(1-pr) + 0.5))
+	}
+	return t
 }
 
 func (p *problem) domainIDs() []string { return append([]string(nil), p.domains...) }
@@ -254,7 +299,9 @@ type state struct {
 	keyCnt  [][]int32 // form -> letter -> single items
 	singles []int32
 	keyDevF []int64
-	sums    []int64 // form -> summed p of scored items
+	sums    []int64             // form -> summed p of scored items
+	rsums   [][raschTerms]int64 // form -> summed rasch terms of scored items
+	rS, rSq [raschTerms]int64   // sums over forms of rsums and its squares
 
 	enemyPairs, overlapExcess, missing, exposure, keyDev, sumS, sumSq int64
 	rng                                                               *rand.Rand
@@ -269,6 +316,7 @@ func (p *problem) newState(rng *rand.Rand) *state {
 	s.singles = make([]int32, p.n)
 	s.keyDevF = make([]int64, p.n)
 	s.sums = make([]int64, p.n)
+	s.rsums = make([][raschTerms]int64, p.n)
 	supplied := int64(p.possibleTasks())
 	for f := 0; f < p.n; f++ {
 		s.sel[f] = make([]int32, len(p.slots))
@@ -292,8 +340,35 @@ func (s *state) uses(i int32) int64 {
 
 func (s *state) cost() cost {
 	n := int64(s.p.n)
-	soft := weightTask*s.missing + weightExposure*s.exposure + weightKeyPerN*n*s.keyDev + (n*s.sumSq - s.sumS*s.sumS)
+	soft := weightTask*s.missing + weightExposure*s.exposure + weightKeyPerN*n*s.keyDev + s.parallel()
 	return cost{hard: s.enemyPairs + s.overlapExcess, soft: soft}
+}
+
+// parallel is the parallelism term of the soft cost: n x the sum of
+// squared deviations from the mean over forms, of the summed p-values
+// (no passing standard) or of each TIF/TCC term.
+func (s *state) parallel() int64 {
+	n := int64(s.p.n)
+	if !s.p.tif {
+		return n*s.sumSq - s.sumS*s.sumS
+	}
+	var v int64
+	for k := range s.rS {
+		v += n*s.rSq[k] - s.rS[k]*s.rS[k]
+	}
+	return v
+}
+
+// addRasch adds sign times item terms t to form f's TIF/TCC sums.
+func (s *state) addRasch(f int, t *[raschTerms]int64, sign int64) {
+	r := &s.rsums[f]
+	for k := range r {
+		x := r[k]
+		y := x + sign*t[k]
+		s.rS[k] += y - x
+		s.rSq[k] += y*y - x*x
+		r[k] = y
+	}
 }
 
 func (s *state) updateKeys(f int) {
@@ -342,6 +417,9 @@ func (s *state) add(f int, i int32) {
 			}
 		}
 		s.setSum(f, s.sums[f]+it.p)
+		if s.p.tif {
+			s.addRasch(f, &it.rasch, 1)
+		}
 	}
 	s.mask[i] |= bit
 	if it.key >= 0 && it.key < s.p.letters {
@@ -380,6 +458,9 @@ func (s *state) remove(f int, i int32) {
 			}
 		}
 		s.setSum(f, s.sums[f]-it.p)
+		if s.p.tif {
+			s.addRasch(f, &it.rasch, -1)
+		}
 	}
 	if it.key >= 0 && it.key < s.p.letters {
 		s.keyCnt[f][it.key]--

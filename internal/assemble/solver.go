@@ -563,8 +563,9 @@ func (s *state) search(ctx context.Context, budget int) error {
 	end, limit := budget, max(budget, min(repairFactor*budget, repairMoves))
 	// kept records an accepted move: a repair that ends past the budget
 	// gets a stall limit of moves for the soft objectives.
+	an := annealer{on: p.tif}
 	kept := func(it int, c cost) {
-		if c.less(cur) {
+		if c.less(cur) && !an.active() {
 			stall = 0
 		}
 		if cur.hard > 0 && c.hard == 0 && it >= end {
@@ -572,9 +573,23 @@ func (s *state) search(ctx context.Context, budget int) error {
 		}
 		cur = c
 	}
+	accept := func(it int, c cost) bool {
+		if keep(cur, c) {
+			return true
+		}
+		return cur.hard == 0 && c.hard == 0 && an.accept(s.rng, it, c.soft-cur.soft)
+	}
 	for it := 0; ; it++ {
-		if (it >= end || stall >= stallLimit) && (cur.hard == 0 || it >= limit) {
+		// Annealing cools down to the end of the budget; plain descent
+		// also stops after a long run without improvement.
+		stalled := stall >= stallLimit && !an.started
+		if (it >= end || stalled) && (cur.hard == 0 || it >= limit) {
 			break
+		}
+		if an.on && cur.hard == 0 {
+			if an.record(s, it, end, cur) {
+				stall = 0
+			}
 		}
 		if it&4095 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -601,7 +616,7 @@ func (s *state) search(ctx context.Context, budget int) error {
 			s.add(f, b)
 			s.remove(g, b)
 			s.add(g, a)
-			if c := s.cost(); keep(cur, c) {
+			if c := s.cost(); accept(it, c) {
 				kept(it, c)
 				s.sel[f][k], s.sel[g][k2] = b, a
 				continue
@@ -619,7 +634,7 @@ func (s *state) search(ctx context.Context, budget int) error {
 		}
 		s.remove(f, a)
 		s.add(f, b)
-		if c := s.cost(); keep(cur, c) {
+		if c := s.cost(); accept(it, c) {
 			kept(it, c)
 			s.sel[f][k] = b
 			continue
@@ -627,7 +642,84 @@ func (s *state) search(ctx context.Context, budget int) error {
 		s.remove(f, b)
 		s.add(f, a)
 	}
+	if an.on && cur.hard == 0 {
+		an.record(s, end, end, cur)
+		an.restore(s)
+	}
 	return nil
+}
+
+// annealFraction sets the starting temperature of the annealing as a
+// share of the key and parallelism cost when hard constraints first hold.
+const annealFraction = 0.2
+
+// annealShare is the percentage of the remaining move budget the
+// temperature takes to fall to 0; plain descent has the rest.
+const annealShare = 60
+
+// annealer runs simulated annealing on the soft cost once no hard
+// constraint is broken (TIF/TCC objective only): a move that raises the
+// soft cost by delta is kept with probability exp(-delta/T), T falling
+// linearly from its start to 0 at the end of the move budget. The best
+// forms seen are kept and restored at the end.
+type annealer struct {
+	on            bool
+	start         int
+	t0, t         float64
+	best          cost
+	bestSel       [][]int32
+	started, done bool
+}
+
+func (a *annealer) active() bool { return a.started && a.t > 0 }
+
+// record updates the temperature at move it of a budget ending at end and
+// keeps the forms when cur is the best yet; it reports a new best.
+func (a *annealer) record(s *state, it, end int, cur cost) bool {
+	if !a.started {
+		a.started, a.start, a.best = true, it, cur
+		n := int64(s.p.n)
+		a.t0 = annealFraction * float64(s.parallel()+weightKeyPerN*n*s.keyDev)
+		a.bestSel = make([][]int32, len(s.sel))
+		for f := range s.sel {
+			a.bestSel[f] = append([]int32(nil), s.sel[f]...)
+		}
+	}
+	a.t = 0
+	if cool := a.start + (end-a.start)*annealShare/100; it < cool {
+		a.t = a.t0 * float64(cool-it) / float64(cool-a.start)
+	}
+	if !cur.less(a.best) {
+		return false
+	}
+	a.best = cur
+	for f := range s.sel {
+		copy(a.bestSel[f], s.sel[f])
+	}
+	return true
+}
+
+// accept decides on a move that raises the soft cost by delta.
+func (a *annealer) accept(rng *rand.Rand, it int, delta int64) bool {
+	if !a.started || a.t <= 0 {
+		return false
+	}
+	return rng.Float64() < math.Exp(-float64(delta)/a.t)
+}
+
+// restore rebuilds s from the best forms seen when they beat its own.
+func (a *annealer) restore(s *state) {
+	if !a.started || !a.best.less(s.cost()) {
+		return
+	}
+	fresh := s.p.newState(s.rng)
+	for f, items := range a.bestSel {
+		for k, i := range items {
+			fresh.add(f, i)
+			fresh.sel[f][k] = i
+		}
+	}
+	*s = *fresh
 }
 
 // solve runs construction and search, with restarts while hard

@@ -177,6 +177,9 @@ type FormSummary struct {
 	// Result.TIF is.
 	Info   float64
 	CutRaw int
+	// MeasuredB counts the scored items whose b comes from stats.yaml
+	// (the others have the provisional b of their authored difficulty).
+	MeasuredB int
 }
 
 // MaxShared returns the number of scored items two forms of scored items
@@ -261,6 +264,7 @@ func (r *Result) fillRasch(b *bank.Bank, sc scale.Scale) error {
 			return err
 		}
 		bss[f] = fb.Bs()
+		r.Summary[f].MeasuredB = len(fb.Items) - len(fb.Provisional())
 		cut, err := sc.CutRaw(bss[f])
 		if err != nil {
 			return err

@@ -80,7 +80,17 @@ func WriteSummary(w io.Writer, r *Result) error {
 	} else if r.NoTIF != "" {
 		fmt.Fprintf(w, "Parallel on mean p only: %s.\n", r.NoTIF)
 	}
-	_, err := fmt.Fprintf(w, "Difficulty: %d of %d scored items measured (stats.yaml, current revision), %d authored (easy 0.85, medium 0.65, hard 0.45, none 0.65).\n", measured, scored, scored-measured)
+	if _, err := fmt.Fprintf(w, "Difficulty: %d of %d scored items measured (stats.yaml, current revision), %d authored (easy 0.85, medium 0.65, hard 0.45, none 0.65).\n", measured, scored, scored-measured); err != nil {
+		return err
+	}
+	if !r.TIF {
+		return nil
+	}
+	mb := 0
+	for _, s := range r.Summary {
+		mb += s.MeasuredB
+	}
+	_, err := fmt.Fprintf(w, "Rasch b: %d of %d scored items measured (stats.yaml, current revision), %d provisional (exam.yaml scale.provisional).\n", mb, scored, scored-mb)
 	return err
 }
 

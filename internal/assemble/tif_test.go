@@ -97,6 +97,9 @@ func TestTIFMoreParallelThanMeanP(t *testing.T) {
 		for i, f := range tif.Forms {
 			fb, _ := scale.ScoredB(b, f)
 			cut, _ := sc.CutRaw(fb.Bs())
+			if s := tif.Summary[i]; s.MeasuredB != 50 {
+				t.Errorf("%s: %d measured b; want all 50", f.Form, s.MeasuredB)
+			}
 			if s := tif.Summary[i]; s.CutRaw != cut || s.Info != irt.Information(0.5, fb.Bs()) {
 				t.Errorf("%s: summary cut %d info %v; computed %d %v", f.Form, s.CutRaw, s.Info, cut, irt.Information(0.5, fb.Bs()))
 			}

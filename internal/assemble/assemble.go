@@ -25,10 +25,22 @@
 //  3. the keys of single-answer items spread evenly over the option
 //     letters (A-D for CLF-C02) on each form: the sum over letters of
 //     (letters x count - singles)^2;
-//  4. parallel difficulty: the spread of the forms' mean difficulty of
-//     scored items, as n x sum((s_f - mean s)^2) over the forms' summed
-//     p-values s_f (package difficulty: measured p-values from stats.yaml,
-//     else the authored difficulty).
+//  4. parallel forms. When exam.yaml sets a passing standard (scale.cut,
+//     resolved to theta_cut by package scale), the forms are made parallel
+//     on the Rasch scale where pass and fail are decided: at the three
+//     abilities theta_k = theta_cut-1, theta_cut, theta_cut+1 the term is
+//     the sum over k of n x sum_f((T_fk - mean T_k)^2) + n x
+//     sum_f((I_fk - mean I_k)^2), where T_fk sums 1000 P(theta_k, b_i) (the
+//     TCC) and I_fk sums 4000 P(1-P) (the test information, scaled to the
+//     range of P) over form f's scored items, each item's terms rounded to
+//     integers once. b is the measured b of the item's current revision
+//     (stats.yaml), else the provisional b of its authored difficulty
+//     (scale.ItemDifficulty). Without a passing standard the term is the
+//     spread of the forms' mean p-values, n x sum_f((s_f - mean s)^2) over
+//     the summed p-values s_f (measured p from stats.yaml, else the
+//     authored difficulty). The result reports each form's information at
+//     theta_cut and cut raw score (scale.CutRaw) and the largest TCC
+//     difference between two forms over theta_cut-1..theta_cut+1.
 //
 // # Algorithm
 //
@@ -61,16 +73,24 @@
 //     on, up to ten times that number of moves (four million at most).
 //     If they remain, it restarts from a new construction (three
 //     attempts); if they still remain, the request is infeasible and the
-//     error names the constraint.
+//     error names the constraint. With the TIF/TCC objective the soft
+//     cost is annealed once no hard constraint is broken: a move that
+//     raises it by delta is kept with probability exp(-delta/T), T
+//     starting at 0.2 of the key and parallelism cost and falling
+//     linearly to 0 over 60 % of the remaining moves, plain descent for
+//     the rest; the best forms seen are returned. On small cases whose
+//     optimum brute force finds (TestOptimalityGap,
+//     BenchmarkOptimalityGap) it reaches the optimum.
 //  4. Delivery order: pretest slots are spread over the form, one in each
 //     of P equal stretches of the delivery order at a random offset, and
 //     the scored items are shuffled into the other positions, so scored
 //     and pretest items cannot be told apart by position.
 //
 // Everything random comes from one PCG generator (math/rand/v2) seeded
-// with the seed, maps are never iterated in random order and all
-// arithmetic is on integers, so the same bank, options and seed give
-// byte-identical forms on every platform.
+// with the seed, maps are never iterated in random order and the cost is
+// integer arithmetic (the Rasch terms are rounded once per item; the
+// annealing compares a uniform draw with exp of a ratio of integers), so
+// the same bank, options and seed give byte-identical forms.
 package assemble
 
 import (

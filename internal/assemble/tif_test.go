@@ -240,3 +240,25 @@ func gapPct(got, opt int64) float64 {
 	}
 	return 100 * float64(got-opt) / float64(opt)
 }
+
+// TestTIFDeterministic: the annealed search gives the same forms for the
+// same seed and other forms for another seed.
+func TestTIFDeterministic(t *testing.T) {
+	b := tifPool(t, 3)
+	opts := Options{Spec: "full", Forms: 3, Seed: 5, MaxOverlap: 0.2}
+	marshal := func(r *Result) string {
+		var out []byte
+		for _, f := range r.Forms {
+			out = append(out, Marshal(f)...)
+		}
+		return string(out)
+	}
+	a, again := marshal(run(t, b, opts)), marshal(run(t, b, opts))
+	if a != again {
+		t.Fatal("same seed, different forms")
+	}
+	opts.Seed = 6
+	if marshal(run(t, b, opts)) == a {
+		t.Fatal("another seed, the same forms")
+	}
+}

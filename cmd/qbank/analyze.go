@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/qbank/qbank/internal/bundle"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/htmlreport"
 	"github.com/qbank/qbank/internal/responses"
 	"github.com/qbank/qbank/internal/statsfile"
 	"github.com/urfave/cli/v2"
@@ -31,12 +33,14 @@ func analyzeCommand() *cli.Command {
 			"anchors. A bad record is reported as file:line: message on standard error and skipped.\n" +
 			"A last argument that is a directory is the bank (default ./bank, optional unless --write).\n" +
 			"Exit status: 0, 1 when more records were rejected than --max-rejects allows (then nothing is\n" +
-			"written), 2 when the analysis cannot run. See docs/psychometrics.md.",
+			"written), 2 when the analysis cannot run. See docs/psychometrics.md; --format html --out FILE writes a\n" +
+			"self-contained page with charts (docs/reports.md).",
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "bundle", Aliases: []string{"b"}, Usage: "bundle directory or .tar.gz `B` the responses were delivered from (repeatable)"},
 			&cli.StringFlag{Name: "matrix", Usage: "a 0/1 matrix CSV `F` (header of item ids; cells 1, 0, empty or NA) instead of responses"},
 			&cli.BoolFlag{Name: "write", Usage: "merge the statistics into BANK/stats.yaml"},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text, json or csv"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output `FORMAT`: text, json, csv or html (a self-contained page with charts; needs --out)"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write the report to `FILE` instead of standard output (required for html)"},
 			&cli.StringFlag{Name: "attempts", Value: "first", Usage: "`WHICH` attempts: first (a candidate's first attempt at a form) or all"},
 			&cli.IntFlag{Name: "max-rejects", Value: 0, Usage: "`N` rejected records allowed before the exit status is 1"},
 			configFlag(),
@@ -50,6 +54,7 @@ type analyzeArgs struct {
 	in      analyzerun.Input
 	bankDir string
 	format  string
+	out     string
 }
 
 func runAnalyze(c *cli.Context) error {
@@ -62,11 +67,7 @@ func runAnalyze(c *cli.Context) error {
 		return err
 	}
 	printRejected(c, out.Findings)
-	meta := analysisout.Meta{Simulated: out.Simulated, Attempts: out.Attempts, Retakes: out.Read.Retakes}
-	if a.in.Matrix != "" {
-		meta.Matrix = a.in.Matrix
-	}
-	if err := analysisout.Write(c.App.Writer, a.format, out.Report, meta); err != nil {
+	if err := writeAnalysis(c, a, out); err != nil {
 		return err
 	}
 	if max := c.Int("max-rejects"); out.Read.Rejected > max {
@@ -76,6 +77,20 @@ func runAnalyze(c *cli.Context) error {
 		return writeStats(c, a, out)
 	}
 	return nil
+}
+
+// writeAnalysis writes the report in its format to standard output or
+// --out.
+func writeAnalysis(c *cli.Context, a *analyzeArgs, out *analyzerun.Outcome) error {
+	meta := analysisout.Meta{Simulated: out.Simulated, Attempts: out.Attempts, Retakes: out.Read.Retakes, Matrix: a.in.Matrix}
+	render := func(w io.Writer) error { return analysisout.Write(w, a.format, out.Report, meta) }
+	if a.format == "html" {
+		render = func(w io.Writer) error {
+			return htmlreport.WriteAnalysis(w, htmlreport.AnalysisInput{Report: out.Report, Dataset: out.Dataset,
+				Forms: out.Forms, Meta: meta, Thresholds: a.in.Thresholds})
+		}
+	}
+	return writeOut(c, a.out, render)
 }
 
 func notWritten(c *cli.Context) string {
@@ -99,9 +114,9 @@ func parseAnalyzeArgs(c *cli.Context) (*analyzeArgs, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &analyzeArgs{format: c.String("format"), bankDir: defaultBank}
-	if f := a.format; f != "text" && f != "json" && f != "csv" {
-		return nil, fmt.Errorf("unknown format %q; use text, json or csv", f)
+	a := &analyzeArgs{format: c.String("format"), bankDir: defaultBank, out: c.String("out")}
+	if err := checkOutFormat(a.format, a.out, "text, json, csv or html", true); err != nil {
+		return nil, err
 	}
 	if a.in.Attempts, err = responses.ParsePolicy(c.String("attempts")); err != nil {
 		return nil, err
@@ -110,6 +125,9 @@ func parseAnalyzeArgs(c *cli.Context) (*analyzeArgs, error) {
 		a.bankDir, pos = pos[n-1], pos[:n-1]
 	}
 	a.in.Files, a.in.Bundles, a.in.Matrix = pos, c.StringSlice("bundle"), c.String("matrix")
+	if err := refuseInItems(a.bankDir, a.out); a.out != "" && err != nil {
+		return nil, err
+	}
 	if c.Bool("write") && a.in.Matrix != "" {
 		return nil, errors.New("--write needs responses matched to bundles (item ids and revisions); a matrix has neither")
 	}

@@ -82,12 +82,7 @@ func runBundle(c *cli.Context) error {
 	req.opts.Source = gitSource(c, req.dir)
 	bun, err := bundle.Build(b, req.opts)
 	if err != nil {
-		var be *bundle.BuildError
-		if errors.As(err, &be) {
-			printFindings(c, be.Findings)
-			return failf("refusing to bundle: %s (nothing was written)", finding.Plural(len(be.Findings), "problem"))
-		}
-		return err
+		return refuseBuild(c, err)
 	}
 	dirPath, archive, err := bundle.Write(c.Context, req.out, bun, bundle.WriteOptions{Archive: req.archive, ModTime: req.opts.SourceDate})
 	if err != nil {
@@ -143,6 +138,17 @@ func parseBundleFlags(c *cli.Context) (*bundleRequest, error) {
 		return nil, err
 	}
 	return req, nil
+}
+
+// refuseBuild prints the findings of a form that cannot be bundled and
+// refuses (exit 1); other errors stay as they are.
+func refuseBuild(c *cli.Context, err error) error {
+	var be *bundle.BuildError
+	if errors.As(err, &be) {
+		printFindings(c, be.Findings)
+		return failf("refusing to bundle: %s (nothing was written)", finding.Plural(len(be.Findings), "problem"))
+	}
+	return err
 }
 
 // refuseExisting turns a bundle that exists already into a refusal (exit

@@ -76,6 +76,12 @@ func runFmt(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	return fmtOutcome(differ, failed, write)
+}
+
+// fmtOutcome is fmt's exit: a failure when files were left unformatted
+// (without -w) or could not be formatted.
+func fmtOutcome(differ, failed int, write bool) error {
 	var msgs []string
 	if differ > 0 && !write {
 		msgs = append(msgs, fmt.Sprintf("%s not formatted; run qbank fmt -w", finding.Plural(differ, "file")))

@@ -39,7 +39,7 @@ func lintCommand() *cli.Command {
 func rulesCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "rules",
-		Usage: "list every rule (lint and check) with its default severity and description",
+		Usage: "list every rule (load, lint, check, release, response, analysis) with its default severity and description",
 		Flags: []cli.Flag{&cli.BoolFlag{Name: "doc", Usage: "also print each rule's documentation paragraph"}},
 		Action: func(c *cli.Context) error {
 			w := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)

@@ -100,7 +100,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			assembleCommand(),
 			fmtCommand(),
 			newCommand(),
-			showCommand(),
+			showCommand(), previewCommand(),
 			statsCommand(),
 			bundleCommand(), keygenCommand(), verifyCommand(), diffCommand(),
 			analyzeCommand(), promoteCommand(), simulateCommand(),

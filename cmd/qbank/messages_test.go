@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qbank/qbank/internal/releasetest"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 // TestRefusalMessages pins the exact exit status and message of refusals
@@ -14,12 +14,12 @@ import (
 // or a Go value.
 func TestRefusalMessages(t *testing.T) {
 	work := t.TempDir()
-	bankDir := releasetest.WriteBank(t, filepath.Join(work, "bank"), releasetest.Files())
+	bankDir := testbank.WriteFiles(t, filepath.Join(work, "bank"), testbank.ReleaseFiles())
 	key := filepath.Join(work, "rel")
 	if code, _, errOut := runQbank(t, "keygen", key); code != 0 {
 		t.Fatalf("keygen: exit %d: %s", code, errOut)
 	}
-	blueprint := releasetest.WriteBank(t, filepath.Join(work, "blueprint"), releasetest.Files())
+	blueprint := testbank.WriteFiles(t, filepath.Join(work, "blueprint"), testbank.ReleaseFiles())
 	exam := filepath.Join(blueprint, "exam.yaml")
 	data, err := os.ReadFile(exam)
 	if err != nil {
@@ -65,11 +65,11 @@ func TestAssembleDocumentsItsDefaults(t *testing.T) {
 			t.Errorf("exit %d; assemble --help lacks %q:\n%s", code, want, out)
 		}
 	}
-	readme, err := os.ReadFile("../../README.md")
+	doc, err := os.ReadFile("../../docs/releasing.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(readme), "### `qbank assemble --spec S [--forms N] [--seed K] [--max-overlap F] [--out DIR] [BANK]`\n\nWrites N new forms of spec S (N and the seed K default to 1;") {
-		t.Error("README's assemble section does not show --forms and --seed as optional with their defaults")
+	if !strings.Contains(string(doc), "### `qbank assemble --spec S [--forms N] [--seed K] [--max-overlap F] [--out DIR] [BANK]`\n\nWrites N new forms of spec S (N and the seed K default to 1;") {
+		t.Error("docs/releasing.md's assemble section does not show --forms and --seed as optional with their defaults")
 	}
 }

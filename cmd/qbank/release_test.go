@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qbank/qbank/internal/releasetest"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 // runQbank runs the CLI in process and returns its exit status, standard
@@ -25,13 +25,13 @@ func runQbank(t *testing.T, args ...string) (int, string, string) {
 // 0 success, 1 refused or failed verification, 2 could not run.
 func TestReleaseExitStatus(t *testing.T) {
 	work := t.TempDir()
-	bankDir := releasetest.WriteBank(t, filepath.Join(work, "bank"), releasetest.Files())
+	bankDir := testbank.WriteFiles(t, filepath.Join(work, "bank"), testbank.ReleaseFiles())
 	dist := filepath.Join(work, "dist")
 	key := filepath.Join(work, "rel")
 	bundleDir := filepath.Join(dist, "TST-01-1.0.0")
 
-	broken := releasetest.WriteBank(t, filepath.Join(work, "broken"), releasetest.Files())
-	os.WriteFile(filepath.Join(broken, "items/beta/BE-0002.yaml"), []byte(releasetest.Edit(t, releasetest.Item("BE-0002", "operational"), "    why: It sends e-mail only.\n", "")), 0o644)
+	broken := testbank.WriteFiles(t, filepath.Join(work, "broken"), testbank.ReleaseFiles())
+	os.WriteFile(filepath.Join(broken, "items/beta/BE-0002.yaml"), []byte(testbank.Edit(t, testbank.ReleaseItem("BE-0002", "operational"), "    why: It sends e-mail only.\n", "")), 0o644)
 
 	steps := []struct {
 		name string
@@ -73,7 +73,7 @@ func TestLintSinceExitStatus(t *testing.T) {
 		t.Skip("git not installed")
 	}
 	top := t.TempDir()
-	bankDir := releasetest.WriteBank(t, filepath.Join(top, "bank"), releasetest.Files())
+	bankDir := testbank.WriteFiles(t, filepath.Join(top, "bank"), testbank.ReleaseFiles())
 	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"commit", "-q", "-m", "v1"}} {
 		cmd := exec.Command("git", append([]string{"-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"}, args...)...)
 		cmd.Dir = top

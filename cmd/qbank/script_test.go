@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/qbank/qbank/internal/testbank"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -17,13 +18,14 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the end-to-end CLI scripts in testdata/script: each
 // builds a small bank in its work directory, runs qbank and asserts the
-// exact output and exit status. Run with -update to rewrite the expected
-// output in the scripts (then review the diff).
+// exact output and exit status. go test -update rewrites the expected
+// output in the scripts (then review the diff), with the same switch that
+// rewrites every golden file (testbank.Update).
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
-		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
+		UpdateScripts:       testbank.Update(),
 		Setup: func(env *testscript.Env) error {
 			// The bundled bank, read-only, for scripts that run on it.
 			env.Setenv("REPO_BANK", repoBank())

@@ -118,7 +118,7 @@ func refuseInItems(bankDir, out string) error {
 		return fmt.Errorf("--out %s: cannot resolve the path", out)
 	}
 	if rel, err := filepath.Rel(items, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return fmt.Errorf("--out %s is inside %s; responses do not belong among the item files", out, filepath.Join(bankDir, "items"))
+		return fmt.Errorf("--out %s is inside %s; only item files belong there", out, filepath.Join(bankDir, "items"))
 	}
 	return nil
 }

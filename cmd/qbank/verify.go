@@ -27,55 +27,69 @@ func verifyCommand() *cli.Command {
 			&cli.StringFlag{Name: "pubkey", Usage: "check the signature with the Ed25519 public key in `PUB`"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
 		},
-		Action: func(c *cli.Context) error {
-			pos, err := positionalArgs(c)
-			if err != nil {
-				return err
-			}
-			if len(pos) != 1 {
-				return errors.New("verify takes one BUNDLE: a bundle directory or a .tar.gz archive")
-			}
-			format := c.String("format")
-			if format != "text" && format != "json" {
-				return fmt.Errorf("unknown format %q; use text or json", format)
-			}
-			var pub ed25519.PublicKey
-			if p := c.String("pubkey"); p != "" {
-				if pub, err = signing.ReadPublicKey(p); err != nil {
-					return fmt.Errorf("--pubkey: %w", err)
-				}
-			}
-			if err := notABundleDir(pos[0]); err != nil {
-				return err
-			}
-			var report *bundle.Report
-			b, err := bundle.Open(c.Context, pos[0], bundle.DefaultLimits)
-			if err != nil {
-				var ie *bundle.InvalidError
-				if !errors.As(err, &ie) {
-					return fmt.Errorf("cannot read bundle: %w", err)
-				}
-				report = &bundle.Report{Bundle: pos[0], Signature: bundle.Unreached, Problems: []bundle.Problem{{File: ie.File, Message: ie.Msg}}}
-			} else if !b.HasBundleFiles() {
-				return fmt.Errorf("%s is not a bundle: it holds neither %s nor %s; verify checks what qbank bundle writes", pos[0], bundle.ManifestFile, bundle.SumsFile)
-			} else {
-				report = bundle.Verify(b, pub)
-			}
-			if format == "json" {
-				enc := json.NewEncoder(c.App.Writer)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(report); err != nil {
-					return err
-				}
-			} else if err := report.WriteText(c.App.Writer); err != nil {
-				return err
-			}
-			if !report.OK() {
-				return fail("")
-			}
-			return nil
-		},
+		Action: runVerify,
 	}
+}
+
+// runVerify is qbank verify: package bundle opens and verifies; the report
+// is printed as text or JSON, and a failed verification exits 1.
+func runVerify(c *cli.Context) error {
+	pos, err := positionalArgs(c)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errors.New("verify takes one BUNDLE: a bundle directory or a .tar.gz archive")
+	}
+	format := c.String("format")
+	if format != "text" && format != "json" {
+		return fmt.Errorf("unknown format %q; use text or json", format)
+	}
+	var pub ed25519.PublicKey
+	if p := c.String("pubkey"); p != "" {
+		if pub, err = signing.ReadPublicKey(p); err != nil {
+			return fmt.Errorf("--pubkey: %w", err)
+		}
+	}
+	report, err := verifyBundle(c, pos[0], pub)
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		enc := json.NewEncoder(c.App.Writer)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(report)
+	} else {
+		err = report.WriteText(c.App.Writer)
+	}
+	if err != nil {
+		return err
+	}
+	if !report.OK() {
+		return fail("")
+	}
+	return nil
+}
+
+// verifyBundle opens and verifies the bundle at p. A bundle whose
+// structure is refused (an unsafe archive) is a report with that problem;
+// a path that is not a bundle at all is an error.
+func verifyBundle(c *cli.Context, p string, pub ed25519.PublicKey) (*bundle.Report, error) {
+	if err := notABundleDir(p); err != nil {
+		return nil, err
+	}
+	b, err := bundle.Open(c.Context, p, bundle.DefaultLimits)
+	if err != nil {
+		var ie *bundle.InvalidError
+		if !errors.As(err, &ie) {
+			return nil, fmt.Errorf("cannot read bundle: %w", err)
+		}
+		return &bundle.Report{Bundle: p, Signature: bundle.Unreached, Problems: []bundle.Problem{{File: ie.File, Message: ie.Msg}}}, nil
+	}
+	if !b.HasBundleFiles() {
+		return nil, fmt.Errorf("%s is not a bundle: it holds neither %s nor %s; verify checks what qbank bundle writes", p, bundle.ManifestFile, bundle.SumsFile)
+	}
+	return bundle.Verify(b, pub), nil
 }
 
 // notABundleDir refuses a directory that is plainly not a bundle (neither

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/qbank/qbank/internal/analysis"
-	"github.com/qbank/qbank/internal/golden"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 func report() *analysis.Report {
@@ -33,7 +33,7 @@ func TestWriteText(t *testing.T) {
 	if err := Write(&buf, "text", report(), Meta{Attempts: 400, Retakes: 3, Simulated: true}); err != nil {
 		t.Fatal(err)
 	}
-	golden.Check(t, "testdata/report.txt", buf.Bytes())
+	testbank.Golden(t, "testdata/report.txt", buf.Bytes())
 	// Flagged items come first, then the rest.
 	s := buf.String()
 	if strings.Index(s, "AL-0003 revision 1") > strings.Index(s, "Other items") || !strings.Contains(s, "AL-0002    1  pretest") {

@@ -40,6 +40,10 @@ type Outcome struct {
 	// Simulated: every attempt analysed was simulated.
 	Simulated bool
 	Attempts  int
+	// Dataset is what was analysed (the HTML report counts raw scores
+	// from it); Forms are the bundles' forms (nil for a matrix).
+	Dataset *analysis.Dataset
+	Forms   []*responses.Form
 }
 
 // Run reads and analyses. An error means the run cannot go on (a bundle
@@ -48,11 +52,12 @@ type Outcome struct {
 func Run(ctx context.Context, in Input) (*Outcome, error) {
 	var d *analysis.Dataset
 	var read responses.Result
+	var forms []*responses.Form
 	var err error
 	if in.Matrix != "" {
 		d, read, err = readMatrix(ctx, in)
 	} else {
-		d, read, err = readResponses(ctx, in)
+		d, read, forms, err = readResponses(ctx, in)
 	}
 	if err != nil {
 		return nil, err
@@ -66,7 +71,8 @@ func Run(ctx context.Context, in Input) (*Outcome, error) {
 		return nil, err
 	}
 	rep.Rejected = read.Rejected
-	return &Outcome{Report: rep, Findings: read.Findings, Read: read, Simulated: d.Simulated, Attempts: len(d.Attempts)}, nil
+	return &Outcome{Report: rep, Findings: read.Findings, Read: read, Simulated: d.Simulated, Attempts: len(d.Attempts),
+		Dataset: d, Forms: forms}, nil
 }
 
 func readMatrix(ctx context.Context, in Input) (*analysis.Dataset, responses.Result, error) {
@@ -80,23 +86,23 @@ func readMatrix(ctx context.Context, in Input) (*analysis.Dataset, responses.Res
 	return dataset.FromMatrix(m), m.Result, nil
 }
 
-func readResponses(ctx context.Context, in Input) (*analysis.Dataset, responses.Result, error) {
+func readResponses(ctx context.Context, in Input) (*analysis.Dataset, responses.Result, []*responses.Form, error) {
 	if len(in.Bundles) == 0 {
-		return nil, responses.Result{}, fmt.Errorf("no --bundle: responses are matched to the keys of the bundles they were delivered from")
+		return nil, responses.Result{}, nil, fmt.Errorf("no --bundle: responses are matched to the keys of the bundles they were delivered from")
 	}
 	if len(in.Files) == 0 {
-		return nil, responses.Result{}, fmt.Errorf("no responses file given")
+		return nil, responses.Result{}, nil, fmt.Errorf("no responses file given")
 	}
 	cat := responses.NewCatalog()
 	for _, b := range in.Bundles {
 		if err := cat.Open(ctx, b); err != nil {
-			return nil, responses.Result{}, err
+			return nil, responses.Result{}, nil, err
 		}
 	}
 	bld := dataset.NewBuilder()
 	res, err := responses.Read(ctx, cat, in.Files, responses.Options{Attempts: in.Attempts, MaxLine: in.MaxLine}, bld.Add)
 	if err != nil {
-		return nil, responses.Result{}, err
+		return nil, responses.Result{}, nil, err
 	}
-	return bld.Dataset(), *res, nil
+	return bld.Dataset(), *res, cat.Forms(), nil
 }

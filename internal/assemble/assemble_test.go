@@ -14,7 +14,7 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/check"
-	"github.com/qbank/qbank/internal/pooltest"
+	"github.com/qbank/qbank/internal/testbank/pool"
 )
 
 // reparse turns assembled forms into forms as the loader reads them from
@@ -43,8 +43,8 @@ func checked(t testing.TB, b *bank.Bank, forms []*bank.Form) {
 }
 
 func clfPool(t testing.TB, op, pre []int, enemies int, seed uint64) *bank.Bank {
-	e := pooltest.Exam(t, pooltest.CLF)
-	return pooltest.New(e, pooltest.Pool(e, pooltest.PoolSpec{Operational: op, Pretest: pre, Retired: []int{3, 3, 3, 3}, EnemyPairs: enemies, Multiple: 0.2, Seed: seed}))
+	e := pool.Exam(t, pool.CLF)
+	return pool.New(e, pool.Pool(e, pool.PoolSpec{Operational: op, Pretest: pre, Retired: []int{3, 3, 3, 3}, EnemyPairs: enemies, Multiple: 0.2, Seed: seed}))
 }
 
 func run(t testing.TB, b *bank.Bank, opts Options) *Result {
@@ -72,13 +72,13 @@ func TestDomainCountsRolesAndNoRepeats(t *testing.T) {
 		op, pre          []int
 		scored, pretest  []int
 	}{
-		{"CLF-C02 full", pooltest.CLF, "full", []int{40, 50, 60, 20}, []int{10, 10, 10, 5}, []int{12, 15, 17, 6}, []int{4, 4, 5, 2}},
-		{"CLF-C02 diagnostic", pooltest.CLF, "diagnostic", []int{40, 50, 60, 20}, nil, []int{2, 3, 4, 1}, []int{0, 0, 0, 0}},
-		{"non-CLF blueprint", pooltest.Other, "exam", []int{60, 45, 25}, []int{8, 6, 4}, []int{14, 10, 6}, []int{3, 2, 1}},
+		{"CLF-C02 full", pool.CLF, "full", []int{40, 50, 60, 20}, []int{10, 10, 10, 5}, []int{12, 15, 17, 6}, []int{4, 4, 5, 2}},
+		{"CLF-C02 diagnostic", pool.CLF, "diagnostic", []int{40, 50, 60, 20}, nil, []int{2, 3, 4, 1}, []int{0, 0, 0, 0}},
+		{"non-CLF blueprint", pool.Other, "exam", []int{60, 45, 25}, []int{8, 6, 4}, []int{14, 10, 6}, []int{3, 2, 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := pooltest.Exam(t, tc.exam)
-			b := pooltest.New(e, pooltest.Pool(e, pooltest.PoolSpec{Operational: tc.op, Pretest: tc.pre, Retired: []int{5, 5, 5}, EnemyPairs: 20, Seed: 3}))
+			e := pool.Exam(t, tc.exam)
+			b := pool.New(e, pool.Pool(e, pool.PoolSpec{Operational: tc.op, Pretest: tc.pre, Retired: []int{5, 5, 5}, EnemyPairs: 20, Seed: 3}))
 			r := run(t, b, Options{Spec: tc.spec, Forms: 3, Seed: 9, MaxOverlap: 0.2})
 			if len(r.Forms) != 3 {
 				t.Fatalf("%d forms", len(r.Forms))
@@ -291,13 +291,13 @@ func TestTasksCoveredAndKeysSpread(t *testing.T) {
 }
 
 func TestTasksCoveredWhereSupplyAllows(t *testing.T) {
-	e := pooltest.Exam(t, pooltest.Other)
+	e := pool.Exam(t, pool.Other)
 	// switching has tasks C, D, E; E has a single operational item, so only
 	// one of two disjoint forms can cover it.
 	var items []*bank.Item
 	add := func(prefix, domain, task string, n int, status string) {
 		for i := 0; i < n; i++ {
-			items = append(items, pooltest.Item(e, fmt.Sprintf("%s-%s%03d", prefix, task, i), domain, task, status, i%5, ""))
+			items = append(items, pool.Item(e, fmt.Sprintf("%s-%s%03d", prefix, task, i), domain, task, status, i%5, ""))
 		}
 	}
 	add("RT", "routing", "A", 14, bank.StatusOperational)
@@ -309,7 +309,7 @@ func TestTasksCoveredWhereSupplyAllows(t *testing.T) {
 	add("RT", "routing", "P", 6, bank.StatusPretest)
 	add("SW", "switching", "P", 4, bank.StatusPretest)
 	add("WL", "wireless", "P", 2, bank.StatusPretest)
-	b := pooltest.New(e, items)
+	b := pool.New(e, items)
 	r := run(t, b, Options{Spec: "exam", Forms: 2, Seed: 5, MaxOverlap: 0})
 	tasks := []int{r.Summary[0].Tasks, r.Summary[1].Tasks}
 	if !(tasks[0] == 6 && tasks[1] == 5 || tasks[0] == 5 && tasks[1] == 6) {
@@ -380,11 +380,11 @@ func TestDeterministic(t *testing.T) {
 // used about twice, so swapping SW-0012 out raises exposure before the
 // swap of RTP-0002 clears the violation.
 func TestEnemyFixNeedsTwoMoves(t *testing.T) {
-	e := pooltest.Exam(t, pooltest.Other)
+	e := pool.Exam(t, pool.Other)
 	var items []*bank.Item
 	add := func(prefix, domain string, tasks []string, n int, status string) {
 		for i := 1; i <= n; i++ {
-			items = append(items, pooltest.Item(e, fmt.Sprintf("%s-%04d", prefix, i), domain, tasks[i%len(tasks)], status, i%5, ""))
+			items = append(items, pool.Item(e, fmt.Sprintf("%s-%04d", prefix, i), domain, tasks[i%len(tasks)], status, i%5, ""))
 		}
 	}
 	add("RT", "routing", []string{"A", "B"}, 30, bank.StatusOperational)
@@ -401,7 +401,7 @@ func TestEnemyFixNeedsTwoMoves(t *testing.T) {
 			it.Enemies = []string{"SW-0012"}
 		}
 	}
-	b := pooltest.New(e, items)
+	b := pool.New(e, items)
 	for forms := 3; forms <= 5; forms++ {
 		for seed := int64(1); seed <= 5; seed++ {
 			r, err := Assemble(context.Background(), b, Options{Spec: "exam", Forms: forms, Seed: seed, MaxOverlap: 0.5})
@@ -422,7 +422,7 @@ func TestEnemyFixNeedsTwoMoves(t *testing.T) {
 }
 
 func TestInfeasible(t *testing.T) {
-	e := pooltest.Exam(t, pooltest.CLF)
+	e := pool.Exam(t, pool.CLF)
 	tests := []struct {
 		name       string
 		op, pre    []int
@@ -454,11 +454,11 @@ func TestInfeasible(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			items := pooltest.Pool(e, pooltest.PoolSpec{Operational: tt.op, Pretest: tt.pre, Seed: 1})
+			items := pool.Pool(e, pool.PoolSpec{Operational: tt.op, Pretest: tt.pre, Seed: 1})
 			if tt.enemies != nil {
 				tt.enemies(items)
 			}
-			b := pooltest.New(e, items)
+			b := pool.New(e, items)
 			r, err := Assemble(context.Background(), b, Options{Spec: "full", Forms: tt.forms, Seed: 1, MaxOverlap: tt.overlap, Iterations: 20000})
 			var ie *InfeasibleError
 			if !errors.As(err, &ie) || r != nil {
@@ -655,11 +655,11 @@ func TestProperty(t *testing.T) {
 	ok, infeasible := 0, 0
 	byConstraint := map[string]int{}
 	for c := 0; c < cases; c++ {
-		src, spec := pooltest.CLF, "full"
+		src, spec := pool.CLF, "full"
 		if c%3 == 2 {
-			src, spec = pooltest.Other, "exam"
+			src, spec = pool.Other, "exam"
 		}
-		e := pooltest.Exam(t, src)
+		e := pool.Exam(t, src)
 		forms := 1 + rng.IntN(4)
 		overlap := []float64{0, 0.1, 0.2, 0.5}[rng.IntN(4)]
 		sp := e.Spec(spec)
@@ -669,8 +669,8 @@ func TestProperty(t *testing.T) {
 			op = append(op, n+rng.IntN(n*forms*2+1))
 			pre = append(pre, e.Apportion(sp.Pretest)[d]+rng.IntN(4))
 		}
-		items := pooltest.Pool(e, pooltest.PoolSpec{Operational: op, Pretest: pre, Retired: []int{2, 2, 2, 2}, EnemyPairs: rng.IntN(30), Multiple: 0.3, Seed: rng.Uint64()})
-		b := pooltest.New(e, items)
+		items := pool.Pool(e, pool.PoolSpec{Operational: op, Pretest: pre, Retired: []int{2, 2, 2, 2}, EnemyPairs: rng.IntN(30), Multiple: 0.3, Seed: rng.Uint64()})
+		b := pool.New(e, items)
 		seed := rng.Int64()
 		r, err := Assemble(context.Background(), b, Options{Spec: spec, Forms: forms, Seed: seed, MaxOverlap: overlap, Iterations: 30000})
 		var ie *InfeasibleError

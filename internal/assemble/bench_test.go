@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qbank/qbank/internal/pooltest"
+	"github.com/qbank/qbank/internal/testbank/pool"
 )
 
 // cpuTime returns the CPU time (user + system) the process has used.
@@ -28,8 +28,8 @@ func cpuTime() time.Duration {
 //
 //	go test -run '^$' -bench BenchmarkAssemble -benchtime 5x ./internal/assemble
 func BenchmarkAssemble(b *testing.B) {
-	e := pooltest.Exam(b, withCut(b, pooltest.CLF, "scale: {min: 100, max: 1000, pass: 700}", "0.5"))
-	items := pooltest.Pool(e, pooltest.PoolSpec{
+	e := pool.Exam(b, withCut(b, pool.CLF, "scale: {min: 100, max: 1000, pass: 700}", "0.5"))
+	items := pool.Pool(e, pool.PoolSpec{
 		Operational: []int{960, 1200, 1360, 480},
 		Pretest:     []int{192, 240, 272, 96},
 		Retired:     []int{50, 50, 50, 50},
@@ -40,7 +40,7 @@ func BenchmarkAssemble(b *testing.B) {
 	if len(items) != 5000 {
 		b.Fatalf("pool of %d items", len(items))
 	}
-	bk := pooltest.New(e, items)
+	bk := pool.New(e, items)
 	measure(bk, 1)
 	b.ResetTimer()
 	cpu := cpuTime()

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/rules"
 )
@@ -63,6 +64,30 @@ type Replacement struct {
 // which a release manager reviews and then re-pins. No candidate for a
 // slot returns an *InfeasibleError; nothing is changed then.
 func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) {
+	old, spec, err := formAndSpec(b, id)
+	if err != nil {
+		return nil, err
+	}
+	r := newReplacer(b, old, spec, MaxShared(spec.Scored, maxOverlap))
+	r.vacateIneligible()
+	r.vacateEnemies()
+	roles := r.vacateSurplus()
+	r.recordRepins()
+	if roles[bank.RoleScored] != spec.Scored || roles[bank.RolePretest] != spec.Pretest {
+		return nil, &InfeasibleError{Constraint: rules.FormCount.ID, Msg: fmt.Sprintf("form %s has %d scored and %d pretest items but spec %s has %d and %d; replacing items cannot fix that: assemble a new form",
+			id, roles[bank.RoleScored], roles[bank.RolePretest], spec.ID, spec.Scored, spec.Pretest)}
+	}
+	r.countUse()
+	for _, i := range r.vacantPositions() {
+		if err := r.fill(i); err != nil {
+			return nil, err
+		}
+	}
+	return r.result()
+}
+
+// formAndSpec returns the committed form id and its spec.
+func formAndSpec(b *bank.Bank, id string) (*bank.Form, *blueprint.FormSpec, error) {
 	old := b.Form(id)
 	if old == nil {
 		ids := make([]string, len(b.Forms))
@@ -73,242 +98,313 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 		if len(ids) > 0 {
 			known = "forms: " + strings.Join(ids, ", ")
 		}
-		return nil, fmt.Errorf("no valid form %s in the bank (%s); qbank check reports forms that fail to load", id, known)
+		return nil, nil, fmt.Errorf("no valid form %s in the bank (%s); qbank check reports forms that fail to load", id, known)
 	}
 	spec := b.Exam.Spec(old.Spec)
 	if spec == nil {
-		return nil, fmt.Errorf("form %s names spec %q, which exam.yaml lacks", id, old.Spec)
+		return nil, nil, fmt.Errorf("form %s names spec %q, which exam.yaml lacks", id, old.Spec)
 	}
-	m := MaxShared(spec.Scored, maxOverlap)
+	return old, spec, nil
+}
+
+// replacer holds the state of Replace: the next version's entries, the
+// positions to vacate (with why), and what filling them must respect.
+type replacer struct {
+	b         *bank.Bank
+	old       *bank.Form
+	spec      *blueprint.FormSpec
+	maxShared int // scored items the form may share with another form
+	// entries are the next version's entries, without positions.
+	entries     []bank.FormEntry
+	vacant      map[int]string  // position -> why it must change
+	onForm      map[string]bool // ids of the entries that stay
+	replacedIDs map[string]bool // ids that leave the form (never picked again)
+	// targets and have count items per role and domain index.
+	targets, have map[string][]int
+	// The bank's other forms: use counts, scored use, and how many scored
+	// items the form shares with each.
+	usedBy   map[string]int
+	scoredOn map[string][]*bank.Form
+	shared   map[*bank.Form]int
+	// keyCount counts the kept single items per key position; scoredSum
+	// and scoredN give the kept scored items' mean p-value.
+	keyCount           []int
+	scoredSum, scoredN int
+	changes            []Change
+}
+
+func newReplacer(b *bank.Bank, old *bank.Form, spec *blueprint.FormSpec, maxShared int) *replacer {
+	r := &replacer{b: b, old: old, spec: spec, maxShared: maxShared,
+		entries: make([]bank.FormEntry, len(old.Items)), vacant: map[int]string{}, onForm: map[string]bool{}, replacedIDs: map[string]bool{},
+		targets: map[string][]int{bank.RoleScored: b.Exam.Apportion(spec.Scored), bank.RolePretest: b.Exam.Apportion(spec.Pretest)},
+		have:    map[string][]int{bank.RoleScored: make([]int, len(b.Exam.Domains)), bank.RolePretest: make([]int, len(b.Exam.Domains))},
+	}
+	for i, e := range old.Items {
+		r.entries[i] = bank.FormEntry{ID: e.ID, Revision: e.Revision, Role: e.Role}
+	}
+	return r
+}
+
+func (r *replacer) isVacant(i int) bool { _, v := r.vacant[i]; return v }
+
+// vacate marks position i to change, for reason.
+func (r *replacer) vacate(i int, reason string) {
+	r.vacant[i] = reason
+	delete(r.onForm, r.entries[i].ID)
+	r.replacedIDs[r.entries[i].ID] = true
+}
+
+// statusFor is the status a slot of role takes.
+func statusFor(role string) string {
+	if role == bank.RolePretest {
+		return bank.StatusPretest
+	}
+	return bank.StatusOperational
+}
+
+// vacateIneligible vacates entries whose item is gone, broken, repeated,
+// of the wrong status or of an unknown domain, and re-pins the others at
+// their item's revision (recorded once an entry is known to stay).
+func (r *replacer) vacateIneligible() {
 	broken := map[string]bool{}
-	for _, it := range b.Broken {
+	for _, it := range r.b.Broken {
 		broken[it.ID] = true
 	}
-	// The next version's entries, without the old file's positions.
-	entries := make([]bank.FormEntry, len(old.Items))
-	for i, e := range old.Items {
-		entries[i] = bank.FormEntry{ID: e.ID, Revision: e.Revision, Role: e.Role}
-	}
-	rep := &Replacement{Old: old}
-	vacant := map[int]string{} // position -> reason
-	onForm := map[string]bool{}
-	replacedIDs := map[string]bool{}
-	for i, e := range entries {
-		it := b.Item(e.ID)
-		want := bank.StatusOperational
-		if e.Role == bank.RolePretest {
-			want = bank.StatusPretest
-		}
+	for i, e := range r.entries {
+		it := r.b.Item(e.ID)
+		reason := ""
 		switch {
 		case it == nil && broken[e.ID]:
-			vacant[i] = fmt.Sprintf("the file of %s fails the schema", e.ID)
+			reason = fmt.Sprintf("the file of %s fails the schema", e.ID)
 		case it == nil:
-			vacant[i] = fmt.Sprintf("%s is not in the bank", e.ID)
-		case onForm[e.ID]:
-			vacant[i] = fmt.Sprintf("%s is on the form twice", e.ID)
-		case it.Status != want:
-			vacant[i] = fmt.Sprintf("%s is %s", e.ID, it.Status)
-		case b.Exam.DomainIndex(it.Domain) < 0:
-			vacant[i] = fmt.Sprintf("the domain of %s is not in exam.yaml", e.ID)
+			reason = fmt.Sprintf("%s is not in the bank", e.ID)
+		case r.onForm[e.ID]:
+			reason = fmt.Sprintf("%s is on the form twice", e.ID)
+		case it.Status != statusFor(e.Role):
+			reason = fmt.Sprintf("%s is %s", e.ID, it.Status)
+		case r.b.Exam.DomainIndex(it.Domain) < 0:
+			reason = fmt.Sprintf("the domain of %s is not in exam.yaml", e.ID)
 		}
-		if _, v := vacant[i]; v {
-			replacedIDs[e.ID] = true
+		if reason != "" {
+			r.vacant[i] = reason
+			r.replacedIDs[e.ID] = true // the first copy of a repeated item stays on the form
 			continue
 		}
-		onForm[e.ID] = true
-		// Re-pinned now; the change is recorded once the entry is known
-		// to stay (the enemy and count passes below may still vacate it).
-		entries[i].Revision = it.Revision
+		r.onForm[e.ID] = true
+		r.entries[i].Revision = it.Revision
 	}
-	// Enemies among the kept entries: the later one goes.
-	for i := range entries {
-		if _, v := vacant[i]; v {
+}
+
+// vacateEnemies vacates the later of two enemies among the kept entries.
+func (r *replacer) vacateEnemies() {
+	for i := range r.entries {
+		if r.isVacant(i) {
 			continue
 		}
-		a := b.Item(entries[i].ID)
+		a := r.b.Item(r.entries[i].ID)
 		for j := 0; j < i; j++ {
-			if _, v := vacant[j]; v {
-				continue
-			}
-			if check.Enemies(a, b.Item(entries[j].ID)) {
-				vacant[i] = fmt.Sprintf("%s is an enemy of %s", a.ID, entries[j].ID)
-				delete(onForm, a.ID)
-				replacedIDs[a.ID] = true
+			if !r.isVacant(j) && check.Enemies(a, r.b.Item(r.entries[j].ID)) {
+				r.vacate(i, fmt.Sprintf("%s is an enemy of %s", a.ID, r.entries[j].ID))
 				break
 			}
 		}
 	}
-	// Counts: roles must match the spec; domains over their count give up
-	// their later entries.
-	targets := map[string][]int{bank.RoleScored: b.Exam.Apportion(spec.Scored), bank.RolePretest: b.Exam.Apportion(spec.Pretest)}
-	have := map[string][]int{bank.RoleScored: make([]int, len(b.Exam.Domains)), bank.RolePretest: make([]int, len(b.Exam.Domains))}
+}
+
+// vacateSurplus vacates the later entries of a domain over its count, and
+// returns the number of entries per role.
+func (r *replacer) vacateSurplus() map[string]int {
 	roles := map[string]int{}
-	for i, e := range entries {
+	for i, e := range r.entries {
 		roles[e.Role]++
-		if _, v := vacant[i]; v {
+		if r.isVacant(i) {
 			continue
 		}
-		it := b.Item(e.ID)
-		d := b.Exam.DomainIndex(it.Domain)
-		if have[e.Role][d] == targets[e.Role][d] {
-			vacant[i] = fmt.Sprintf("domain %s has more %s items than the spec's %d", it.Domain, e.Role, targets[e.Role][d])
-			delete(onForm, e.ID)
-			replacedIDs[e.ID] = true
+		it := r.b.Item(e.ID)
+		d := r.b.Exam.DomainIndex(it.Domain)
+		if r.have[e.Role][d] == r.targets[e.Role][d] {
+			r.vacate(i, fmt.Sprintf("domain %s has more %s items than the spec's %d", it.Domain, e.Role, r.targets[e.Role][d]))
 			continue
 		}
-		have[e.Role][d]++
+		r.have[e.Role][d]++
 	}
-	for i, e := range entries {
-		if _, v := vacant[i]; !v && e.Revision != old.Items[i].Revision {
-			rep.Changes = append(rep.Changes, Change{Position: i + 1, Role: e.Role, Old: e.ID, OldRevision: old.Items[i].Revision, New: e.ID, NewRevision: e.Revision, Repinned: true,
+	return roles
+}
+
+// recordRepins records the kept entries whose pin changed.
+func (r *replacer) recordRepins() {
+	for i, e := range r.entries {
+		if was := r.old.Items[i].Revision; !r.isVacant(i) && e.Revision != was {
+			r.changes = append(r.changes, Change{Position: i + 1, Role: e.Role, Old: e.ID, OldRevision: was, New: e.ID, NewRevision: e.Revision, Repinned: true,
 				Reason: fmt.Sprintf("%s is at revision %d", e.ID, e.Revision)})
 		}
 	}
-	if roles[bank.RoleScored] != spec.Scored || roles[bank.RolePretest] != spec.Pretest {
-		return nil, &InfeasibleError{Constraint: rules.FormCount.ID, Msg: fmt.Sprintf("form %s has %d scored and %d pretest items but spec %s has %d and %d; replacing items cannot fix that: assemble a new form",
-			id, roles[bank.RoleScored], roles[bank.RolePretest], spec.ID, spec.Scored, spec.Pretest)}
-	}
+}
 
-	// Fill the vacant positions in delivery order.
-	usedBy := map[string]int{}            // item id -> other forms using it
-	scoredOn := map[string][]*bank.Form{} // item id -> other forms scoring it
-	shared := map[*bank.Form]int{}        // other form -> scored items shared
+// countUse counts what filling must respect: the other forms' use of each
+// item and the scored items the form shares with each, the kept items'
+// key positions and their mean p-value.
+func (r *replacer) countUse() {
+	r.usedBy, r.scoredOn, r.shared = map[string]int{}, map[string][]*bank.Form{}, map[*bank.Form]int{}
 	keptScored := map[string]bool{}
-	for i, e := range entries {
-		if _, v := vacant[i]; !v && e.Role == bank.RoleScored {
+	for i, e := range r.entries {
+		if !r.isVacant(i) && e.Role == bank.RoleScored {
 			keptScored[e.ID] = true
 		}
 	}
-	for _, g := range b.Forms {
-		if g == old {
+	for _, g := range r.b.Forms {
+		if g == r.old {
 			continue
 		}
 		for _, e := range g.Items {
-			usedBy[e.ID]++
+			r.usedBy[e.ID]++
 			if e.Role == bank.RoleScored {
-				scoredOn[e.ID] = append(scoredOn[e.ID], g)
+				r.scoredOn[e.ID] = append(r.scoredOn[e.ID], g)
 				if keptScored[e.ID] {
-					shared[g]++
+					r.shared[g]++
 				}
 			}
 		}
 	}
-	keyCount := make([]int, max(b.Exam.Options.Single, 1))
-	scoredSum, scoredN := 0, 0
-	for i, e := range entries {
-		if _, v := vacant[i]; v {
-			continue
-		}
-		it := b.Item(e.ID)
-		if k := singleKey(it); k >= 0 && k < len(keyCount) {
-			keyCount[k]++
-		}
-		if e.Role == bank.RoleScored {
-			p, _ := b.Stats.PerMille(it)
-			scoredSum += p
-			scoredN++
+	r.keyCount = make([]int, max(r.b.Exam.Options.Single, 1))
+	for i, e := range r.entries {
+		if !r.isVacant(i) {
+			r.count(r.b.Item(e.ID), e.Role)
 		}
 	}
-	positions := make([]int, 0, len(vacant))
-	for i := range vacant {
+}
+
+// count adds an item on the form to the key and p-value tallies.
+func (r *replacer) count(it *bank.Item, role string) {
+	if k := singleKey(it); k >= 0 && k < len(r.keyCount) {
+		r.keyCount[k]++
+	}
+	if role == bank.RoleScored {
+		p, _ := r.b.Stats.PerMille(it)
+		r.scoredSum += p
+		r.scoredN++
+	}
+}
+
+// vacantPositions returns the vacant positions in delivery order.
+func (r *replacer) vacantPositions() []int {
+	positions := make([]int, 0, len(r.vacant))
+	for i := range r.vacant {
 		positions = append(positions, i)
 	}
 	sort.Ints(positions)
-	for _, i := range positions {
-		e := entries[i]
-		reason := vacant[i]
-		oldItem := b.Item(e.ID)
-		d := -1
-		if oldItem != nil {
-			d = b.Exam.DomainIndex(oldItem.Domain)
+	return positions
+}
+
+// fill picks the replacement of vacant position i and puts it in place.
+func (r *replacer) fill(i int) error {
+	e := r.entries[i]
+	oldItem := r.b.Item(e.ID)
+	d := r.domainFor(e.Role, oldItem)
+	best, key := r.pick(e.Role, d, oldItem)
+	if best == nil {
+		dom := "?"
+		if d >= 0 {
+			dom = r.b.Exam.Domains[d].ID
 		}
-		if d < 0 || have[e.Role][d] >= targets[e.Role][d] {
-			d = -1
-			for j := range targets[e.Role] {
-				if have[e.Role][j] < targets[e.Role][j] {
-					d = j
-					break
-				}
-			}
-		}
-		target := bank.DefaultPerMille
-		switch {
-		case oldItem != nil:
-			target, _ = b.Stats.PerMille(oldItem)
-		case scoredN > 0:
-			target = scoredSum / scoredN
-		}
-		want := bank.StatusOperational
-		if e.Role == bank.RolePretest {
-			want = bank.StatusPretest
-		}
-		var best *bank.Item
-		var bestKey [4]int
-		for _, c := range b.Items {
-			if d < 0 || c.Status != want || c.Domain != b.Exam.Domains[d].ID || onForm[c.ID] || replacedIDs[c.ID] {
-				continue
-			}
-			if enemyOnForm(b, c, entries, onForm) {
-				continue
-			}
-			if e.Role == bank.RoleScored && overShared(scoredOn[c.ID], shared, m) {
-				continue
-			}
-			sameTask := 1
-			if oldItem != nil && c.Task == oldItem.Task && c.Domain == oldItem.Domain {
-				sameTask = 0
-			}
-			p, _ := b.Stats.PerMille(c)
-			keyUse := 0
-			if k := singleKey(c); k >= 0 && k < len(keyCount) {
-				keyUse = keyCount[k]
-			}
-			// Items are in id order, so the first of equal keys wins.
-			key := [4]int{sameTask, usedBy[c.ID], abs(p - target), keyUse}
-			if best == nil || lessKey(key, bestKey) {
-				best, bestKey = c, key
-			}
-		}
-		if best == nil {
-			dom := "?"
-			if d >= 0 {
-				dom = b.Exam.Domains[d].ID
-			}
-			return nil, &InfeasibleError{Constraint: rules.Supply.ID, Msg: fmt.Sprintf("no %s item of domain %s can replace %s on %s (%s): every one is on the form, an enemy of an item on it, or would make the form share more than %d scored items with another form",
-				want, dom, e.ID, id, reason, m)}
-		}
-		entries[i] = bank.FormEntry{ID: best.ID, Revision: best.Revision, Role: e.Role}
-		onForm[best.ID] = true
-		have[e.Role][d]++
-		if k := singleKey(best); k >= 0 && k < len(keyCount) {
-			keyCount[k]++
-		}
-		if e.Role == bank.RoleScored {
-			for _, g := range scoredOn[best.ID] {
-				shared[g]++
-			}
-			p, _ := b.Stats.PerMille(best)
-			scoredSum += p
-			scoredN++
-		}
-		rep.Changes = append(rep.Changes, Change{Position: i + 1, Role: e.Role, Old: e.ID, OldRevision: old.Items[i].Revision, New: best.ID, NewRevision: best.Revision,
-			Reason: reason, SameTask: bestKey[0] == 0})
+		return &InfeasibleError{Constraint: rules.Supply.ID, Msg: fmt.Sprintf("no %s item of domain %s can replace %s on %s (%s): every one is on the form, an enemy of an item on it, or would make the form share more than %d scored items with another form",
+			statusFor(e.Role), dom, e.ID, r.old.Form, r.vacant[i], r.maxShared)}
 	}
+	r.entries[i] = bank.FormEntry{ID: best.ID, Revision: best.Revision, Role: e.Role}
+	r.onForm[best.ID] = true
+	r.have[e.Role][d]++
+	r.count(best, e.Role)
+	if e.Role == bank.RoleScored {
+		for _, g := range r.scoredOn[best.ID] {
+			r.shared[g]++
+		}
+	}
+	r.changes = append(r.changes, Change{Position: i + 1, Role: e.Role, Old: e.ID, OldRevision: r.old.Items[i].Revision, New: best.ID, NewRevision: best.Revision,
+		Reason: r.vacant[i], SameTask: key[0] == 0})
+	return nil
+}
+
+// domainFor is the domain index a replacement of role comes from: the
+// replaced item's, unless that domain is full (or unknown), then the first
+// domain short of its count (-1: none).
+func (r *replacer) domainFor(role string, oldItem *bank.Item) int {
+	d := -1
+	if oldItem != nil {
+		d = r.b.Exam.DomainIndex(oldItem.Domain)
+	}
+	if d >= 0 && r.have[role][d] < r.targets[role][d] {
+		return d
+	}
+	for j := range r.targets[role] {
+		if r.have[role][j] < r.targets[role][j] {
+			return j
+		}
+	}
+	return -1
+}
+
+// pick returns the best eligible item of role and domain d to replace
+// oldItem (nil when there is none) and its ranking key: same task first,
+// then least used on other forms, then the p-value closest to the
+// replaced item's (or the kept scored items' mean), then the key letter
+// the form has fewest of; items are in id order, so the first of equal
+// keys wins.
+func (r *replacer) pick(role string, d int, oldItem *bank.Item) (*bank.Item, [4]int) {
+	var best *bank.Item
+	var bestKey [4]int
+	if d < 0 {
+		return nil, bestKey
+	}
+	target := bank.DefaultPerMille
+	switch {
+	case oldItem != nil:
+		target, _ = r.b.Stats.PerMille(oldItem)
+	case r.scoredN > 0:
+		target = r.scoredSum / r.scoredN
+	}
+	for _, c := range r.b.Items {
+		if c.Status != statusFor(role) || c.Domain != r.b.Exam.Domains[d].ID || r.onForm[c.ID] || r.replacedIDs[c.ID] {
+			continue
+		}
+		if enemyOnForm(r.b, c, r.entries, r.onForm) || (role == bank.RoleScored && overShared(r.scoredOn[c.ID], r.shared, r.maxShared)) {
+			continue
+		}
+		sameTask := 1
+		if oldItem != nil && c.Task == oldItem.Task && c.Domain == oldItem.Domain {
+			sameTask = 0
+		}
+		p, _ := r.b.Stats.PerMille(c)
+		keyUse := 0
+		if k := singleKey(c); k >= 0 && k < len(r.keyCount) {
+			keyUse = r.keyCount[k]
+		}
+		key := [4]int{sameTask, r.usedBy[c.ID], abs(p - target), keyUse}
+		if best == nil || lessKey(key, bestKey) {
+			best, bestKey = c, key
+		}
+	}
+	return best, bestKey
+}
+
+// result is the Replacement: the changes in delivery order and, when
+// anything changed, the next version, which must pass check.Form.
+func (r *replacer) result() (*Replacement, error) {
+	rep := &Replacement{Old: r.old, Changes: r.changes}
 	sort.SliceStable(rep.Changes, func(i, j int) bool { return rep.Changes[i].Position < rep.Changes[j].Position })
-	rep.OldMeanP = meanP(b, old.Items)
+	rep.OldMeanP = meanP(r.b, r.old.Items)
 	if len(rep.Changes) == 0 {
 		rep.NewMeanP = rep.OldMeanP
 		return rep, nil
 	}
-	next := *old
-	next.Version = old.Version + 1
-	next.Items = entries
+	next := *r.old
+	next.Version = r.old.Version + 1
+	next.Items = r.entries
 	next.Pos = bank.FormPos{}
 	rep.Form = &next
-	rep.NewMeanP = meanP(b, entries)
-	for _, f := range check.Form(b, &next) {
+	rep.NewMeanP = meanP(r.b, r.entries)
+	for _, f := range check.Form(r.b, &next) {
 		if f.Rule != rules.FormHeader.ID {
-			return nil, fmt.Errorf("internal error: version %d of %s fails check: %s", next.Version, id, f.Message)
+			return nil, fmt.Errorf("internal error: version %d of %s fails check: %s", next.Version, r.old.Form, f.Message)
 		}
 	}
 	return rep, nil

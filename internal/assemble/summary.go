@@ -14,10 +14,7 @@ import (
 // spread of the form means.
 func WriteSummary(w io.Writer, r *Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	head := []string{"FORM"}
-	for _, d := range r.Domains {
-		head = append(head, d)
-	}
+	head := append([]string{"FORM"}, r.Domains...)
 	head = append(head, "MEAN P")
 	if r.TIF {
 		head = append(head, "INFO@CUT", "CUT RAW")

@@ -9,8 +9,8 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/irt"
-	"github.com/qbank/qbank/internal/pooltest"
 	"github.com/qbank/qbank/internal/scale"
+	"github.com/qbank/qbank/internal/testbank/pool"
 )
 
 // withCut returns a blueprint source with a passing standard at theta.
@@ -39,8 +39,8 @@ func measure(b *bank.Bank, seed uint64) {
 }
 
 func tifPool(t testing.TB, seed uint64) *bank.Bank {
-	e := pooltest.Exam(t, withCut(t, pooltest.CLF, "scale: {min: 100, max: 1000, pass: 700}", "0.5"))
-	b := pooltest.New(e, pooltest.Pool(e, pooltest.PoolSpec{Operational: []int{60, 75, 85, 30}, Pretest: []int{8, 8, 10, 4}, Multiple: 0.2, Seed: seed}))
+	e := pool.Exam(t, withCut(t, pool.CLF, "scale: {min: 100, max: 1000, pass: 700}", "0.5"))
+	b := pool.New(e, pool.Pool(e, pool.PoolSpec{Operational: []int{60, 75, 85, 30}, Pretest: []int{8, 8, 10, 4}, Multiple: 0.2, Seed: seed}))
 	measure(b, seed)
 	return b
 }
@@ -111,8 +111,8 @@ func TestTIFMoreParallelThanMeanP(t *testing.T) {
 // disjoint 7-item quiz forms (3+3+1 by domain) from 7+7+3 operational
 // items with measured b, so that all 117,600 splits can be tried.
 func optimumCase(t testing.TB, seed uint64) *problem {
-	e := pooltest.Exam(t, withCut(t, pooltest.Other, "scale: {min: 0, max: 100, pass: 65}", "0.3"))
-	b := pooltest.New(e, pooltest.Pool(e, pooltest.PoolSpec{Operational: []int{7, 7, 3}, Seed: seed}))
+	e := pool.Exam(t, withCut(t, pool.Other, "scale: {min: 0, max: 100, pass: 65}", "0.3"))
+	b := pool.New(e, pool.Pool(e, pool.PoolSpec{Operational: []int{7, 7, 3}, Seed: seed}))
 	measure(b, seed)
 	sc, err := scale.ForBank(b)
 	if err != nil {

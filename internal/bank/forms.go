@@ -154,6 +154,7 @@ func itemStats(e any, at finding.Pos) ItemStats {
 		Responses: integer(em["responses"]),
 		PValue:    number(em["p_value"]),
 		Omitted:   number(em["omitted"]),
+		Simulated: em["simulated"] == true,
 		Pos:       at,
 	}
 	if pb, ok := em["point_biserial"]; ok {

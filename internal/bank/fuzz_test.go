@@ -3,20 +3,20 @@ package bank
 import (
 	"testing"
 
-	"github.com/qbank/qbank/internal/banktest"
 	"github.com/qbank/qbank/internal/blueprint"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 // FuzzParseItemFile feeds arbitrary bytes through the item loader (strict
 // YAML parse, schema validation, decoding). It must never panic, and every
 // finding must carry a 1-based position.
 func FuzzParseItemFile(f *testing.F) {
-	exam, fs, err := blueprint.Parse([]byte(banktest.Exam), "exam.yaml")
+	exam, fs, err := blueprint.Parse([]byte(testbank.SmallExam), "exam.yaml")
 	if err != nil || len(fs) > 0 {
 		f.Fatal(err, fs)
 	}
 	for _, seed := range []string{
-		banktest.Item("AL-0001", "x"),
+		testbank.SmallItem("AL-0001", "x"),
 		"id: AL-1\noptions:\n  - text: a\n    text: b\n",
 		"a: &a [1,2]\nb: [*a,*a]\n",
 		"stem: |\n  x\n y\n",

@@ -8,22 +8,22 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qbank/qbank/internal/banktest"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 func TestLoadReadsGoodFilesAndReportsBadOnes(t *testing.T) {
 	dir := t.TempDir()
-	banktest.Write(t, dir, map[string]string{
-		"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "storage"),
+	testbank.WriteSmall(t, dir, map[string]string{
+		"items/alpha/AL-0001.yaml": testbank.SmallItem("AL-0001", "storage"),
 		"items/alpha/AL-0002.yaml": "id: AL-0002\nstem: [unclosed\n",
 		"items/alpha/AL-0003.yaml": "id: AL-0003\nstem: caf\xe9\n",
 		"items/alpha/AL-0004.yaml": "\x00\x01\x02binary",
-		"items/alpha/AL-0005.yaml": strings.Replace(banktest.Item("AL-0005", "queues"), "revision: 1\n", "revision: 1\nrevision: 2\n", 1),
-		"items/alpha/AL-0006.yaml": strings.Replace(banktest.Item("AL-0006", "dns"), "revision: 1", "revision: one", 1),
+		"items/alpha/AL-0005.yaml": strings.Replace(testbank.SmallItem("AL-0005", "queues"), "revision: 1\n", "revision: 1\nrevision: 2\n", 1),
+		"items/alpha/AL-0006.yaml": strings.Replace(testbank.SmallItem("AL-0006", "dns"), "revision: 1", "revision: one", 1),
 		"items/alpha/notes.txt":    "not an item",
-		"items/beta/BE-0001.yaml":  strings.Replace(strings.Replace(banktest.Item("BE-0001", "caching"), "domain: alpha", "domain: beta", 1), `task: "1.1"`, `task: "2.1"`, 1),
+		"items/beta/BE-0001.yaml":  strings.Replace(strings.Replace(testbank.SmallItem("BE-0001", "caching"), "domain: alpha", "domain: beta", 1), `task: "1.1"`, `task: "2.1"`, 1),
 		"items/beta/BE-0002.yaml":  "",
 		"items/beta/BE-0003.yaml":  strings.Repeat("# padding\n", 200000),
 	})
@@ -80,8 +80,8 @@ func TestLoadReadsGoodFilesAndReportsBadOnes(t *testing.T) {
 
 func TestLoadKeepsPositionsForCrossItemChecks(t *testing.T) {
 	dir := t.TempDir()
-	item := banktest.Item("AL-0001", "x") + "enemies: [AL-0002, AL-0003]\n"
-	banktest.Write(t, dir, map[string]string{"items/alpha/AL-0001.yaml": item})
+	item := testbank.SmallItem("AL-0001", "x") + "enemies: [AL-0002, AL-0003]\n"
+	testbank.WriteSmall(t, dir, map[string]string{"items/alpha/AL-0001.yaml": item})
 	b, fs, err := Load(context.Background(), dir, Options{})
 	if err != nil || len(fs) > 0 {
 		t.Fatalf("err=%v findings=%v", err, fs)
@@ -116,7 +116,7 @@ func TestLoadRefusesBanksItCannotUse(t *testing.T) {
 	})
 	t.Run("invalid exam.yaml", func(t *testing.T) {
 		dir := t.TempDir()
-		banktest.Write(t, dir, map[string]string{"exam.yaml": strings.Replace(banktest.Exam, "weight: 40", "weight: 41", 1)})
+		testbank.WriteSmall(t, dir, map[string]string{"exam.yaml": strings.Replace(testbank.SmallExam, "weight: 40", "weight: 41", 1)})
 		_, fs, err := Load(context.Background(), dir, Options{})
 		var be *BlueprintError
 		if !errors.As(err, &be) || len(fs) != 1 || fs[0].Rule != rules.Blueprint.ID {
@@ -127,7 +127,7 @@ func TestLoadRefusesBanksItCannotUse(t *testing.T) {
 
 func TestLoadHonoursCancellation(t *testing.T) {
 	dir := t.TempDir()
-	banktest.Write(t, dir, map[string]string{"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "x")})
+	testbank.WriteSmall(t, dir, map[string]string{"items/alpha/AL-0001.yaml": testbank.SmallItem("AL-0001", "x")})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, _, err := Load(ctx, dir, Options{}); !errors.Is(err, context.Canceled) {
@@ -137,8 +137,8 @@ func TestLoadHonoursCancellation(t *testing.T) {
 
 func TestLoadFormsAndStats(t *testing.T) {
 	dir := t.TempDir()
-	banktest.Write(t, dir, map[string]string{
-		"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "x"),
+	testbank.WriteSmall(t, dir, map[string]string{
+		"items/alpha/AL-0001.yaml": testbank.SmallItem("AL-0001", "x"),
 		"forms/TST-01-FULL-A.yaml": "form: TST-01-FULL-A\nversion: 2\nexam: TST-01\nspec: full\nseed: 7\nitems:\n  - {id: AL-0001, revision: 1, role: scored}\n",
 		"forms/BAD.yaml":           "form: BAD\nversion: 0\nexam: TST-01\nspec: full\nitems: []\n",
 		"stats.yaml":               "items:\n  AL-0001: {revision: 1, responses: 120, p_value: 0.7}\n",
@@ -195,7 +195,7 @@ func show(fs []finding.Finding) string {
 // directory is reported instead of silently giving an empty bank.
 func TestLoadItemsDirectory(t *testing.T) {
 	dir := t.TempDir()
-	banktest.Write(t, dir, map[string]string{"shared/alpha/AL-0001.yaml": banktest.Item("AL-0001", "storage")})
+	testbank.WriteSmall(t, dir, map[string]string{"shared/alpha/AL-0001.yaml": testbank.SmallItem("AL-0001", "storage")})
 	if err := os.Symlink("shared", filepath.Join(dir, "items")); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestLoadItemsDirectory(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			banktest.Write(t, dir, map[string]string{})
+			testbank.WriteSmall(t, dir, map[string]string{})
 			if err := mk(filepath.Join(dir, "items")); err != nil {
 				t.Fatal(err)
 			}
@@ -234,7 +234,7 @@ func TestLoadRefusesItemLinksOutOfTheBank(t *testing.T) {
 	if err := os.WriteFile(outside, []byte("token: hunter2\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	banktest.Write(t, dir, map[string]string{"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "x")})
+	testbank.WriteSmall(t, dir, map[string]string{"items/alpha/AL-0001.yaml": testbank.SmallItem("AL-0001", "x")})
 	if err := os.Symlink(outside, filepath.Join(dir, "items/alpha/AL-0002.yaml")); err != nil {
 		t.Fatal(err)
 	}
@@ -267,9 +267,9 @@ func TestLoadRefusesItemLinksOutOfTheBank(t *testing.T) {
 
 func TestLoadRichStats(t *testing.T) {
 	dir := t.TempDir()
-	banktest.Write(t, dir, map[string]string{
-		"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "x"),
-		"items/alpha/AL-0002.yaml": banktest.Item("AL-0002", "y"),
+	testbank.WriteSmall(t, dir, map[string]string{
+		"items/alpha/AL-0001.yaml": testbank.SmallItem("AL-0001", "x"),
+		"items/alpha/AL-0002.yaml": testbank.SmallItem("AL-0002", "y"),
 		"stats.yaml": `calibration: {model: rasch, method: cml, anchored: 3, attempts: 2000, computed: "2026-11-30T00:00:00Z", simulated: true}
 items:
   AL-0001:
@@ -313,8 +313,8 @@ items:
 
 func TestLoadStatsRejectsUnknownFields(t *testing.T) {
 	dir := t.TempDir()
-	banktest.Write(t, dir, map[string]string{
-		"items/alpha/AL-0001.yaml": banktest.Item("AL-0001", "x"),
+	testbank.WriteSmall(t, dir, map[string]string{
+		"items/alpha/AL-0001.yaml": testbank.SmallItem("AL-0001", "x"),
 		"stats.yaml":               "items:\n  AL-0001: {revision: 1, responses: 5, p_value: 0.5, rasch: {b: 0.1, se: 0.2, fit: 1}}\n",
 	})
 	_, fs, err := Load(context.Background(), dir, Options{})

@@ -192,7 +192,9 @@ type ItemStats struct {
 	Rasch *RaschStats
 	// Flags are the analysis flags raised for this revision.
 	Flags []string
-	Pos   finding.Pos
+	// Simulated marks statistics measured on simulated responses.
+	Simulated bool
+	Pos       finding.Pos
 }
 
 // RaschStats is an item's Rasch difficulty with its standard error and fit.

@@ -8,10 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	goldenfile "github.com/qbank/qbank/internal/golden"
-
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 func exam() *blueprint.Exam {
@@ -120,7 +119,7 @@ func TestWriteGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			goldenfile.Check(t, filepath.Join("testdata", "sample."+format), []byte(b.String()))
+			testbank.Golden(t, filepath.Join("testdata", "sample."+format), []byte(b.String()))
 			if format == "json" {
 				var back Stats
 				if err := json.Unmarshal([]byte(b.String()), &back); err != nil || !reflect.DeepEqual(&back, s) {

@@ -6,7 +6,6 @@ package blueprint
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/qbank/qbank/internal/finding"
@@ -267,19 +266,9 @@ func Apportion(n int, weights []int) []int {
 	return out
 }
 
-// Load reads and validates the blueprint at path; display is the path to
-// put in findings. It returns findings (schema and blueprint rules) for
-// every problem; the exam is nil when it cannot be used. err is set only
-// when the file cannot be read at all.
-func Load(path, display string) (*Exam, []finding.Finding, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	return Parse(data, display)
-}
-
-// Parse is Load for data already in memory.
+// Parse validates the blueprint in data; display is the path to put in
+// findings. It returns findings (schema and blueprint rules) for every
+// problem; the exam is nil when it cannot be used.
 func Parse(data []byte, display string) (*Exam, []finding.Finding, error) {
 	doc, err := yamlx.Parse(data)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/rules"
 )
 
 func TestApportion(t *testing.T) {
@@ -49,7 +50,11 @@ func TestApportion(t *testing.T) {
 }
 
 func TestTheBundledBlueprintLoads(t *testing.T) {
-	e, fs, err := Load("../../bank/exam.yaml", "bank/exam.yaml")
+	data, err := os.ReadFile("../../bank/exam.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, fs, err := Parse(data, "bank/exam.yaml")
 	if err != nil || len(fs) > 0 {
 		t.Fatalf("err=%v findings=%v", err, fs)
 	}
@@ -191,7 +196,7 @@ func TestScaleNumbersMustBeFinite(t *testing.T) {
 			if e != nil || len(fs) != 1 {
 				t.Fatalf("got exam %v, findings %v", e != nil, fs)
 			}
-			if !strings.Contains(fs[0].Message, tt.want) || fs[0].Column != tt.col || fs[0].Line != 4 || fs[0].Rule != "yaml" {
+			if !strings.Contains(fs[0].Message, tt.want) || fs[0].Column != tt.col || fs[0].Line != 4 || fs[0].Rule != rules.YAML.ID {
 				t.Errorf("finding %v; want %q at 4:%d", fs[0], tt.want, tt.col)
 			}
 		})

@@ -14,11 +14,9 @@ import (
 	"testing"
 	"time"
 
-	goldenfile "github.com/qbank/qbank/internal/golden"
-
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/lint"
-	"github.com/qbank/qbank/internal/releasetest"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 func loadBank(t *testing.T, dir string) *bank.Bank {
@@ -52,9 +50,9 @@ func build(t *testing.T, dir string, opts Options) *Bundle {
 // TestGolden pins the exact bytes of a bundle of the fixture bank, so any
 // change of the format shows up in review. Run with -update to rewrite.
 func TestGolden(t *testing.T) {
-	b := build(t, releasetest.Bank(t), Options{Key: testKey(), SourceDate: time.Unix(1700000000, 0)})
+	b := build(t, testbank.ReleaseBank(t), Options{Key: testKey(), SourceDate: time.Unix(1700000000, 0)})
 	golden := filepath.Join("testdata", "golden", b.Name)
-	if goldenfile.Update() {
+	if testbank.Update() {
 		os.RemoveAll(golden)
 		for _, p := range b.Paths() {
 			full := filepath.Join(golden, filepath.FromSlash(p))
@@ -79,7 +77,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestBuiltFilesMatchTheirSchemas(t *testing.T) {
-	b := build(t, releasetest.Bank(t), Options{Key: testKey()})
+	b := build(t, testbank.ReleaseBank(t), Options{Key: testKey()})
 	n := 0
 	for _, p := range b.Paths() {
 		var name string
@@ -112,7 +110,7 @@ func TestBuiltFilesMatchTheirSchemas(t *testing.T) {
 // no field or value names a role or correctness, and the options carry
 // letter and text only.
 func TestCandidateFileHidesKeysAndRoles(t *testing.T) {
-	b := build(t, releasetest.Bank(t), Options{})
+	b := build(t, testbank.ReleaseBank(t), Options{})
 	data := b.Files[CandidatePath("TST-01-MINI-A")]
 	var doc map[string]any
 	if err := json.Unmarshal(data, &doc); err != nil {
@@ -199,7 +197,7 @@ func sortedMapKeys(m map[string]any) []string {
 }
 
 func TestKeyFileContent(t *testing.T) {
-	b := build(t, releasetest.Bank(t), Options{})
+	b := build(t, testbank.ReleaseBank(t), Options{})
 	var kf KeyForm
 	if err := json.Unmarshal(b.Files[KeyPath("TST-01-MINI-A")], &kf); err != nil {
 		t.Fatal(err)
@@ -224,7 +222,7 @@ func TestKeyFileContent(t *testing.T) {
 }
 
 func TestBuildIsReproducible(t *testing.T) {
-	dir := releasetest.Bank(t)
+	dir := testbank.ReleaseBank(t)
 	a := build(t, dir, Options{Key: testKey()})
 	// Another load, forms named in another order: the same bytes.
 	b := build(t, dir, Options{Key: testKey(), Forms: []string{"TST-01-MINI-B", "TST-01-MINI-A"}})
@@ -255,10 +253,10 @@ func TestBuildIsReproducible(t *testing.T) {
 }
 
 func TestBuildRefusesPinsTheBankNoLongerHas(t *testing.T) {
-	files := releasetest.Files()
-	files["items/beta/BE-0001.yaml"] = releasetest.Edit(t, files["items/beta/BE-0001.yaml"], "revision: 1", "revision: 2")
-	files["forms/TST-01-MINI-B.yaml"] = releasetest.Edit(t, files["forms/TST-01-MINI-B.yaml"], "AL-0002", "AL-0999")
-	dir := releasetest.WriteBank(t, t.TempDir(), files)
+	files := testbank.ReleaseFiles()
+	files["items/beta/BE-0001.yaml"] = testbank.Edit(t, files["items/beta/BE-0001.yaml"], "revision: 1", "revision: 2")
+	files["forms/TST-01-MINI-B.yaml"] = testbank.Edit(t, files["forms/TST-01-MINI-B.yaml"], "AL-0002", "AL-0999")
+	dir := testbank.WriteFiles(t, t.TempDir(), files)
 	_, err := Build(loadBank(t, dir), Options{Version: "1.0.0"})
 	var be *BuildError
 	if !errors.As(err, &be) || len(be.Findings) != 2 {
@@ -277,7 +275,7 @@ func TestBuildRefusesPinsTheBankNoLongerHas(t *testing.T) {
 }
 
 func TestSelectForms(t *testing.T) {
-	b := loadBank(t, releasetest.Bank(t))
+	b := loadBank(t, testbank.ReleaseBank(t))
 	tests := []struct {
 		ids  []string
 		want string
@@ -318,7 +316,7 @@ func TestValidVersion(t *testing.T) {
 }
 
 func TestWriteAndRefuseExisting(t *testing.T) {
-	b := build(t, releasetest.Bank(t), Options{Key: testKey()})
+	b := build(t, testbank.ReleaseBank(t), Options{Key: testKey()})
 	out := filepath.Join(t.TempDir(), "dist")
 	ctx := context.Background()
 	dir, archive, err := Write(ctx, out, b, WriteOptions{Archive: true})
@@ -359,7 +357,7 @@ func TestWriteAndRefuseExisting(t *testing.T) {
 	}
 	// A second write refuses and leaves everything as it was.
 	before, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
-	b2 := build(t, releasetest.Bank(t), Options{})
+	b2 := build(t, testbank.ReleaseBank(t), Options{})
 	if _, _, err := Write(ctx, out, b2, WriteOptions{Archive: true}); !errors.Is(err, ErrExists) {
 		t.Fatalf("second Write = %v; want ErrExists", err)
 	}
@@ -389,7 +387,7 @@ func TestWriteAndRefuseExisting(t *testing.T) {
 // TestWriteFailureLeavesNothing: when writing fails, neither temporary
 // files nor an output directory that Write created are left behind.
 func TestWriteFailureLeavesNothing(t *testing.T) {
-	b := build(t, releasetest.Bank(t), Options{})
+	b := build(t, testbank.ReleaseBank(t), Options{})
 	b.Files["../escape.json"] = []byte("{}") // makes writeTree fail
 	parent := t.TempDir()
 	out := filepath.Join(parent, "dist")
@@ -416,7 +414,7 @@ func TestSHA256SUMSWorksWithCoreutils(t *testing.T) {
 	if _, err := exec.LookPath("sha256sum"); err != nil {
 		t.Skip("sha256sum not installed")
 	}
-	b := build(t, releasetest.Bank(t), Options{Key: testKey()})
+	b := build(t, testbank.ReleaseBank(t), Options{Key: testKey()})
 	dir, _, err := Write(context.Background(), t.TempDir(), b, WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -437,7 +435,7 @@ func TestSHA256SUMSWorksWithCoreutils(t *testing.T) {
 // manifest names the calibration and the provisional items, and every
 // table still verifies.
 func TestScaleFromCalibration(t *testing.T) {
-	dir := releasetest.Bank(t)
+	dir := testbank.ReleaseBank(t)
 	stats := `calibration: {model: rasch, method: cml, anchored: 0, attempts: 900, computed: "2026-11-30T00:00:00Z"}
 items:
   AL-0003: {revision: 1, responses: 900, p_value: 0.6, omitted: 0, rasch: {b: -0.4, se: 0.08}}

@@ -34,5 +34,3 @@ func canonicalize(raw []byte) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
-
-func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -216,7 +216,7 @@ func ReadArchive(ctx context.Context, r io.Reader, lim Limits) (*Bundle, error) 
 		switch h.Typeflag {
 		case tar.TypeDir:
 			continue
-		case tar.TypeReg, tar.TypeRegA:
+		case tar.TypeReg: // the reader turns the old TypeRegA into TypeReg
 		case tar.TypeSymlink:
 			return nil, &InvalidError{File: name, Msg: "is a symbolic link (to " + h.Linkname + "); a bundle holds regular files only"}
 		case tar.TypeLink:

@@ -6,14 +6,15 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/qbank/qbank/internal/releasetest"
 	"github.com/qbank/qbank/internal/signing"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 func clone(b *Bundle) *Bundle {
@@ -51,8 +52,8 @@ func TestVerifyFindsTampering(t *testing.T) {
 	pub := key.Public().(ed25519.PublicKey)
 	other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, 32))
 	otherPub := other.Public().(ed25519.PublicKey)
-	signed := build(t, releasetest.Bank(t), Options{Key: key})
-	unsigned := build(t, releasetest.Bank(t), Options{})
+	signed := build(t, testbank.ReleaseBank(t), Options{Key: key})
+	unsigned := build(t, testbank.ReleaseBank(t), Options{})
 	const form = "forms/TST-01-MINI-A.json"
 	tests := []struct {
 		name   string
@@ -176,7 +177,7 @@ func problemsText(r *Report) string {
 }
 
 func TestReportText(t *testing.T) {
-	b := build(t, releasetest.Bank(t), Options{Key: testKey()})
+	b := build(t, testbank.ReleaseBank(t), Options{Key: testKey()})
 	var out strings.Builder
 	Verify(b, nil).WriteText(&out)
 	want := "bundle TST-01-1.0.0 (exam TST-01, version 1.0.0, 2 forms, 7 files)\n" +
@@ -193,7 +194,6 @@ type entry struct {
 	typ      byte
 	body     string
 	linkname string
-	size     int64 // header size when body is empty and size is set
 }
 
 // rawTar returns an uncompressed tar stream of entries, end marker
@@ -316,7 +316,7 @@ func TestReadArchiveRejectsUnsafeEntries(t *testing.T) {
 }
 
 func TestOpenDirRejectsLinks(t *testing.T) {
-	b := build(t, releasetest.Bank(t), Options{})
+	b := build(t, testbank.ReleaseBank(t), Options{})
 	dir, _, err := Write(context.Background(), t.TempDir(), b, WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -338,7 +338,7 @@ func TestOpenDirRejectsLinks(t *testing.T) {
 // link to a bundle directory (such as dist/current); links inside it may
 // not.
 func TestOpenDirThroughALink(t *testing.T) {
-	b := build(t, releasetest.Bank(t), Options{})
+	b := build(t, testbank.ReleaseBank(t), Options{})
 	out := t.TempDir()
 	dir, _, err := Write(context.Background(), out, b, WriteOptions{})
 	if err != nil {
@@ -372,3 +372,5 @@ func TestKeyScaleOfFormWithoutScoredItems(t *testing.T) {
 		t.Errorf("scored form without a table: problems in %v", got)
 	}
 }
+
+func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/qbank/qbank/internal/atomicfile"
-	"github.com/qbank/qbank/internal/releasetest"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 // A run killed between renaming the directory into place and linking the
@@ -21,7 +21,7 @@ import (
 // never blocked for ever.
 func TestWriteCompletesMissingArchive(t *testing.T) {
 	ctx := context.Background()
-	b := build(t, releasetest.Bank(t), Options{Key: testKey()})
+	b := build(t, testbank.ReleaseBank(t), Options{Key: testKey()})
 	out := filepath.Join(t.TempDir(), "dist")
 	dir, archive, err := Write(ctx, out, b, WriteOptions{Archive: true})
 	if err != nil {
@@ -32,7 +32,7 @@ func TestWriteCompletesMissingArchive(t *testing.T) {
 
 	// Another build of the version (unsigned here) is refused, nothing
 	// written.
-	other := build(t, releasetest.Bank(t), Options{})
+	other := build(t, testbank.ReleaseBank(t), Options{})
 	if _, _, err := Write(ctx, out, other, WriteOptions{Archive: true}); !errors.Is(err, ErrExists) {
 		t.Fatalf("completing with another build = %v; want ErrExists", err)
 	}
@@ -94,7 +94,7 @@ func TestWriteCleansStaleTemporaries(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b := build(t, releasetest.Bank(t), Options{})
+	b := build(t, testbank.ReleaseBank(t), Options{})
 	if _, _, err := Write(context.Background(), out, b, WriteOptions{Archive: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -230,123 +230,173 @@ func Forms(b *bank.Bank) []finding.Finding {
 
 // Form checks one form against the bank and returns the findings, sorted.
 func Form(b *bank.Bank, f *bank.Form) []finding.Finding {
-	var fs []finding.Finding
-	add := func(p finding.Pos, rule finding.Rule, item, format string, args ...any) {
-		fs = append(fs, at(f.File, p, rule, item, fmt.Sprintf(format, args...)))
+	c := &formChecker{b: b, f: f, spec: b.Exam.Spec(f.Spec), items: make([]*bank.Item, len(f.Items))}
+	c.header()
+	c.entries()
+	c.enemies()
+	if c.spec != nil { // without a spec, counts, mix and order cannot be checked
+		for _, role := range []string{bank.RoleScored, bank.RolePretest} {
+			c.count(role)
+			c.domainMix(role)
+		}
+		if p, msg, ok := pretestOrder(f); ok {
+			c.add(p, rules.FormPretestOrder, "", "%s", msg)
+		}
 	}
+	finding.Sort(c.out)
+	return c.out
+}
+
+// formChecker runs the form rules on one form, one method per rule (as
+// lint's item checker does for items).
+type formChecker struct {
+	b    *bank.Bank
+	f    *bank.Form
+	spec *blueprint.FormSpec // nil when the form names no spec of exam.yaml
+	// items holds the bank's item of each entry, nil for an unknown or a
+	// repeated entry (filled by entries).
+	items []*bank.Item
+	out   []finding.Finding
+}
+
+func (c *formChecker) add(p finding.Pos, rule finding.Rule, item, format string, args ...any) {
+	c.out = append(c.out, at(c.f.File, p, rule, item, fmt.Sprintf(format, args...)))
+}
+
+// header: form-header, the form's exam, file name and spec.
+func (c *formChecker) header() {
+	f, b := c.f, c.b
 	if f.Exam != b.Exam.Exam {
-		add(f.Pos.Exam, rules.FormHeader, "", "form is for exam %s but the bank's exam is %s", f.Exam, b.Exam.Exam)
+		c.add(f.Pos.Exam, rules.FormHeader, "", "form is for exam %s but the bank's exam is %s", f.Exam, b.Exam.Exam)
 	}
 	if f.File != "" {
 		if base := filepath.Base(f.File); base != f.Form+".yaml" {
-			add(f.Pos.Form, rules.FormHeader, "", "form id %s does not match the file name %s; the file of form %s is %s.yaml", f.Form, base, f.Form, f.Form)
+			c.add(f.Pos.Form, rules.FormHeader, "", "form id %s does not match the file name %s; the file of form %s is %s.yaml", f.Form, base, f.Form, f.Form)
 		}
 	}
-	spec := b.Exam.Spec(f.Spec)
-	if spec == nil {
-		add(f.Pos.Spec, rules.FormHeader, "", "spec %q is not a form spec of exam.yaml (%s); counts and domain mix cannot be checked", f.Spec, strings.Join(b.Exam.SpecIDs(), ", "))
+	if c.spec == nil {
+		c.add(f.Pos.Spec, rules.FormHeader, "", "spec %q is not a form spec of exam.yaml (%s); counts and domain mix cannot be checked", f.Spec, strings.Join(b.Exam.SpecIDs(), ", "))
 	}
+}
 
+// entries: form-item (unknown, broken or repeated items), form-status and
+// form-revision, entry by entry; it fills c.items.
+func (c *formChecker) entries() {
 	broken := map[string]bool{}
-	for _, it := range b.Broken {
+	for _, it := range c.b.Broken {
 		broken[it.ID] = true
 	}
 	firstAt := map[string]int{}
-	items := make([]*bank.Item, len(f.Items)) // nil for unknown and repeated entries
-	for i, e := range f.Items {
+	for i, e := range c.f.Items {
 		if j, dup := firstAt[e.ID]; dup {
-			add(e.IDPos, rules.FormItem, e.ID, "%s is already on this form as item %d (line %d); an item appears at most once on a form", e.ID, j+1, f.Items[j].IDPos.Line)
+			c.add(e.IDPos, rules.FormItem, e.ID, "%s is already on this form as item %d (line %d); an item appears at most once on a form", e.ID, j+1, c.f.Items[j].IDPos.Line)
 			continue
 		}
 		firstAt[e.ID] = i
-		it := b.Item(e.ID)
-		if it == nil {
-			if broken[e.ID] {
-				add(e.IDPos, rules.FormItem, e.ID, "the file of item %s fails the schema (qbank lint shows why); fix it or replace the item", e.ID)
-			} else {
-				add(e.IDPos, rules.FormItem, e.ID, "no item %s in the bank; fix the id or replace the item", e.ID)
-			}
+		it := c.b.Item(e.ID)
+		switch {
+		case it == nil && broken[e.ID]:
+			c.add(e.IDPos, rules.FormItem, e.ID, "the file of item %s fails the schema (qbank lint shows why); fix it or replace the item", e.ID)
+			continue
+		case it == nil:
+			c.add(e.IDPos, rules.FormItem, e.ID, "no item %s in the bank; fix the id or replace the item", e.ID)
 			continue
 		}
-		items[i] = it
-		want := bank.StatusOperational
-		if e.Role == bank.RolePretest {
-			want = bank.StatusPretest
-		}
-		if it.Status != want {
-			add(e.RolePos, rules.FormStatus, e.ID, "%s is on the form as a %s item but its status is %s; %s slots take %s items only", e.ID, e.Role, it.Status, e.Role, want)
-		}
-		switch {
-		case e.Revision < it.Revision:
-			add(e.RevisionPos, rules.FormRevision, e.ID, "%s is pinned at revision %d but the item is at revision %d; review the change and produce the next form version (qbank assemble --replace %s)", e.ID, e.Revision, it.Revision, f.Form)
-		case e.Revision > it.Revision:
-			add(e.RevisionPos, rules.FormRevision, e.ID, "%s is pinned at revision %d but the item file is at revision %d; a pin cannot be newer than the item", e.ID, e.Revision, it.Revision)
-		}
+		c.items[i] = it
+		c.status(e, it)
+		c.revision(e, it)
 	}
+}
 
-	// Enemies: either side's declaration counts; report each pair once, at
-	// the later entry.
-	for i, it := range items {
+// status: form-status, scored slots take operational items and pretest
+// slots pretest items.
+func (c *formChecker) status(e bank.FormEntry, it *bank.Item) {
+	want := bank.StatusOperational
+	if e.Role == bank.RolePretest {
+		want = bank.StatusPretest
+	}
+	if it.Status != want {
+		c.add(e.RolePos, rules.FormStatus, e.ID, "%s is on the form as a %s item but its status is %s; %s slots take %s items only", e.ID, e.Role, it.Status, e.Role, want)
+	}
+}
+
+// revision: form-revision, the pin is the item's current revision.
+func (c *formChecker) revision(e bank.FormEntry, it *bank.Item) {
+	switch {
+	case e.Revision < it.Revision:
+		c.add(e.RevisionPos, rules.FormRevision, e.ID, "%s is pinned at revision %d but the item is at revision %d; review the change and produce the next form version (qbank assemble --replace %s)", e.ID, e.Revision, it.Revision, c.f.Form)
+	case e.Revision > it.Revision:
+		c.add(e.RevisionPos, rules.FormRevision, e.ID, "%s is pinned at revision %d but the item file is at revision %d; a pin cannot be newer than the item", e.ID, e.Revision, it.Revision)
+	}
+}
+
+// enemies: form-enemy. Either side's declaration counts; each pair is
+// reported once, at the later entry.
+func (c *formChecker) enemies() {
+	for i, it := range c.items {
 		if it == nil {
 			continue
 		}
 		for j := 0; j < i; j++ {
-			other := items[j]
+			other := c.items[j]
 			if other != nil && Enemies(it, other) {
-				add(f.Items[i].IDPos, rules.FormEnemy, it.ID, "%s and %s are enemies and may not share a form (%s is item %d, line %d); replace one of them", it.ID, other.ID, other.ID, j+1, f.Items[j].IDPos.Line)
+				c.add(c.f.Items[i].IDPos, rules.FormEnemy, it.ID, "%s and %s are enemies and may not share a form (%s is item %d, line %d); replace one of them", it.ID, other.ID, other.ID, j+1, c.f.Items[j].IDPos.Line)
 			}
 		}
 	}
+}
 
-	if spec == nil {
-		finding.Sort(fs)
-		return fs
+// want returns the spec's count of role.
+func (c *formChecker) want(role string) int {
+	if role == bank.RolePretest {
+		return c.spec.Pretest
 	}
-	for _, role := range []string{bank.RoleScored, bank.RolePretest} {
-		want := spec.Scored
-		if role == bank.RolePretest {
-			want = spec.Pretest
-		}
-		n := 0
-		for _, e := range f.Items {
-			if e.Role != role {
-				continue
-			}
-			n++
-			if n == want+1 {
-				add(e.Pos, rules.FormCount, e.ID, "form has %d %s items; spec %s has %d, so %s and the %s items after it are too many", countRole(f, role), role, spec.ID, want, e.ID, role)
-			}
-		}
-		if n < want {
-			add(f.Pos.Items, rules.FormCount, "", "form has %d %s items; spec %s needs %d", n, role, spec.ID, want)
-		}
+	return c.spec.Scored
+}
 
-		targets := b.Exam.Apportion(want)
-		got := make([]int, len(b.Exam.Domains))
-		for i, e := range f.Items {
-			if e.Role != role || items[i] == nil {
-				continue
-			}
-			d := b.Exam.DomainIndex(items[i].Domain)
-			if d < 0 {
-				continue
-			}
-			got[d]++
-			if got[d] == targets[d]+1 {
-				add(e.IDPos, rules.FormDomainMix, e.ID, "%s items of domain %s: %d; spec %s needs %d, so %s is one too many", role, items[i].Domain, domainCount(f, items, role, items[i].Domain), spec.ID, targets[d], e.ID)
-			}
+// count: form-count, exactly the spec's number of items of role; a surplus
+// is reported at the first entry beyond the count.
+func (c *formChecker) count(role string) {
+	f, want := c.f, c.want(role)
+	n := 0
+	for _, e := range f.Items {
+		if e.Role != role {
+			continue
 		}
-		for d, dom := range b.Exam.Domains {
-			if got[d] < targets[d] {
-				add(f.Pos.Items, rules.FormDomainMix, "", "%s items of domain %s: %d; spec %s needs %d", role, dom.ID, got[d], spec.ID, targets[d])
-			}
+		n++
+		if n == want+1 {
+			c.add(e.Pos, rules.FormCount, e.ID, "form has %d %s items; spec %s has %d, so %s and the %s items after it are too many", countRole(f, role), role, c.spec.ID, want, e.ID, role)
 		}
 	}
-	if p, msg, ok := pretestOrder(f); ok {
-		add(p, rules.FormPretestOrder, "", "%s", msg)
+	if n < want {
+		c.add(f.Pos.Items, rules.FormCount, "", "form has %d %s items; spec %s needs %d", n, role, c.spec.ID, want)
 	}
-	finding.Sort(fs)
-	return fs
+}
+
+// domainMix: form-domain-mix, the items of role per domain are the
+// blueprint's weights apportioned to the spec's count.
+func (c *formChecker) domainMix(role string) {
+	f, exam := c.f, c.b.Exam
+	targets := exam.Apportion(c.want(role))
+	got := make([]int, len(exam.Domains))
+	for i, e := range f.Items {
+		if e.Role != role || c.items[i] == nil {
+			continue
+		}
+		d := exam.DomainIndex(c.items[i].Domain)
+		if d < 0 {
+			continue
+		}
+		got[d]++
+		if got[d] == targets[d]+1 {
+			c.add(e.IDPos, rules.FormDomainMix, e.ID, "%s items of domain %s: %d; spec %s needs %d, so %s is one too many", role, c.items[i].Domain, domainCount(f, c.items, role, c.items[i].Domain), c.spec.ID, targets[d], e.ID)
+		}
+	}
+	for d, dom := range exam.Domains {
+		if got[d] < targets[d] {
+			c.add(f.Pos.Items, rules.FormDomainMix, "", "%s items of domain %s: %d; spec %s needs %d", role, dom.ID, got[d], c.spec.ID, targets[d])
+		}
+	}
 }
 
 // pretestOrder reports pretest items that give themselves away by their

@@ -14,8 +14,8 @@ import (
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
-	"github.com/qbank/qbank/internal/pooltest"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/testbank/pool"
 )
 
 // testExam has two equal domains, so a mini form (4 scored, 1 pretest)
@@ -62,15 +62,15 @@ items:
 
 func testPool(e *blueprint.Exam) []*bank.Item {
 	items := []*bank.Item{
-		pooltest.Item(e, "AL-0001", "alpha", "1.1", bank.StatusOperational, 0, "easy"),
-		pooltest.Item(e, "AL-0002", "alpha", "1.1", bank.StatusOperational, 1, "hard"),
-		pooltest.Item(e, "AL-0003", "alpha", "1.1", bank.StatusOperational, 2, ""),
-		pooltest.Item(e, "AL-0004", "alpha", "1.2", bank.StatusPretest, 3, ""),
-		pooltest.Item(e, "AL-0005", "alpha", "1.1", bank.StatusRetired, 0, ""),
-		pooltest.Item(e, "BE-0001", "beta", "2.1", bank.StatusOperational, 0, ""),
-		pooltest.Item(e, "BE-0002", "beta", "2.1", bank.StatusOperational, -1, ""),
-		pooltest.Item(e, "BE-0003", "beta", "2.1", bank.StatusOperational, 1, ""),
-		pooltest.Item(e, "BE-0004", "beta", "2.1", bank.StatusPretest, 2, ""),
+		pool.Item(e, "AL-0001", "alpha", "1.1", bank.StatusOperational, 0, "easy"),
+		pool.Item(e, "AL-0002", "alpha", "1.1", bank.StatusOperational, 1, "hard"),
+		pool.Item(e, "AL-0003", "alpha", "1.1", bank.StatusOperational, 2, ""),
+		pool.Item(e, "AL-0004", "alpha", "1.2", bank.StatusPretest, 3, ""),
+		pool.Item(e, "AL-0005", "alpha", "1.1", bank.StatusRetired, 0, ""),
+		pool.Item(e, "BE-0001", "beta", "2.1", bank.StatusOperational, 0, ""),
+		pool.Item(e, "BE-0002", "beta", "2.1", bank.StatusOperational, -1, ""),
+		pool.Item(e, "BE-0003", "beta", "2.1", bank.StatusOperational, 1, ""),
+		pool.Item(e, "BE-0004", "beta", "2.1", bank.StatusPretest, 2, ""),
 	}
 	items[2].Enemies = []string{"BE-0003"} // AL-0003 and BE-0003 are enemies
 	items[7].Revision = 2                  // BE-0003 was revised
@@ -82,8 +82,8 @@ func testPool(e *blueprint.Exam) []*bank.Item {
 func loadBank(t *testing.T, forms map[string]string) *bank.Bank {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "bank")
-	e := pooltest.Exam(t, testExam)
-	pooltest.Write(t, dir, testExam, testPool(e))
+	e := pool.Exam(t, testExam)
+	pool.Write(t, dir, testExam, testPool(e))
 	if len(forms) > 0 {
 		if err := os.MkdirAll(filepath.Join(dir, "forms"), 0o755); err != nil {
 			t.Fatal(err)
@@ -240,17 +240,17 @@ func TestDuplicateFormIDs(t *testing.T) {
 }
 
 func TestSupplyAndTaskCoverage(t *testing.T) {
-	e := pooltest.Exam(t, testExam)
+	e := pool.Exam(t, testExam)
 	mk := func(alphaOp, alphaPre, betaOp int) []*bank.Item {
 		var items []*bank.Item
 		for i := 0; i < alphaOp; i++ {
-			items = append(items, pooltest.Item(e, fmt.Sprintf("AL-%04d", i+1), "alpha", "1.1", bank.StatusOperational, 0, ""))
+			items = append(items, pool.Item(e, fmt.Sprintf("AL-%04d", i+1), "alpha", "1.1", bank.StatusOperational, 0, ""))
 		}
 		for i := 0; i < alphaPre; i++ {
-			items = append(items, pooltest.Item(e, fmt.Sprintf("AL-%04d", i+100), "alpha", "1.2", bank.StatusPretest, 0, ""))
+			items = append(items, pool.Item(e, fmt.Sprintf("AL-%04d", i+100), "alpha", "1.2", bank.StatusPretest, 0, ""))
 		}
 		for i := 0; i < betaOp; i++ {
-			items = append(items, pooltest.Item(e, fmt.Sprintf("BE-%04d", i+1), "beta", "2.1", bank.StatusOperational, 0, ""))
+			items = append(items, pool.Item(e, fmt.Sprintf("BE-%04d", i+1), "beta", "2.1", bank.StatusOperational, 0, ""))
 		}
 		return items
 	}
@@ -280,7 +280,7 @@ func TestSupplyAndTaskCoverage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := pooltest.New(e, mk(tt.alphaOp, tt.alphaPre, tt.betaOp))
+			b := pool.New(e, mk(tt.alphaOp, tt.alphaPre, tt.betaOp))
 			res := Bank(b, tt.opts)
 			match(t, res.Findings, tt.want)
 			if res.Supply.DisjointForms != tt.disjoint {
@@ -300,8 +300,8 @@ func TestSupplyAndTaskCoverage(t *testing.T) {
 }
 
 func TestSupplyFigures(t *testing.T) {
-	e := pooltest.Exam(t, pooltest.CLF)
-	b := pooltest.New(e, pooltest.Pool(e, pooltest.PoolSpec{Operational: []int{30, 45, 40, 20}, Pretest: []int{8, 8, 10, 1}, Retired: []int{5, 5, 5, 5}, Seed: 1}))
+	e := pool.Exam(t, pool.CLF)
+	b := pool.New(e, pool.Pool(e, pool.PoolSpec{Operational: []int{30, 45, 40, 20}, Pretest: []int{8, 8, 10, 1}, Retired: []int{5, 5, 5, 5}, Seed: 1}))
 	s := Bank(b, Options{MinForms: 2}).Supply
 	if s.Spec != "full" || s.Scored != 50 || s.Pretest != 15 || s.Operational != 135 || s.PretestItems != 27 {
 		t.Errorf("supply %+v", s)

@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/qbank/qbank/internal/bank"
-	goldenfile "github.com/qbank/qbank/internal/golden"
-	"github.com/qbank/qbank/internal/pooltest"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/testbank"
+	"github.com/qbank/qbank/internal/testbank/pool"
 )
 
 // loadScaleBank is loadBank with exam.yaml's scale line replaced and a
@@ -19,7 +19,7 @@ func loadScaleBank(t *testing.T, scaleLine, stats string, forms map[string]strin
 	t.Helper()
 	src := edit(t, testExam, "scale: {min: 0, max: 100, pass: 50}", scaleLine)
 	dir := filepath.Join(t.TempDir(), "bank")
-	pooltest.Write(t, dir, src, testPool(pooltest.Exam(t, src)))
+	pool.Write(t, dir, src, testPool(pool.Exam(t, src)))
 	if err := os.MkdirAll(filepath.Join(dir, "forms"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestScaleRules(t *testing.T) {
 	if err := WriteTables(&buf, res); err != nil {
 		t.Fatal(err)
 	}
-	goldenfile.Check(t, filepath.Join("testdata", "tables_scale.txt"), buf.Bytes())
+	testbank.Golden(t, filepath.Join("testdata", "tables_scale.txt"), buf.Bytes())
 }
 
 type wantFinding struct {

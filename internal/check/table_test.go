@@ -5,9 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	goldenfile "github.com/qbank/qbank/internal/golden"
-
 	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 // TestWriteTables renders the tables of a bank with a valid form, a form
@@ -23,7 +22,7 @@ func TestWriteTables(t *testing.T) {
 	if err := WriteTables(&buf, Bank(b, Options{MinForms: 2})); err != nil {
 		t.Fatal(err)
 	}
-	goldenfile.Check(t, filepath.Join("testdata", "tables.txt"), buf.Bytes())
+	testbank.Golden(t, filepath.Join("testdata", "tables.txt"), buf.Bytes())
 }
 
 func TestWriteTablesNoForms(t *testing.T) {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,7 +74,7 @@ func TestSettingsApply(t *testing.T) {
 	if pe, err := Parse([]byte("probable_enemy: {threshold: 0.5, cue_threshold: 0.3}\n"), "c.yaml"); err != nil || pe.ProbableEnemyThreshold != 0.5 || pe.ProbableEnemyCueThreshold != 0.3 || pe.NearDuplicateThreshold != DefaultNearDuplicateThreshold {
 		t.Errorf("probable_enemy parsed as %+v, %v", pe, err)
 	}
-	if err := c.CheckRules(map[string]bool{"key-length": true}); err == nil || !strings.Contains(err.Error(), `c.yaml:3:3: unknown rule "yaml"`) {
+	if err := c.CheckRules(map[string]bool{rules.KeyLength.ID: true}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf(`c.yaml:3:3: unknown rule %q`, rules.YAML.ID)) {
 		t.Errorf("CheckRules = %v", err)
 	}
 }

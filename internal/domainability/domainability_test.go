@@ -17,8 +17,7 @@ import (
 // domain is the lowest.
 func bruteForce(domains [][]float64, answers [][]bool, tau, h float64) (eap, lowest []float64) {
 	D := len(domains)
-	var grid func(sd float64) ([]float64, []float64)
-	grid = func(sd float64) ([]float64, []float64) {
+	grid := func(sd float64) ([]float64, []float64) {
 		var xs, ws []float64
 		for x := -7*sd + h/3; x <= 7*sd; x += h {
 			xs = append(xs, x)

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	goldenfile "github.com/qbank/qbank/internal/golden"
-
+	"github.com/qbank/qbank/internal/testbank"
 	"github.com/qbank/qbank/internal/yamlx"
 )
 
@@ -35,7 +34,7 @@ func TestGolden(t *testing.T) {
 					got += "error: " + e.Error() + "\n"
 				}
 			}
-			goldenfile.Check(t, strings.TrimSuffix(in, ".yaml")+".golden", []byte(got))
+			testbank.Golden(t, strings.TrimSuffix(in, ".yaml")+".golden", []byte(got))
 			if ferr == nil {
 				assertStable(t, data, out)
 			}

@@ -5,9 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	goldenfile "github.com/qbank/qbank/internal/golden"
-
 	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 var single = &bank.Item{
@@ -52,7 +51,7 @@ func TestRenderGolden(t *testing.T) {
 			if err := Render(&b, tt.it, tt.opts); err != nil {
 				t.Fatal(err)
 			}
-			goldenfile.Check(t, filepath.Join("testdata", tt.name+".golden"), []byte(b.String()))
+			testbank.Golden(t, filepath.Join("testdata", tt.name+".golden"), []byte(b.String()))
 		})
 	}
 }

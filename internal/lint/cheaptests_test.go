@@ -16,7 +16,7 @@ var textPieces = []string{
 	"a", "b", "f", "n", "o", "z", "A", "Ä", "ä", "ſ", "K", "k", "1", ".", "!", ",", "(", ")", "“",
 	"not", "NOT", "Not", "nOt", "knot", "nothing", "except", "EXCEPT", "excepted", "least", "LEAST", "leaſt", "at least", "at ", "atleast",
 	"all", "of", "the", "above", "none", "both", "only", "neither", "either", "and", "or", "nor", "&", "options", "answers",
-	"select", "(Select TWO.)", "( select",
+	"select", "(Select TWO.)", "( select", "TODO", "todo", "TODOs", "_TODO",
 }
 
 func randomText(rng *rand.Rand) string {
@@ -78,6 +78,12 @@ func TestCheapTestsNeverHideAMatch(t *testing.T) {
 				t.Fatalf("mayBeBanned(%q) is false, but bannedRE matches", f)
 			}
 		}
+		if placeholderRE.MatchString(s) {
+			hits["placeholder"]++
+			if !strings.Contains(s, "TODO") {
+				t.Fatalf("placeholderRE matches %q, which has no TODO", s)
+			}
+		}
 		if selectAnyRE.MatchString(s) {
 			hits["select"]++
 			if !strings.Contains(s, "(") {
@@ -85,7 +91,7 @@ func TestCheapTestsNeverHideAMatch(t *testing.T) {
 			}
 		}
 	}
-	for _, k := range []string{"negative", "banned", "select"} {
+	for _, k := range []string{"negative", "banned", "select", "placeholder"} {
 		if hits[k] < 50 {
 			t.Errorf("only %d texts match the %s expression; the test proves little", hits[k], k)
 		}

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/qbank/qbank/internal/author"
-	"github.com/qbank/qbank/internal/banktest"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 // findingsOf lints files and returns the findings of rule as
@@ -17,7 +17,7 @@ import (
 func findingsOf(t *testing.T, files map[string]string, rule string) []string {
 	t.Helper()
 	dir := t.TempDir()
-	banktest.Write(t, dir, files)
+	testbank.WriteSmall(t, dir, files)
 	res, err := Run(context.Background(), dir, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +49,7 @@ func TestPlaceholder(t *testing.T) {
 	draft := string(tmpl)
 	assertFindings(t, findingsOf(t, map[string]string{a1: draft}, rules.Placeholder.ID), nil)
 
-	review := banktest.Edit(t, draft, "status: draft", "status: review")
+	review := testbank.Edit(t, draft, "status: draft", "status: review")
 	e := "error placeholder: "
 	assertFindings(t, findingsOf(t, map[string]string{a1: review}, rules.Placeholder.ID), []string{
 		a1 + `:10:3: ` + e + `the stem still holds the qbank new placeholder "TODO AL-0001: the scenario and question."; status review is seen by reviewers or candidates: write the real text`,
@@ -66,12 +66,12 @@ func TestPlaceholder(t *testing.T) {
 
 	// One placeholder left inside real text, on an operational item: at
 	// the word.
-	op := banktest.Edit(t, item(t), "explanation: Because.", "explanation: Because TODO cite the FAQ.")
+	op := testbank.Edit(t, item(t), "explanation: Because.", "explanation: Because TODO cite the FAQ.")
 	assertFindings(t, findingsOf(t, map[string]string{a1: op}, rules.Placeholder.ID), []string{
 		a1 + `:20:22: ` + e + `the explanation still holds the qbank new placeholder "TODO cite the FAQ."; status operational is seen by reviewers or candidates: write the real text`,
 	})
 	// "todo" in lower case, or inside a word, is ordinary text.
-	ok := banktest.Edit(t, item(t), "explanation: Because.", "explanation: A todo list app; TODOS.")
+	ok := testbank.Edit(t, item(t), "explanation: Because.", "explanation: A todo list app; TODOS.")
 	assertFindings(t, findingsOf(t, map[string]string{a1: ok}, rules.Placeholder.ID), nil)
 }
 
@@ -83,7 +83,7 @@ func TestSelectPhraseFewKeys(t *testing.T) {
 	assertFindings(t, findingsOf(t, map[string]string{a1: one}, rules.SelectPhrase.ID), []string{
 		a1 + `:8:7: ` + e + `a multiple-response stem must end with "(Select TWO.)", "(Select THREE.)"... for its number of correct options; the item has 1 correct option, and type multiple needs at least two (answer-count)`,
 	})
-	none := banktest.Edit(t, one, "    correct: true\n", "")
+	none := testbank.Edit(t, one, "    correct: true\n", "")
 	assertFindings(t, findingsOf(t, map[string]string{a1: none}, rules.SelectPhrase.ID), []string{
 		a1 + `:8:7: ` + e + `a multiple-response stem must end with "(Select TWO.)", "(Select THREE.)"... for its number of correct options; the item has 0 correct options, and type multiple needs at least two (answer-count)`,
 	})
@@ -109,7 +109,7 @@ func TestBannedPhraseFix(t *testing.T) {
 	assertFindings(t, findingsOf(t, map[string]string{a1: single}, rules.BannedPhrase.ID), []string{
 		a1 + `:18:11: ` + e + `option D "None of the above." is banned by item-writing guidelines; write a real distractor (or make the item type multiple)`,
 	})
-	multi := banktest.Edit(t, multiple(t, 2, multipleStem), "The fourth answer.", "All of the above.")
+	multi := testbank.Edit(t, multiple(t, 2, multipleStem), "The fourth answer.", "All of the above.")
 	assertFindings(t, findingsOf(t, map[string]string{a1: multi}, rules.BannedPhrase.ID), []string{
 		a1 + `:19:11: ` + e + `option D "All of the above." is banned by item-writing guidelines; write a real option in its place (a multiple-response item already lets candidates choose several)`,
 	})

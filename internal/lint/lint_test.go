@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qbank/qbank/internal/banktest"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 // want is an expected finding: file relative to the bank, position, a
@@ -29,9 +29,9 @@ const (
 
 func item(t *testing.T, edits ...string) string {
 	t.Helper()
-	src := banktest.Item("AL-0001", "storage")
+	src := testbank.SmallItem("AL-0001", "storage")
 	for i := 0; i+1 < len(edits); i += 2 {
-		src = banktest.Edit(t, src, edits[i], edits[i+1])
+		src = testbank.Edit(t, src, edits[i], edits[i+1])
 	}
 	return src
 }
@@ -40,12 +40,12 @@ const multipleStem = "A team studies storage. Which choices fit the case best? (
 
 func multiple(t *testing.T, correct int, stem string) string {
 	src := item(t, "type: single", "type: multiple", "A team studies storage. Which choice fits the case best?", stem)
-	src = banktest.Edit(t, src, "explanation:", "  - text: The fifth answer.\n    why: It is wrong.\nexplanation:")
+	src = testbank.Edit(t, src, "explanation:", "  - text: The fifth answer.\n    why: It is wrong.\nexplanation:")
 	if correct >= 2 {
-		src = banktest.Edit(t, src, "  - text: The second answer.\n", "  - text: The second answer.\n    correct: true\n")
+		src = testbank.Edit(t, src, "  - text: The second answer.\n", "  - text: The second answer.\n    correct: true\n")
 	}
 	if correct >= 3 {
-		src = banktest.Edit(t, src, "  - text: The third answer.\n", "  - text: The third answer.\n    correct: true\n")
+		src = testbank.Edit(t, src, "  - text: The third answer.\n", "  - text: The third answer.\n    correct: true\n")
 	}
 	return src
 }
@@ -64,7 +64,7 @@ func TestRules(t *testing.T) {
 		{"id-filename wrong folder", rules.IDFilename.ID, map[string]string{"items/beta/AL-0001.yaml": item(t)}, "",
 			[]want{{"items/beta/AL-0001.yaml", 4, 9, "belongs in items/alpha/"}}},
 
-		{"duplicate-id passes", rules.DuplicateID.ID, map[string]string{a1: item(t), a2: banktest.Item("AL-0002", "dns")}, "", nil},
+		{"duplicate-id passes", rules.DuplicateID.ID, map[string]string{a1: item(t), a2: testbank.SmallItem("AL-0002", "dns")}, "", nil},
 		{"duplicate-id", rules.DuplicateID.ID, map[string]string{a1: item(t), "items/beta/AL-0001.yaml": item(t, "domain: alpha", "domain: beta", `task: "1.1"`, `task: "2.1"`, "studies storage", "studies queues")}, "",
 			[]want{{"items/beta/AL-0001.yaml", 1, 5, "id AL-0001 is already declared by BANK/items/alpha/AL-0001.yaml"}}},
 
@@ -128,11 +128,11 @@ func TestRules(t *testing.T) {
 			[]want{{a1, 23, 11, "enemy AL-0099 is not an item of this bank"}}},
 		{"enemy-ref itself", rules.EnemyRef.ID, map[string]string{a1: item(t) + "enemies: [AL-0001]\n"}, "",
 			[]want{{a1, 23, 11, "AL-0001 lists itself as an enemy"}}},
-		{"enemy-ref passes", rules.EnemyRef.ID, map[string]string{a1: item(t) + "enemies: [AL-0002]\n", a2: banktest.Item("AL-0002", "dns") + "enemies: [AL-0001]\n"}, "", nil},
+		{"enemy-ref passes", rules.EnemyRef.ID, map[string]string{a1: item(t) + "enemies: [AL-0002]\n", a2: testbank.SmallItem("AL-0002", "dns") + "enemies: [AL-0001]\n"}, "", nil},
 
-		{"near-duplicate", rules.NearDuplicate.ID, map[string]string{a1: item(t), a2: banktest.Item("AL-0002", "storage")}, "",
+		{"near-duplicate", rules.NearDuplicate.ID, map[string]string{a1: item(t), a2: testbank.SmallItem("AL-0002", "storage")}, "",
 			[]want{{a2, 8, 7, "stem is the same as the stem of AL-0001 (" + "BANK/items/alpha/AL-0001.yaml:8)"}}},
-		{"near-duplicate passes", rules.NearDuplicate.ID, map[string]string{a1: item(t), a2: banktest.Item("AL-0002", "cold archive storage for logs")}, "", nil},
+		{"near-duplicate passes", rules.NearDuplicate.ID, map[string]string{a1: item(t), a2: testbank.SmallItem("AL-0002", "cold archive storage for logs")}, "", nil},
 
 		{"key-length", rules.KeyLength.ID, map[string]string{a1: item(t, "The first answer about storage.", "The first answer about storage, which is longer than all of the others by far.")}, "",
 			[]want{{a1, 11, 11, "key A is 78 characters, the longest distractor 18"}}},
@@ -174,7 +174,7 @@ func TestRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			banktest.Write(t, dir, tt.files)
+			testbank.WriteSmall(t, dir, tt.files)
 			cfg := config.Default()
 			if tt.cfg != "" {
 				var err error
@@ -212,7 +212,7 @@ func TestRules(t *testing.T) {
 
 func TestConfigChangesSeverity(t *testing.T) {
 	dir := t.TempDir()
-	banktest.Write(t, dir, map[string]string{a1: item(t, "The fourth answer.", "None of the above.")})
+	testbank.WriteSmall(t, dir, map[string]string{a1: item(t, "The fourth answer.", "None of the above.")})
 	cfg, err := config.Parse([]byte("rules:\n  banned-phrase: warning\n"), ".qbank.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -236,10 +236,10 @@ func list(fs []finding.Finding) string {
 
 func TestCleanBankHasNoFindings(t *testing.T) {
 	dir := t.TempDir()
-	banktest.Write(t, dir, map[string]string{
+	testbank.WriteSmall(t, dir, map[string]string{
 		a1:                         item(t),
-		a2:                         banktest.Item("AL-0002", "queues"),
-		"items/alpha/AL-0003.yaml": strings.ReplaceAll(banktest.Edit(t, multiple(t, 2, multipleStem), "id: AL-0001", "id: AL-0003"), "storage", "backups"), // not a probable enemy of AL-0001
+		a2:                         testbank.SmallItem("AL-0002", "queues"),
+		"items/alpha/AL-0003.yaml": strings.ReplaceAll(testbank.Edit(t, multiple(t, 2, multipleStem), "id: AL-0001", "id: AL-0003"), "storage", "backups"), // not a probable enemy of AL-0001
 	})
 	res, err := Run(context.Background(), dir, Options{})
 	if err != nil {
@@ -252,6 +252,10 @@ func TestCleanBankHasNoFindings(t *testing.T) {
 
 // defaultSeverity is the registry's severity of rule id.
 func defaultSeverity(id string) finding.Severity {
-	r, _ := rules.Lookup(id)
-	return r.Severity
+	for _, r := range rules.All() {
+		if r.ID == id {
+			return r.Severity
+		}
+	}
+	return ""
 }

@@ -109,7 +109,7 @@ func nearDuplicateStems(a, b *bank.Item, threshold float64) bool {
 			inter++
 		}
 	}
-	return float64(inter)/float64(len(sa)+len(sb)-inter) >= threshold
+	return similar(inter, len(sa), len(sb), threshold)
 }
 
 // sharedKey returns a key text of a that is also a key of b, or "".

@@ -7,21 +7,21 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qbank/qbank/internal/banktest"
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 // enemyItem returns an item of domain alpha with the given stem, key and
 // extra top-level lines (status, enemies...).
 func enemyItem(t *testing.T, id, stem, key, extra string) string {
 	t.Helper()
-	src := banktest.Item(id, "storage")
-	src = banktest.Edit(t, src, "  A team studies storage. Which choice fits the case best?", "  "+stem)
-	src = banktest.Edit(t, src, "The first answer about storage.", key)
+	src := testbank.SmallItem(id, "storage")
+	src = testbank.Edit(t, src, "  A team studies storage. Which choice fits the case best?", "  "+stem)
+	src = testbank.Edit(t, src, "The first answer about storage.", key)
 	if extra != "" {
-		src = banktest.Edit(t, src, "status: operational\n", extra)
+		src = testbank.Edit(t, src, "status: operational\n", extra)
 	}
 	return src
 }
@@ -95,7 +95,7 @@ func TestProbableEnemy(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			banktest.Write(t, dir, background(t, tt.files))
+			testbank.WriteSmall(t, dir, background(t, tt.files))
 			cfg := config.Default()
 			if tt.cfg != "" {
 				var err error
@@ -131,7 +131,7 @@ func TestProbableEnemy(t *testing.T) {
 // The background items alone are unrelated: no finding at all.
 func TestProbableEnemyBackgroundIsClean(t *testing.T) {
 	dir := t.TempDir()
-	banktest.Write(t, dir, background(t, map[string]string{}))
+	testbank.WriteSmall(t, dir, background(t, map[string]string{}))
 	res, err := Run(context.Background(), dir, Options{})
 	if err != nil {
 		t.Fatal(err)

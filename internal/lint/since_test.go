@@ -9,8 +9,8 @@ import (
 
 	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
-	"github.com/qbank/qbank/internal/releasetest"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 // sinceRepo commits the release fixture bank under a git work tree, tags
@@ -31,7 +31,7 @@ func sinceRepo(t *testing.T, rev string) string {
 		}
 	}
 	git("init", "-q")
-	dir := releasetest.WriteBank(t, filepath.Join(top, "bank"), releasetest.Files())
+	dir := testbank.WriteFiles(t, filepath.Join(top, "bank"), testbank.ReleaseFiles())
 	git("add", ".")
 	git("commit", "-q", "-m", "release")
 	git("tag", "v1")
@@ -40,8 +40,8 @@ func sinceRepo(t *testing.T, rev string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := releasetest.Edit(t, string(data), "A company plans", "A startup plans")
-	src = releasetest.Edit(t, src, "revision: 1\n", rev+"\n")
+	src := testbank.Edit(t, string(data), "A company plans", "A startup plans")
+	src = testbank.Edit(t, src, "revision: 1\n", rev+"\n")
 	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}

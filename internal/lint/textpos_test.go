@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qbank/qbank/internal/banktest"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 // A finding about a word of the stem points at the word in every YAML
@@ -43,7 +43,7 @@ func TestTextPositionsInEveryStyle(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			banktest.Write(t, dir, map[string]string{a1: tt.src})
+			testbank.WriteSmall(t, dir, map[string]string{a1: tt.src})
 			res, err := Run(context.Background(), dir, Options{})
 			if err != nil {
 				t.Fatal(err)

@@ -3,7 +3,7 @@
 // release bundles they were delivered from, and the plain 0/1 matrix CSV
 // that psychometric data sets come in. Reading is streamed: a file is never
 // held in memory as text, every line is bounded, and every bad record is a
-// finding `file:line: message` (rule "response"), skipped and counted,
+// finding `file:line: message` (rules.ResponseRecord), skipped and counted,
 // while every good record is used. Analysis (qbank analyze) and scoring
 // (qbank score) both read through this package.
 package responses
@@ -38,6 +38,9 @@ type Form struct {
 	// conversion table, the difficulties and the study references there.
 	Key      *bundle.KeyForm
 	Manifest *bundle.Manifest
+	// Candidate is the form's candidate file (stems and options, as the
+	// HTML item analysis shows them); nil for forms added with AddForm.
+	Candidate *bundle.CandidateForm
 }
 
 // Slot is one position of a form: the item revision on it and its key.
@@ -120,7 +123,7 @@ func formOf(b *bundle.Bundle, m *bundle.Manifest, mf bundle.ManifestForm) (*Form
 	if len(cf.Items) != len(kf.Items) {
 		return nil, fmt.Errorf("%s has %d items, %s %d", mf.CandidateFile, len(cf.Items), mf.KeyFile, len(kf.Items))
 	}
-	f := &Form{Bundle: m.Version, Exam: m.Exam, Form: mf.Form, Slots: make([]Slot, len(kf.Items)), Key: &kf, Manifest: m}
+	f := &Form{Bundle: m.Version, Exam: m.Exam, Form: mf.Form, Slots: make([]Slot, len(kf.Items)), Key: &kf, Manifest: m, Candidate: &cf}
 	for i, ki := range kf.Items {
 		if ki.Position != i+1 || cf.Items[i].Position != i+1 {
 			return nil, fmt.Errorf("%s: item %d has position %d", mf.KeyFile, i+1, ki.Position)

@@ -9,12 +9,9 @@ import (
 	"strings"
 )
 
-// The columns of the long CSV encoding; submitted, seconds and simulated
-// are optional, other columns are ignored.
-var (
-	csvRequired = []string{"attempt", "candidate", "bundle", "form", "position", "answer"}
-	csvOptional = []string{"submitted", "seconds", "simulated"}
-)
+// The required columns of the long CSV encoding; submitted, seconds and
+// simulated are optional, other columns are ignored.
+var csvRequired = []string{"attempt", "candidate", "bundle", "form", "position", "answer"}
 
 // maxRows bounds the rows kept for one attempt (far above any form).
 const maxRows = 10000

@@ -12,8 +12,8 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/gitx"
-	"github.com/qbank/qbank/internal/releasetest"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 func git(t *testing.T, dir string, args ...string) {
@@ -34,7 +34,7 @@ func repo(t *testing.T) string {
 	}
 	top := t.TempDir()
 	git(t, top, "init", "-q")
-	dir := releasetest.WriteBank(t, filepath.Join(top, "bank"), releasetest.Files())
+	dir := testbank.WriteFiles(t, filepath.Join(top, "bank"), testbank.ReleaseFiles())
 	git(t, top, "add", ".")
 	git(t, top, "commit", "-q", "-m", "release")
 	git(t, top, "tag", "v1")
@@ -48,7 +48,7 @@ func edit(t *testing.T, dir, name, old, new string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(p, []byte(releasetest.Edit(t, string(data), old, new)), 0o644); err != nil {
+	if err := os.WriteFile(p, []byte(testbank.Edit(t, string(data), old, new)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -110,7 +110,7 @@ func TestSince(t *testing.T) {
 			edit(t, dir, be101, "A company plans", "A startup plans")
 		}, ""},
 		{"new item", func(t *testing.T, dir string) {
-			releasetest.WriteBank(t, dir, map[string]string{"items/beta/BE-0003.yaml": releasetest.Item("BE-0003", "operational")})
+			testbank.WriteFiles(t, dir, map[string]string{"items/beta/BE-0003.yaml": testbank.ReleaseItem("BE-0003", "operational")})
 		}, ""},
 		{"item moved to another folder and edited", func(t *testing.T, dir string) {
 			edit(t, dir, al1, "A company plans", "A startup plans")
@@ -181,7 +181,7 @@ func TestSinceErrors(t *testing.T) {
 	if !errors.As(err, &rnf) || !strings.Contains(err.Error(), "REV abc1234 not found in this repository; in a shallow CI checkout fetch it first: git fetch --depth=1 origin <the full commit hash>") {
 		t.Errorf("missing rev: %v", err)
 	}
-	res2, err := load(releasetest.Bank(t))
+	res2, err := load(testbank.ReleaseBank(t))
 	if err != nil {
 		t.Fatal(err)
 	}

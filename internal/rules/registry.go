@@ -27,7 +27,7 @@
 // ./internal/rules) in the documentation's table of its group. A command
 // selects the rules it reports with In(groups...). A new command gets a
 // new Group constant (append it to the list below) and a table marker in
-// the docs (see gen.go).
+// the docs (see RewriteTables in docs.go).
 package rules
 
 import "github.com/qbank/qbank/internal/finding"
@@ -268,29 +268,6 @@ func In(gs ...Group) []finding.Rule {
 		}
 	}
 	return out
-}
-
-// Groups returns every group, in documentation order.
-func Groups() []Group { return append([]Group(nil), groups...) }
-
-// GroupOf returns the group of rule id, and false for an id no rule has.
-func GroupOf(id string) (Group, bool) {
-	for _, e := range registry {
-		if e.rule.ID == id {
-			return e.group, true
-		}
-	}
-	return "", false
-}
-
-// Lookup returns the rule with id, and false for an id no rule has.
-func Lookup(id string) (finding.Rule, bool) {
-	for _, e := range registry {
-		if e.rule.ID == id {
-			return e.rule, true
-		}
-	}
-	return finding.Rule{}, false
 }
 
 // Known returns the set of every rule id, for validating configuration.

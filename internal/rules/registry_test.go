@@ -169,3 +169,28 @@ func TestRewriteTables(t *testing.T) {
 		t.Error("unknown group accepted")
 	}
 }
+
+// Test helpers.
+
+// Groups returns every group, in documentation order.
+func Groups() []Group { return append([]Group(nil), groups...) }
+
+// GroupOf returns the group of rule id, and false for an id no rule has.
+func GroupOf(id string) (Group, bool) {
+	for _, e := range registry {
+		if e.rule.ID == id {
+			return e.group, true
+		}
+	}
+	return "", false
+}
+
+// Lookup returns the rule with id, and false for an id no rule has.
+func Lookup(id string) (finding.Rule, bool) {
+	for _, e := range registry {
+		if e.rule.ID == id {
+			return e.rule, true
+		}
+	}
+	return finding.Rule{}, false
+}

@@ -58,17 +58,17 @@ func writeOne(b *strings.Builder, r Report) {
 	b.WriteString("\nDomains\n")
 	width := 0
 	for _, d := range r.Domains {
-		width = max(width, len(domainName(d)))
+		width = max(width, len(DomainName(d)))
 	}
 	for _, d := range r.Domains {
 		level := "Meets competencies"
 		if d.Level == NeedsImprovement {
 			level = "Needs improvement"
 		}
-		fmt.Fprintf(b, "  %-*s  %2d/%-2d  %s\n", width, domainName(d), d.Correct, d.Items, level)
+		fmt.Fprintf(b, "  %-*s  %2d/%-2d  %s\n", width, DomainName(d), d.Correct, d.Items, level)
 	}
-	if name := r.weakestName(); name != "" {
-		fmt.Fprintf(b, "\nWeakest domain: %s (%s)\n", name, probabilityWords(r.Weakest.Probability, len(r.Domains)))
+	if name := r.WeakestName(); name != "" {
+		fmt.Fprintf(b, "\nWeakest domain: %s (%s)\n", name, ProbabilityWords(r.Weakest.Probability, len(r.Domains)))
 	}
 	if len(r.Study) == 0 {
 		b.WriteString("\nStudy plan: nothing missed on this form.\n")
@@ -86,26 +86,29 @@ func writeOne(b *strings.Builder, r Report) {
 	}
 }
 
-func domainName(d DomainResult) string {
+// DomainName is the domain's name, or its id when it has none.
+func DomainName(d DomainResult) string {
 	if d.Name != "" {
 		return d.Name
 	}
 	return d.ID
 }
 
-func (r Report) weakestName() string {
+// WeakestName is the name of the weakest domain.
+func (r Report) WeakestName() string {
 	for _, d := range r.Domains {
 		if d.ID == r.Weakest.Domain {
-			return domainName(d)
+			return DomainName(d)
 		}
 	}
 	return r.Weakest.Domain
 }
 
-// probabilityWords says how sure the weakest-domain call is. Below half
+// ProbabilityWords says how sure the weakest-domain call is (p is the
+// probability that it is the weakest of n domains). Below half
 // again the chance of a blind guess among n domains (and below one half),
 // it is called uncertain and the guess is given for comparison.
-func probabilityWords(p float64, n int) string {
+func ProbabilityWords(p float64, n int) string {
 	pct := int(p*100 + 0.5)
 	switch {
 	case p >= 0.8:

@@ -1,7 +1,6 @@
 package scorereport
 
 import (
-	"github.com/qbank/qbank/internal/golden"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/scale"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 // smallForm has four scored items of difficulty 0 (two per domain) and two
@@ -257,6 +257,6 @@ func TestRenderGolden(t *testing.T) {
 	if err := WriteCSV(&table, reports); err != nil {
 		t.Fatal(err)
 	}
-	golden.Check(t, "testdata/report.txt", []byte(text.String()))
-	golden.Check(t, "testdata/report.csv", []byte(table.String()))
+	testbank.Golden(t, "testdata/report.txt", []byte(text.String()))
+	testbank.Golden(t, "testdata/report.csv", []byte(table.String()))
 }

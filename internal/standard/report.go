@@ -109,7 +109,7 @@ type jsonOutlier struct {
 func WriteJSON(w io.Writer, r *Result) error {
 	j := jsonResult{ThetaCut: r.ThetaCut, From: r.From, Provisional: append([]string{}, r.Provisional...), Forms: []jsonForm{}}
 	for _, f := range r.Forms {
-		j.Forms = append(j.Forms, jsonForm{f.Form, f.Spec, f.Version, f.Scored, f.CutRaw, f.Expected, f.Info, f.Provisional})
+		j.Forms = append(j.Forms, jsonForm(f))
 	}
 	if a := r.Panel; a != nil {
 		p := &jsonPanel{Form: r.PanelForm, Cut: a.Cut, Min: a.Min, Max: a.Max, SD: a.SD, SE: a.SE, Raters: []jsonRater{}, Outliers: []jsonOutlier{}}

@@ -74,7 +74,9 @@ func MergeReport(old bank.Stats, rep *analysis.Report, known func(id string) boo
 		case ok && prev.Revision > it.Revision:
 			m.Kept = append(m.Kept, id)
 		default:
-			m.Stats.Items[id] = itemStats(it)
+			s := itemStats(it)
+			s.Simulated = opts.Simulated
+			m.Stats.Items[id] = s
 			m.Updated = append(m.Updated, id)
 		}
 	}
@@ -160,6 +162,9 @@ func writeItem(b *strings.Builder, id string, s bank.ItemStats) {
 	}
 	if len(s.Flags) > 0 {
 		fmt.Fprintf(b, "    flags: [%s]\n", strings.Join(s.Flags, ", "))
+	}
+	if s.Simulated {
+		b.WriteString("    simulated: true\n")
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 
 	"github.com/qbank/qbank/internal/analysis"
 	"github.com/qbank/qbank/internal/bank"
-	"github.com/qbank/qbank/internal/banktest"
+	"github.com/qbank/qbank/internal/testbank"
 )
 
 func report() *analysis.Report {
@@ -51,6 +51,14 @@ func TestMergeReport(t *testing.T) {
 	}
 	if _, ok := m.Stats.Items["AL-0004"]; ok {
 		t.Error("item with no responses written")
+	}
+	for _, id := range m.Updated {
+		if !m.Stats.Items[id].Simulated {
+			t.Errorf("%s: an entry measured on simulated data is not marked simulated", id)
+		}
+	}
+	if enc := string(Encode(m.Stats)); !strings.Contains(enc, "\n    simulated: true\n") {
+		t.Errorf("encoded stats do not mark the entries simulated:\n%s", enc)
 	}
 	if c := m.Stats.Calibration; c == nil || c.Anchored != 1 || c.Attempts != 500 || !c.Simulated || c.Computed != "2026-11-30T00:00:00Z" {
 		t.Errorf("calibration %+v", c)
@@ -98,7 +106,7 @@ items:
 	// The file is valid for the bank loader (schema included) and reads
 	// back to the same statistics.
 	dir := t.TempDir()
-	banktest.Write(t, dir, map[string]string{"exam.yaml": banktest.Exam, "stats.yaml": got})
+	testbank.WriteSmall(t, dir, map[string]string{"exam.yaml": testbank.SmallExam, "stats.yaml": got})
 	bk, fs, err := bank.Load(context.Background(), dir, bank.Options{})
 	if err != nil {
 		t.Fatal(err)

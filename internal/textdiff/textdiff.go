@@ -123,33 +123,6 @@ func index(r rune) int {
 	return int(r - 0xE000)
 }
 
-// Inline renders a word diff on one line: deletions as [-old-], insertions
-// as {+new+}, the convention of git diff --word-diff=plain.
-func Inline(segs []Segment) string {
-	var b strings.Builder
-	for _, s := range segs {
-		switch s.Op {
-		case Equal:
-			b.WriteString(s.Text)
-		case Delete:
-			b.WriteString("[-" + s.Text + "-]")
-		case Insert:
-			b.WriteString("{+" + s.Text + "+}")
-		}
-	}
-	return b.String()
-}
-
-// Changed reports whether segs hold any insertion or deletion.
-func Changed(segs []Segment) bool {
-	for _, s := range segs {
-		if s.Op != Equal {
-			return true
-		}
-	}
-	return false
-}
-
 // Unified returns a unified diff of a and b (by lines) with the given
 // number of context lines, headed "--- aName" / "+++ bName". It returns ""
 // when the texts are equal.

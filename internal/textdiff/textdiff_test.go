@@ -1,6 +1,9 @@
 package textdiff
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestWordsKeepsWordsWhole(t *testing.T) {
 	tests := []struct{ a, b, want string }{
@@ -29,4 +32,31 @@ func TestUnified(t *testing.T) {
 	if Unified("a", "b", a, a, 3) != "" {
 		t.Error("equal texts gave a diff")
 	}
+}
+
+// Inline renders (for the tests) a word diff on one line: deletions as [-old-], insertions
+// as {+new+}, the convention of git diff --word-diff=plain.
+func Inline(segs []Segment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		switch s.Op {
+		case Equal:
+			b.WriteString(s.Text)
+		case Delete:
+			b.WriteString("[-" + s.Text + "-]")
+		case Insert:
+			b.WriteString("{+" + s.Text + "+}")
+		}
+	}
+	return b.String()
+}
+
+// Changed reports whether segs hold any insertion or deletion.
+func Changed(segs []Segment) bool {
+	for _, s := range segs {
+		if s.Op != Equal {
+			return true
+		}
+	}
+	return false
 }

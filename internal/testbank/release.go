@@ -1,22 +1,15 @@
-// Package releasetest writes small, valid question banks with forms for the
-// tests of the release packages (bundle, bundlediff, revcheck): a
-// two-domain blueprint whose "mini" form spec takes 2 scored and 2 pretest
-// items, eight items and two forms that pass qbank lint and qbank check.
-// Tests change the files afterwards to make the case they need.
-package releasetest
+package testbank
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// Exam is the blueprint: domains alpha and beta (50 % each), spec mini
+// ReleaseExam is the blueprint of the release bank: domains alpha and beta (50 % each), spec mini
 // (2 scored, 2 pretest: one of each per domain); the passing standard is
 // raw 1 of 2 on TST-01-MINI-A.
-const Exam = `exam: TST-01
+const ReleaseExam = `exam: TST-01
 title: Test exam
 options: {single: 4, multiple_min: 5}
 scale: {min: 100, max: 1000, pass: 700, cut: {form: TST-01-MINI-A, raw: 1}}
@@ -37,8 +30,8 @@ forms:
   - {id: mini, title: Mini practice exam, scored: 2, pretest: 2, minutes: 5}
 `
 
-// topics give every item a distinct stem.
-var topics = map[string]string{
+// releaseTopics give every item of the release bank a distinct stem.
+var releaseTopics = map[string]string{
 	"AL-0001": "object storage for static websites",
 	"AL-0002": "block volumes attached to compute instances",
 	"AL-0003": "archival tiers for compliance records",
@@ -50,17 +43,17 @@ var topics = map[string]string{
 	"BE-0102": "graph databases for social networks",
 }
 
-// Item returns the YAML of a valid single item. The lines are stable:
+// ReleaseItem returns the YAML of a valid single item of the release bank. The lines are stable:
 // 1 id, 2 revision, 3 status, 4 domain, 5 task, 6 type, 7 stem: |, 8 the
 // stem, 9 options:, 10-12 option A (correct), 13-14 B, 15-16 C, 17-18 D,
 // 19 explanation, 20 references:, 21 the reference.
-func Item(id, status string) string {
+func ReleaseItem(id, status string) string {
 	domain := "alpha"
 	task := "1.1"
 	if strings.HasPrefix(id, "BE-") {
 		domain, task = "beta", "2.1"
 	}
-	topic := topics[id]
+	topic := releaseTopics[id]
 	if topic == "" {
 		topic = "the service behind " + id
 	}
@@ -88,9 +81,9 @@ references:
 `, id, status, domain, task, topic)
 }
 
-// MultipleItem returns the YAML of a valid multiple-response item (two keys:
+// ReleaseMultipleItem returns the YAML of a valid multiple-response item (two keys:
 // A and C, five options).
-func MultipleItem(id, status string) string {
+func ReleaseMultipleItem(id, status string) string {
 	return fmt.Sprintf(`id: %s
 revision: 1
 status: %s
@@ -115,7 +108,7 @@ options:
 explanation: Tiering and expiry both lower storage cost.
 references:
   - https://docs.aws.amazon.com/whitepapers/latest/aws-overview/introduction.html
-`, id, status, topics[id])
+`, id, status, releaseTopics[id])
 }
 
 // FormA and FormB are the two forms: each one scored and one pretest item
@@ -145,53 +138,28 @@ items:
 `
 )
 
-// Files returns the bank's files by path relative to the bank directory.
-func Files() map[string]string {
+// ReleaseFiles returns the release bank's files by path relative to the bank directory.
+func ReleaseFiles() map[string]string {
 	files := map[string]string{
-		"exam.yaml":                Exam,
+		"exam.yaml":                ReleaseExam,
 		"forms/TST-01-MINI-A.yaml": FormA,
 		"forms/TST-01-MINI-B.yaml": FormB,
-		"items/alpha/AL-0003.yaml": MultipleItem("AL-0003", "operational"),
-		"items/alpha/AL-0001.yaml": Item("AL-0001", "operational"),
-		"items/alpha/AL-0002.yaml": Item("AL-0002", "operational"),
-		"items/alpha/AL-0101.yaml": Item("AL-0101", "pretest"),
-		"items/alpha/AL-0102.yaml": Item("AL-0102", "pretest"),
-		"items/beta/BE-0001.yaml":  Item("BE-0001", "operational"),
-		"items/beta/BE-0002.yaml":  Item("BE-0002", "operational"),
-		"items/beta/BE-0101.yaml":  Item("BE-0101", "pretest"),
-		"items/beta/BE-0102.yaml":  Item("BE-0102", "pretest"),
+		"items/alpha/AL-0003.yaml": ReleaseMultipleItem("AL-0003", "operational"),
+		"items/alpha/AL-0001.yaml": ReleaseItem("AL-0001", "operational"),
+		"items/alpha/AL-0002.yaml": ReleaseItem("AL-0002", "operational"),
+		"items/alpha/AL-0101.yaml": ReleaseItem("AL-0101", "pretest"),
+		"items/alpha/AL-0102.yaml": ReleaseItem("AL-0102", "pretest"),
+		"items/beta/BE-0001.yaml":  ReleaseItem("BE-0001", "operational"),
+		"items/beta/BE-0002.yaml":  ReleaseItem("BE-0002", "operational"),
+		"items/beta/BE-0101.yaml":  ReleaseItem("BE-0101", "pretest"),
+		"items/beta/BE-0102.yaml":  ReleaseItem("BE-0102", "pretest"),
 	}
 	return files
 }
 
-// WriteBank writes files under dir (creating folders) and returns dir.
-func WriteBank(t testing.TB, dir string, files map[string]string) string {
+// ReleaseBank writes the release bank into a new temporary directory and
+// returns its path.
+func ReleaseBank(t testing.TB) string {
 	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
-// Bank writes the default bank into a new temporary directory and returns
-// its path.
-func Bank(t testing.TB) string {
-	t.Helper()
-	return WriteBank(t, t.TempDir(), Files())
-}
-
-// Edit returns src with old replaced by new once, failing the test when
-// src lacks old (so a fixture change cannot silently void a test).
-func Edit(t testing.TB, src, old, new string) string {
-	t.Helper()
-	if !strings.Contains(src, old) {
-		t.Fatalf("fixture lacks %q", old)
-	}
-	return strings.Replace(src, old, new, 1)
+	return WriteFiles(t, t.TempDir(), ReleaseFiles())
 }

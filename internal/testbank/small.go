@@ -1,19 +1,14 @@
-// Package banktest builds small question banks on disk for tests: a
-// two-domain blueprint and valid items that tests then break on purpose.
-package banktest
+package testbank
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 )
 
-// Exam is a small blueprint: domains alpha (60 %, tasks 1.1 and 1.2, prefix
+// SmallExam is the small bank's blueprint: domains alpha (60 %, tasks 1.1 and 1.2, prefix
 // AL) and beta (40 %, task 2.1, prefix BE); single items have 4 options,
 // multiple items at least 5; one form spec "full" (5 scored, 2 pretest).
-const Exam = `exam: TST-01
+const SmallExam = `exam: TST-01
 title: Test exam
 options: {single: 4, multiple_min: 5}
 scale: {min: 100, max: 1000, pass: 700}
@@ -35,7 +30,7 @@ forms:
   - {id: full, title: Full, scored: 5, pretest: 2, minutes: 10}
 `
 
-// Item returns a valid operational single item of domain alpha, task 1.1,
+// SmallItem returns a valid operational single item of domain alpha, task 1.1,
 // whose stem mentions topic (so stems of different items differ). Its
 // lines are stable, so tests can assert positions:
 //
@@ -43,7 +38,7 @@ forms:
 //	8 stem: |, 9 stem text, 10 options:, 11-13 option A (correct),
 //	14-15 option B, 16-17 option C, 18-19 option D, 20 explanation,
 //	21 references:, 22 the reference.
-func Item(id, topic string) string {
+func SmallItem(id, topic string) string {
 	return fmt.Sprintf(`id: %s
 revision: 1
 status: operational
@@ -69,30 +64,12 @@ references:
 `, id, topic, topic)
 }
 
-// Edit returns src with old replaced by new once, failing the test when src
-// lacks old (so a fixture change cannot silently void a test).
-func Edit(t testing.TB, src, old, new string) string {
-	t.Helper()
-	if !strings.Contains(src, old) {
-		t.Fatalf("fixture lacks %q", old)
-	}
-	return strings.Replace(src, old, new, 1)
-}
-
-// Write creates a bank in dir: exam.yaml (Exam unless files has one) and
-// the given files (path relative to dir -> content).
-func Write(t testing.TB, dir string, files map[string]string) {
+// WriteSmall writes a small bank in dir: exam.yaml (SmallExam unless files
+// has one) and the given files (path relative to dir -> content).
+func WriteSmall(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	if _, ok := files["exam.yaml"]; !ok {
-		files["exam.yaml"] = Exam
+		files["exam.yaml"] = SmallExam
 	}
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	WriteFiles(t, dir, files)
 }

@@ -1,9 +1,9 @@
-// Package pooltest builds synthetic item pools for the check and assemble
+// Package pool (of testbank) builds synthetic item pools for the check and assemble
 // tests and benchmarks: exam blueprints (CLF-C02 and one of another shape),
 // items with chosen or random properties (status, task, key position,
 // difficulty, enemies), in-memory banks, and the same banks written to a
 // directory so that the loader and the CLI can read them.
-package pooltest
+package pool
 
 import (
 	"fmt"

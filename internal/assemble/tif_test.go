@@ -262,3 +262,50 @@ func TestTIFDeterministic(t *testing.T) {
 		t.Fatal("another seed, the same forms")
 	}
 }
+
+// TestReplaceKeepsB: with a passing standard, Replace takes the same-task
+// item whose b is closest to the retired item's (its share of TCC and
+// information), not the closest p; p-values here are unrelated to b.
+func TestReplaceKeepsB(t *testing.T) {
+	b := tifPool(t, 4)
+	rng := rand.New(rand.NewPCG(4, 4))
+	for id, st := range b.Stats.Items {
+		st.PValue = 0.2 + 0.7*rng.Float64()
+		b.Stats.Items[id] = st
+	}
+	r := run(t, b, Options{Spec: "full", Forms: 2, Seed: 5, MaxOverlap: 0})
+	b.Forms = reparse(t, r.Forms)
+	form := b.Forms[0]
+	gone := b.Item(form.Items[firstScored(b, form, "security-compliance")].ID)
+	gone.Status = bank.StatusRetired
+	rep, err := Replace(b, form.Form, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Changes) != 1 {
+		t.Fatalf("changes %+v; want one", rep.Changes)
+	}
+	bOf := func(it *bank.Item) float64 { v, _ := b.Stats.RaschB(it); return v }
+	in := b.Item(rep.Changes[0].New)
+	onForms := map[string]bool{}
+	for _, f := range b.Forms {
+		for _, e := range f.Items {
+			onForms[e.ID] = true
+		}
+	}
+	closerP := false
+	for _, c := range b.Items {
+		if c.Status != bank.StatusOperational || c.Task != gone.Task || c.Domain != gone.Domain || onForms[c.ID] {
+			continue
+		}
+		if math.Abs(bOf(c)-bOf(gone)) < math.Abs(bOf(in)-bOf(gone))-0.0005 {
+			t.Errorf("%s (b %.3f) is closer to the retired item's b %.3f than the replacement %s (b %.3f)", c.ID, bOf(c), bOf(gone), in.ID, bOf(in))
+		}
+		if math.Abs(b.Stats.Items[c.ID].PValue-b.Stats.Items[gone.ID].PValue) < math.Abs(b.Stats.Items[in.ID].PValue-b.Stats.Items[gone.ID].PValue) {
+			closerP = true
+		}
+	}
+	if !closerP {
+		t.Error("the closest b is also the closest p: the case does not tell b from p")
+	}
+}

@@ -573,11 +573,11 @@ func (s *state) search(ctx context.Context, budget int) error {
 		}
 		cur = c
 	}
-	accept := func(it int, c cost) bool {
+	accept := func(c cost) bool {
 		if keep(cur, c) {
 			return true
 		}
-		return cur.hard == 0 && c.hard == 0 && an.accept(s.rng, it, c.soft-cur.soft)
+		return cur.hard == 0 && c.hard == 0 && an.accept(s.rng, c.soft-cur.soft)
 	}
 	for it := 0; ; it++ {
 		// Annealing cools down to the end of the budget; plain descent
@@ -616,7 +616,7 @@ func (s *state) search(ctx context.Context, budget int) error {
 			s.add(f, b)
 			s.remove(g, b)
 			s.add(g, a)
-			if c := s.cost(); accept(it, c) {
+			if c := s.cost(); accept(c) {
 				kept(it, c)
 				s.sel[f][k], s.sel[g][k2] = b, a
 				continue
@@ -634,7 +634,7 @@ func (s *state) search(ctx context.Context, budget int) error {
 		}
 		s.remove(f, a)
 		s.add(f, b)
-		if c := s.cost(); accept(it, c) {
+		if c := s.cost(); accept(c) {
 			kept(it, c)
 			s.sel[f][k] = b
 			continue
@@ -663,12 +663,12 @@ const annealShare = 60
 // linearly from its start to 0 at the end of the move budget. The best
 // forms seen are kept and restored at the end.
 type annealer struct {
-	on            bool
-	start         int
-	t0, t         float64
-	best          cost
-	bestSel       [][]int32
-	started, done bool
+	on      bool
+	start   int
+	t0, t   float64
+	best    cost
+	bestSel [][]int32
+	started bool
 }
 
 func (a *annealer) active() bool { return a.started && a.t > 0 }
@@ -700,7 +700,7 @@ func (a *annealer) record(s *state, it, end int, cur cost) bool {
 }
 
 // accept decides on a move that raises the soft cost by delta.
-func (a *annealer) accept(rng *rand.Rand, it int, delta int64) bool {
+func (a *annealer) accept(rng *rand.Rand, delta int64) bool {
 	if !a.started || a.t <= 0 {
 		return false
 	}

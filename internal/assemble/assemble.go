@@ -25,10 +25,22 @@
 //  3. the keys of single-answer items spread evenly over the option
 //     letters (A-D for CLF-C02) on each form: the sum over letters of
 //     (letters x count - singles)^2;
-//  4. parallel difficulty: the spread of the forms' mean difficulty of
-//     scored items, as n x sum((s_f - mean s)^2) over the forms' summed
-//     p-values s_f (package difficulty: measured p-values from stats.yaml,
-//     else the authored difficulty).
+//  4. parallel forms. When exam.yaml sets a passing standard (scale.cut,
+//     resolved to theta_cut by package scale), the forms are made parallel
+//     on the Rasch scale where pass and fail are decided: at the three
+//     abilities theta_k = theta_cut-1, theta_cut, theta_cut+1 the term is
+//     the sum over k of n x sum_f((T_fk - mean T_k)^2) + n x
+//     sum_f((I_fk - mean I_k)^2), where T_fk sums 1000 P(theta_k, b_i) (the
+//     TCC) and I_fk sums 4000 P(1-P) (the test information, scaled to the
+//     range of P) over form f's scored items, each item's terms rounded to
+//     integers once. b is the measured b of the item's current revision
+//     (stats.yaml), else the provisional b of its authored difficulty
+//     (scale.ItemDifficulty). Without a passing standard the term is the
+//     spread of the forms' mean p-values, n x sum_f((s_f - mean s)^2) over
+//     the summed p-values s_f (measured p from stats.yaml, else the
+//     authored difficulty). The result reports each form's information at
+//     theta_cut and cut raw score (scale.CutRaw) and the largest TCC
+//     difference between two forms over theta_cut-1..theta_cut+1.
 //
 // # Algorithm
 //
@@ -61,16 +73,24 @@
 //     on, up to ten times that number of moves (four million at most).
 //     If they remain, it restarts from a new construction (three
 //     attempts); if they still remain, the request is infeasible and the
-//     error names the constraint.
+//     error names the constraint. With the TIF/TCC objective the soft
+//     cost is annealed once no hard constraint is broken: a move that
+//     raises it by delta is kept with probability exp(-delta/T), T
+//     starting at 0.2 of the key and parallelism cost and falling
+//     linearly to 0 over 60 % of the remaining moves, plain descent for
+//     the rest; the best forms seen are returned. On small cases whose
+//     optimum brute force finds (TestOptimalityGap,
+//     BenchmarkOptimalityGap) it reaches the optimum.
 //  4. Delivery order: pretest slots are spread over the form, one in each
 //     of P equal stretches of the delivery order at a random offset, and
 //     the scored items are shuffled into the other positions, so scored
 //     and pretest items cannot be told apart by position.
 //
 // Everything random comes from one PCG generator (math/rand/v2) seeded
-// with the seed, maps are never iterated in random order and all
-// arithmetic is on integers, so the same bank, options and seed give
-// byte-identical forms on every platform.
+// with the seed, maps are never iterated in random order and the cost is
+// integer arithmetic (the Rasch terms are rounded once per item; the
+// annealing compares a uniform draw with exp of a ratio of integers), so
+// the same bank, options and seed give byte-identical forms.
 package assemble
 
 import (
@@ -82,6 +102,8 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/check"
+	"github.com/qbank/qbank/internal/irt"
+	"github.com/qbank/qbank/internal/scale"
 )
 
 // DefaultMaxOverlap is the default share of scored items two forms may
@@ -107,6 +129,10 @@ type Options struct {
 	// Iterations bounds the local search moves per attempt; 0 picks a
 	// budget from the size of the problem.
 	Iterations int
+
+	// meanP makes the forms parallel in mean p even when the bank has a
+	// passing standard (the objective before TIF/TCC; tests compare).
+	meanP bool
 }
 
 // InfeasibleError says which constraint a request cannot meet.
@@ -135,6 +161,19 @@ type Result struct {
 	Letters []string
 	// Domains are the domain ids, in blueprint order.
 	Domains []string
+	// TIF is set when the forms were made parallel in TCC and information
+	// around ThetaCut (the bank has a passing standard); the Rasch figures
+	// below and in the summaries are set only then.
+	TIF      bool
+	ThetaCut float64
+	// TCCDiff is the largest difference between two forms' expected raw
+	// scores (test characteristic curves) over theta_cut-1..theta_cut+1 in
+	// steps of 0.1 logit; InfoSpread the largest difference between two
+	// forms' information at theta_cut.
+	TCCDiff    float64
+	InfoSpread float64
+	// NoTIF says why the forms were made parallel in mean p instead.
+	NoTIF string
 }
 
 // FormSummary describes one form.
@@ -153,6 +192,14 @@ type FormSummary struct {
 	// those with operational supply.
 	Tasks    int
 	Possible int
+	// Info is the test information of the scored items at theta_cut and
+	// CutRaw the smallest passing raw score (-1: none passes); set when
+	// Result.TIF is.
+	Info   float64
+	CutRaw int
+	// MeasuredB counts the scored items whose b comes from stats.yaml
+	// (the others have the provisional b of their authored difficulty).
+	MeasuredB int
 }
 
 // MaxShared returns the number of scored items two forms of scored items
@@ -174,7 +221,12 @@ func Assemble(ctx context.Context, b *bank.Bank, opts Options) (*Result, error) 
 	if opts.MaxOverlap < 0 || opts.MaxOverlap > 1 || math.IsNaN(opts.MaxOverlap) {
 		return nil, fmt.Errorf("max overlap %v out of range 0..1", opts.MaxOverlap)
 	}
-	p := newProblem(b, spec, opts.Forms, MaxShared(spec.Scored, opts.MaxOverlap))
+	sc, noTIF := raschScale(b, opts)
+	var thetaCut *float64
+	if noTIF == "" {
+		thetaCut = &sc.ThetaCut
+	}
+	p := newProblem(b, spec, opts.Forms, MaxShared(spec.Scored, opts.MaxOverlap), thetaCut)
 	if err := p.feasible(opts.MaxOverlap); err != nil {
 		return nil, err
 	}
@@ -196,7 +248,71 @@ func Assemble(ctx context.Context, b *bank.Bank, opts Options) (*Result, error) 
 		return nil, err
 	}
 	res.fill(b, p)
+	if noTIF != "" {
+		res.NoTIF = noTIF
+		return res, nil
+	}
+	if err := res.fillRasch(b, sc); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// raschScale resolves the bank's scale for the TIF/TCC objective; when
+// there is none it says why.
+func raschScale(b *bank.Bank, opts Options) (scale.Scale, string) {
+	if opts.meanP {
+		return scale.Scale{}, "mean p requested"
+	}
+	sc, err := scale.ForBank(b)
+	if err != nil {
+		return scale.Scale{}, err.Error()
+	}
+	return sc, ""
+}
+
+// fillRasch computes the Rasch figures of the forms on scale sc: each
+// form's information at the cut and cut raw score, and the largest
+// differences between forms.
+func (r *Result) fillRasch(b *bank.Bank, sc scale.Scale) error {
+	r.TIF, r.ThetaCut = true, sc.ThetaCut
+	bss := make([][]float64, len(r.Forms))
+	minI, maxI := math.Inf(1), math.Inf(-1)
+	for f, form := range r.Forms {
+		fb, err := scale.ScoredB(b, form)
+		if err != nil {
+			return err
+		}
+		bss[f] = fb.Bs()
+		r.Summary[f].MeasuredB = len(fb.Items) - len(fb.Provisional())
+		cut, err := sc.CutRaw(bss[f])
+		if err != nil {
+			return err
+		}
+		r.Summary[f].CutRaw = cut
+		r.Summary[f].Info = sc.InformationAtCut(bss[f])
+		minI, maxI = math.Min(minI, r.Summary[f].Info), math.Max(maxI, r.Summary[f].Info)
+	}
+	r.InfoSpread = maxI - minI
+	r.TCCDiff = TCCDiff(bss, sc.ThetaCut)
+	return nil
+}
+
+// TCCDiff returns the largest difference between the expected raw scores
+// of two forms (difficulties bss) over theta_cut-1..theta_cut+1 in steps
+// of 0.1 logit.
+func TCCDiff(bss [][]float64, thetaCut float64) float64 {
+	worst := 0.0
+	for k := -10; k <= 10; k++ {
+		th := thetaCut + float64(k)/10
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, bs := range bss {
+			e := irt.TCC(th, bs)
+			lo, hi = math.Min(lo, e), math.Max(hi, e)
+		}
+		worst = math.Max(worst, hi-lo)
+	}
+	return worst
 }
 
 // verify runs the form checks on the new forms: a safety net, since the

@@ -659,6 +659,16 @@ func TestProperty(t *testing.T) {
 		if c%3 == 2 {
 			src, spec = pool.Other, "exam"
 		}
+		// Every other case has a passing standard: the TIF/TCC objective
+		// with annealing must keep the same constraints.
+		tif := c%2 == 1
+		if tif {
+			line := "scale: {min: 100, max: 1000, pass: 700}"
+			if spec == "exam" {
+				line = "scale: {min: 0, max: 100, pass: 65}"
+			}
+			src = withCut(t, src, line, "0.4")
+		}
 		e := pool.Exam(t, src)
 		forms := 1 + rng.IntN(4)
 		overlap := []float64{0, 0.1, 0.2, 0.5}[rng.IntN(4)]
@@ -677,7 +687,7 @@ func TestProperty(t *testing.T) {
 		if errors.As(err, &ie) {
 			infeasible++
 			byConstraint[ie.Constraint]++
-			if forms == 1 && oneFormFeasible(newProblem(b, sp, 1, 0)) {
+			if forms == 1 && oneFormFeasible(newProblem(b, sp, 1, 0, nil)) {
 				t.Errorf("case %d (seed %d): Assemble says %q but a form exists", c, seed, ie.Msg)
 			}
 			continue
@@ -686,7 +696,10 @@ func TestProperty(t *testing.T) {
 			t.Fatalf("case %d: %v", c, err)
 		}
 		ok++
-		if forms == 1 && !oneFormFeasible(newProblem(b, sp, 1, 0)) {
+		if r.TIF != tif {
+			t.Errorf("case %d: TIF objective %v; want %v (%s)", c, r.TIF, tif, r.NoTIF)
+		}
+		if forms == 1 && !oneFormFeasible(newProblem(b, sp, 1, 0, nil)) {
 			t.Fatalf("case %d: the exact search finds no form but Assemble built one", c)
 		}
 		withForms := *b

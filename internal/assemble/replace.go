@@ -2,6 +2,7 @@ package assemble
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/check"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/scale"
 )
 
 // Change is one difference between a form and its next version.
@@ -54,8 +56,11 @@ type Replacement struct {
 // item of the same role and domain (the domain the form lacks, when the
 // item's domain is over its count) that is not on the form and is no enemy
 // of its items, preferring the same task, then items used least on the
-// bank's other forms, then the p-value closest to the replaced item's (so
-// the form's mean difficulty stays put), then a key letter the form has
+// bank's other forms, then the difficulty closest to the replaced item's
+// (so the form stays parallel to the others: when exam.yaml sets a passing
+// standard, the Rasch b, measured or provisional, which alone fixes an
+// item's share of the TCC and the information at every ability; else the
+// p-value, so the mean difficulty stays put), then a key letter the form has
 // fewest of, then the smallest id. Scored replacements also keep the form
 // within maxOverlap of every other committed form, where it was.
 //
@@ -69,6 +74,9 @@ func Replace(b *bank.Bank, id string, maxOverlap float64) (*Replacement, error) 
 		return nil, err
 	}
 	r := newReplacer(b, old, spec, MaxShared(spec.Scored, maxOverlap))
+	if _, err := scale.ThetaCut(b); err == nil {
+		r.rasch = true
+	}
 	r.vacateIneligible()
 	r.vacateEnemies()
 	roles := r.vacateSurplus()
@@ -131,6 +139,20 @@ type replacer struct {
 	keyCount           []int
 	scoredSum, scoredN int
 	changes            []Change
+	// rasch is set when the bank has a passing standard: difficulty is
+	// then compared on b (milli-logits), else on p (per mille).
+	rasch bool
+}
+
+// difficulty returns the figure pick matches: 1000 b rounded when the
+// bank has a passing standard, else the p-value in thousandths.
+func (r *replacer) difficulty(it *bank.Item) int {
+	if r.rasch {
+		b, _ := scale.ItemDifficulty(r.b.Stats, r.b.Exam.Scale.Provisional, it)
+		return int(math.Floor(1000*b + 0.5))
+	}
+	p, _ := r.b.Stats.PerMille(it)
+	return p
 }
 
 func newReplacer(b *bank.Bank, old *bank.Form, spec *blueprint.FormSpec, maxShared int) *replacer {
@@ -280,8 +302,7 @@ func (r *replacer) count(it *bank.Item, role string) {
 		r.keyCount[k]++
 	}
 	if role == bank.RoleScored {
-		p, _ := r.b.Stats.PerMille(it)
-		r.scoredSum += p
+		r.scoredSum += r.difficulty(it)
 		r.scoredN++
 	}
 }
@@ -345,8 +366,8 @@ func (r *replacer) domainFor(role string, oldItem *bank.Item) int {
 
 // pick returns the best eligible item of role and domain d to replace
 // oldItem (nil when there is none) and its ranking key: same task first,
-// then least used on other forms, then the p-value closest to the
-// replaced item's (or the kept scored items' mean), then the key letter
+// then least used on other forms, then the difficulty (b or p, see
+// Replace) closest to the replaced item's (or the kept scored items' mean), then the key letter
 // the form has fewest of; items are in id order, so the first of equal
 // keys wins.
 func (r *replacer) pick(role string, d int, oldItem *bank.Item) (*bank.Item, [4]int) {
@@ -356,9 +377,12 @@ func (r *replacer) pick(role string, d int, oldItem *bank.Item) (*bank.Item, [4]
 		return nil, bestKey
 	}
 	target := bank.DefaultPerMille
+	if r.rasch {
+		target = 0
+	}
 	switch {
 	case oldItem != nil:
-		target, _ = r.b.Stats.PerMille(oldItem)
+		target = r.difficulty(oldItem)
 	case r.scoredN > 0:
 		target = r.scoredSum / r.scoredN
 	}
@@ -373,7 +397,7 @@ func (r *replacer) pick(role string, d int, oldItem *bank.Item) (*bank.Item, [4]
 		if oldItem != nil && c.Task == oldItem.Task && c.Domain == oldItem.Domain {
 			sameTask = 0
 		}
-		p, _ := r.b.Stats.PerMille(c)
+		p := r.difficulty(c)
 		keyUse := 0
 		if k := singleKey(c); k >= 0 && k < len(r.keyCount) {
 			keyUse = r.keyCount[k]

@@ -3,6 +3,7 @@ package assemble
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/bits"
 	"math/rand/v2"
 	"sort"
@@ -10,7 +11,9 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/blueprint"
+	"github.com/qbank/qbank/internal/irt"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/scale"
 )
 
 const (
@@ -44,7 +47,19 @@ type itemInfo struct {
 	p       int64
 	prior   int // uses on the bank's committed forms
 	enemies []int32
+	// rasch holds the item's terms of the TIF/TCC objective, rounded to
+	// integers once: 1000 P(theta_k) and 4000 P(1-P)(theta_k) at the
+	// points theta_k of problem.thetas (see the package doc).
+	rasch [raschTerms]int64
 }
+
+// raschPoints is the number of abilities the TIF/TCC objective looks at:
+// theta_cut - 1, theta_cut and theta_cut + 1. raschTerms counts its terms,
+// the TCC and the information at each.
+const (
+	raschPoints = 3
+	raschTerms  = 2 * raschPoints
+)
 
 type span struct{ lo, hi int }
 
@@ -66,11 +81,23 @@ type problem struct {
 	taskIndex map[string]int
 	// supplied[t] reports that task t has operational items.
 	supplied []bool
+	// tif is set when the bank has a passing standard: the forms are then
+	// made parallel in TCC and information at thetas, else in mean p.
+	tif    bool
+	thetas [raschPoints]float64
 }
 
-func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int) *problem {
+// newProblem sets up an assembly. thetaCut, when not nil, switches the
+// parallelism term from mean p to TIF/TCC around it.
+func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int, thetaCut *float64) *problem {
 	e := b.Exam
 	p := &problem{exam: e, spec: spec, n: n, m: m, letters: max(e.Options.Single, 1), taskIndex: map[string]int{}}
+	if thetaCut != nil {
+		p.tif = true
+		for k := range p.thetas {
+			p.thetas[k] = *thetaCut + float64(k-raschPoints/2)
+		}
+	}
 	p.need[roleScored] = e.Apportion(spec.Scored)
 	p.need[rolePretest] = e.Apportion(spec.Pretest)
 	for _, d := range e.Domains {
@@ -112,7 +139,12 @@ func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int) *problem {
 		pv, _ := b.Stats.PerMille(it)
 		i := int32(len(p.items))
 		index[it.ID] = i
-		p.items = append(p.items, itemInfo{item: it, role: role, domain: d, task: task, key: singleKey(it), p: int64(pv), prior: prior[it.ID]})
+		info := itemInfo{item: it, role: role, domain: d, task: task, key: singleKey(it), p: int64(pv), prior: prior[it.ID]}
+		if p.tif {
+			bv, _ := scale.ItemDifficulty(b.Stats, e.Scale.Provisional, it)
+			info.rasch = raschTermsOf(p.thetas, bv)
+		}
+		p.items = append(p.items, info)
 		p.pools[role][d] = append(p.pools[role][d], i)
 	}
 	// Enemies, both ways, each pair once, in item order.
@@ -143,6 +175,19 @@ func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int) *problem {
 		}
 	}
 	return p
+}
+
+// raschTermsOf returns an item's terms of the TIF/TCC objective at the
+// abilities thetas: 1000 P and 4000 P(1-P) (information scaled to 0..1000
+// like P), each rounded half up to an integer.
+func raschTermsOf(thetas [raschPoints]float64, b float64) [raschTerms]int64 {
+	var t [raschTerms]int64
+	for k, th := range thetas {
+		pr := irt.P(th, b)
+		t[k] = int64(math.Floor(1000*pr + 0.5))
+		t[raschPoints+k] = int64(math.Floor(4000*pr*(1-pr) + 0.5))
+	}
+	return t
 }
 
 func (p *problem) domainIDs() []string { return append([]string(nil), p.domains...) }
@@ -254,7 +299,9 @@ type state struct {
 	keyCnt  [][]int32 // form -> letter -> single items
 	singles []int32
 	keyDevF []int64
-	sums    []int64 // form -> summed p of scored items
+	sums    []int64             // form -> summed p of scored items
+	rsums   [][raschTerms]int64 // form -> summed rasch terms of scored items
+	rS, rSq [raschTerms]int64   // sums over forms of rsums and its squares
 
 	enemyPairs, overlapExcess, missing, exposure, keyDev, sumS, sumSq int64
 	rng                                                               *rand.Rand
@@ -269,6 +316,7 @@ func (p *problem) newState(rng *rand.Rand) *state {
 	s.singles = make([]int32, p.n)
 	s.keyDevF = make([]int64, p.n)
 	s.sums = make([]int64, p.n)
+	s.rsums = make([][raschTerms]int64, p.n)
 	supplied := int64(p.possibleTasks())
 	for f := 0; f < p.n; f++ {
 		s.sel[f] = make([]int32, len(p.slots))
@@ -292,8 +340,35 @@ func (s *state) uses(i int32) int64 {
 
 func (s *state) cost() cost {
 	n := int64(s.p.n)
-	soft := weightTask*s.missing + weightExposure*s.exposure + weightKeyPerN*n*s.keyDev + (n*s.sumSq - s.sumS*s.sumS)
+	soft := weightTask*s.missing + weightExposure*s.exposure + weightKeyPerN*n*s.keyDev + s.parallel()
 	return cost{hard: s.enemyPairs + s.overlapExcess, soft: soft}
+}
+
+// parallel is the parallelism term of the soft cost: n x the sum of
+// squared deviations from the mean over forms, of the summed p-values
+// (no passing standard) or of each TIF/TCC term.
+func (s *state) parallel() int64 {
+	n := int64(s.p.n)
+	if !s.p.tif {
+		return n*s.sumSq - s.sumS*s.sumS
+	}
+	var v int64
+	for k := range s.rS {
+		v += n*s.rSq[k] - s.rS[k]*s.rS[k]
+	}
+	return v
+}
+
+// addRasch adds sign times item terms t to form f's TIF/TCC sums.
+func (s *state) addRasch(f int, t *[raschTerms]int64, sign int64) {
+	r := &s.rsums[f]
+	for k := range r {
+		x := r[k]
+		y := x + sign*t[k]
+		s.rS[k] += y - x
+		s.rSq[k] += y*y - x*x
+		r[k] = y
+	}
 }
 
 func (s *state) updateKeys(f int) {
@@ -342,6 +417,9 @@ func (s *state) add(f int, i int32) {
 			}
 		}
 		s.setSum(f, s.sums[f]+it.p)
+		if s.p.tif {
+			s.addRasch(f, &it.rasch, 1)
+		}
 	}
 	s.mask[i] |= bit
 	if it.key >= 0 && it.key < s.p.letters {
@@ -380,6 +458,9 @@ func (s *state) remove(f int, i int32) {
 			}
 		}
 		s.setSum(f, s.sums[f]-it.p)
+		if s.p.tif {
+			s.addRasch(f, &it.rasch, -1)
+		}
 	}
 	if it.key >= 0 && it.key < s.p.letters {
 		s.keyCnt[f][it.key]--
@@ -482,8 +563,9 @@ func (s *state) search(ctx context.Context, budget int) error {
 	end, limit := budget, max(budget, min(repairFactor*budget, repairMoves))
 	// kept records an accepted move: a repair that ends past the budget
 	// gets a stall limit of moves for the soft objectives.
+	an := annealer{on: p.tif}
 	kept := func(it int, c cost) {
-		if c.less(cur) {
+		if c.less(cur) && !an.active() {
 			stall = 0
 		}
 		if cur.hard > 0 && c.hard == 0 && it >= end {
@@ -491,9 +573,23 @@ func (s *state) search(ctx context.Context, budget int) error {
 		}
 		cur = c
 	}
+	accept := func(c cost) bool {
+		if keep(cur, c) {
+			return true
+		}
+		return cur.hard == 0 && c.hard == 0 && an.accept(s.rng, c.soft-cur.soft)
+	}
 	for it := 0; ; it++ {
-		if (it >= end || stall >= stallLimit) && (cur.hard == 0 || it >= limit) {
+		// Annealing cools down to the end of the budget; plain descent
+		// also stops after a long run without improvement.
+		stalled := stall >= stallLimit && !an.started
+		if (it >= end || stalled) && (cur.hard == 0 || it >= limit) {
 			break
+		}
+		if an.on && cur.hard == 0 {
+			if an.record(s, it, end, cur) {
+				stall = 0
+			}
 		}
 		if it&4095 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -520,7 +616,7 @@ func (s *state) search(ctx context.Context, budget int) error {
 			s.add(f, b)
 			s.remove(g, b)
 			s.add(g, a)
-			if c := s.cost(); keep(cur, c) {
+			if c := s.cost(); accept(c) {
 				kept(it, c)
 				s.sel[f][k], s.sel[g][k2] = b, a
 				continue
@@ -538,7 +634,7 @@ func (s *state) search(ctx context.Context, budget int) error {
 		}
 		s.remove(f, a)
 		s.add(f, b)
-		if c := s.cost(); keep(cur, c) {
+		if c := s.cost(); accept(c) {
 			kept(it, c)
 			s.sel[f][k] = b
 			continue
@@ -546,7 +642,84 @@ func (s *state) search(ctx context.Context, budget int) error {
 		s.remove(f, b)
 		s.add(f, a)
 	}
+	if an.on && cur.hard == 0 {
+		an.record(s, end, end, cur)
+		an.restore(s)
+	}
 	return nil
+}
+
+// annealFraction sets the starting temperature of the annealing as a
+// share of the key and parallelism cost when hard constraints first hold.
+const annealFraction = 0.2
+
+// annealShare is the percentage of the remaining move budget the
+// temperature takes to fall to 0; plain descent has the rest.
+const annealShare = 60
+
+// annealer runs simulated annealing on the soft cost once no hard
+// constraint is broken (TIF/TCC objective only): a move that raises the
+// soft cost by delta is kept with probability exp(-delta/T), T falling
+// linearly from its start to 0 at the end of the move budget. The best
+// forms seen are kept and restored at the end.
+type annealer struct {
+	on      bool
+	start   int
+	t0, t   float64
+	best    cost
+	bestSel [][]int32
+	started bool
+}
+
+func (a *annealer) active() bool { return a.started && a.t > 0 }
+
+// record updates the temperature at move it of a budget ending at end and
+// keeps the forms when cur is the best yet; it reports a new best.
+func (a *annealer) record(s *state, it, end int, cur cost) bool {
+	if !a.started {
+		a.started, a.start, a.best = true, it, cur
+		n := int64(s.p.n)
+		a.t0 = annealFraction * float64(s.parallel()+weightKeyPerN*n*s.keyDev)
+		a.bestSel = make([][]int32, len(s.sel))
+		for f := range s.sel {
+			a.bestSel[f] = append([]int32(nil), s.sel[f]...)
+		}
+	}
+	a.t = 0
+	if cool := a.start + (end-a.start)*annealShare/100; it < cool {
+		a.t = a.t0 * float64(cool-it) / float64(cool-a.start)
+	}
+	if !cur.less(a.best) {
+		return false
+	}
+	a.best = cur
+	for f := range s.sel {
+		copy(a.bestSel[f], s.sel[f])
+	}
+	return true
+}
+
+// accept decides on a move that raises the soft cost by delta.
+func (a *annealer) accept(rng *rand.Rand, delta int64) bool {
+	if !a.started || a.t <= 0 {
+		return false
+	}
+	return rng.Float64() < math.Exp(-float64(delta)/a.t)
+}
+
+// restore rebuilds s from the best forms seen when they beat its own.
+func (a *annealer) restore(s *state) {
+	if !a.started || !a.best.less(s.cost()) {
+		return
+	}
+	fresh := s.p.newState(s.rng)
+	for f, items := range a.bestSel {
+		for k, i := range items {
+			fresh.add(f, i)
+			fresh.sel[f][k] = i
+		}
+	}
+	*s = *fresh
 }
 
 // solve runs construction and search, with restarts while hard

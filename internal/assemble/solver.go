@@ -555,6 +555,9 @@ func (s *state) lacksTask(f, d int) bool {
 }
 
 // search improves the forms by local search (see the package doc).
+// Kept whole: the swap and replace moves share the loop's cost, stall and
+// annealing state through closures, and splitting them would hide the
+// structure of the search.
 func (s *state) search(ctx context.Context, budget int) error {
 	p := s.p
 	cur := s.cost()

@@ -199,20 +199,10 @@ func ReadArchive(ctx context.Context, r io.Reader, lim Limits) (*Bundle, error) 
 			return nil, &InvalidError{Msg: fmt.Sprintf("more than %d entries; not a bundle", lim.MaxEntries)}
 		}
 		name := h.Name
-		clean, msg := checkEntryName(name)
-		if msg != "" {
-			return nil, &InvalidError{File: name, Msg: msg}
+		rel, err := b.entryPath(name, seen)
+		if err != nil {
+			return nil, err
 		}
-		root, rel, _ := strings.Cut(clean, "/")
-		if b.Name == "" {
-			b.Name = root
-		} else if root != b.Name {
-			return nil, &InvalidError{File: name, Msg: fmt.Sprintf("outside the bundle directory %s/; a bundle archive holds one top-level directory", b.Name)}
-		}
-		if seen[clean] {
-			return nil, &InvalidError{File: name, Msg: "appears twice in the archive"}
-		}
-		seen[clean] = true
 		if dir, err := entryType(h); err != nil {
 			return nil, err
 		} else if dir {
@@ -244,6 +234,27 @@ func ReadArchive(ctx context.Context, r io.Reader, lim Limits) (*Bundle, error) 
 		return nil, &InvalidError{Msg: "archive is empty"}
 	}
 	return b, nil
+}
+
+// entryPath checks the name of an archive entry: a clean relative path
+// under the one top-level directory (which names b), not seen before. It
+// returns the path under that directory.
+func (b *Bundle) entryPath(name string, seen map[string]bool) (string, error) {
+	clean, msg := checkEntryName(name)
+	if msg != "" {
+		return "", &InvalidError{File: name, Msg: msg}
+	}
+	root, rel, _ := strings.Cut(clean, "/")
+	if b.Name == "" {
+		b.Name = root
+	} else if root != b.Name {
+		return "", &InvalidError{File: name, Msg: fmt.Sprintf("outside the bundle directory %s/; a bundle archive holds one top-level directory", b.Name)}
+	}
+	if seen[clean] {
+		return "", &InvalidError{File: name, Msg: "appears twice in the archive"}
+	}
+	seen[clean] = true
+	return rel, nil
 }
 
 // entryType reports whether tar entry h is a directory, and fails unless

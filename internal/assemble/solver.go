@@ -107,6 +107,16 @@ func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int, thetaCut *floa
 		}
 	}
 	p.supplied = make([]bool, len(p.taskIndex))
+	index := p.addItems(b)
+	p.linkEnemies(index)
+	p.layoutSlots()
+	return p
+}
+
+// addItems adds the operational and pretest items of b in a blueprint
+// domain to the problem and its pools, and returns their indices by id.
+func (p *problem) addItems(b *bank.Bank) map[string]int32 {
+	e := b.Exam
 	prior := map[string]int{}
 	for _, f := range b.Forms {
 		for _, en := range f.Items {
@@ -147,7 +157,11 @@ func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int, thetaCut *floa
 		p.items = append(p.items, info)
 		p.pools[role][d] = append(p.pools[role][d], i)
 	}
-	// Enemies, both ways, each pair once, in item order.
+	return index
+}
+
+// linkEnemies records enemies both ways, each pair once, in item order.
+func (p *problem) linkEnemies(index map[string]int32) {
 	seen := map[[2]int32]bool{}
 	for i := range p.items {
 		for _, id := range p.items[i].item.Enemies {
@@ -164,9 +178,14 @@ func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int, thetaCut *floa
 			p.items[j].enemies = append(p.items[j].enemies, int32(i))
 		}
 	}
+}
+
+// layoutSlots lays out the slots of a form: for each role and domain, a
+// contiguous range of as many slots as the blueprint needs.
+func (p *problem) layoutSlots() {
 	for r := range p.ranges {
-		p.ranges[r] = make([]span, len(e.Domains))
-		for d := range e.Domains {
+		p.ranges[r] = make([]span, len(p.exam.Domains))
+		for d := range p.exam.Domains {
 			lo := len(p.slots)
 			for k := 0; k < p.need[r][d]; k++ {
 				p.slots = append(p.slots, slotInfo{role: r, domain: d})
@@ -174,7 +193,6 @@ func newProblem(b *bank.Bank, spec *blueprint.FormSpec, n, m int, thetaCut *floa
 			p.ranges[r][d] = span{lo, len(p.slots)}
 		}
 	}
-	return p
 }
 
 // raschTermsOf returns an item's terms of the TIF/TCC objective at the
@@ -555,6 +573,9 @@ func (s *state) lacksTask(f, d int) bool {
 }
 
 // search improves the forms by local search (see the package doc).
+// Kept whole: the swap and replace moves share the loop's cost, stall and
+// annealing state through closures, and splitting them would hide the
+// structure of the search.
 func (s *state) search(ctx context.Context, budget int) error {
 	p := s.p
 	cur := s.cost()

@@ -93,47 +93,13 @@ func Compute(b *bank.Bank, errors, warnings int) *Stats {
 	for _, st := range Statuses {
 		s.Status[st] = 0
 	}
-	domainRow := map[string]*Row{}
-	taskRow := map[string]*Row{}
-	var domains, tasks []*Row
-	newRow := func(domain, task, title string, weight int) *Row {
-		r := &Row{Domain: domain, Task: task, Title: title, Weight: weight, ByStatus: map[string]int{}}
-		for _, st := range Statuses {
-			r.ByStatus[st] = 0
-		}
-		return r
-	}
-	for _, d := range b.Exam.Domains {
-		r := newRow(d.ID, "", d.Name, d.Weight)
-		domainRow[d.ID] = r
-		domains = append(domains, r)
-		for _, t := range d.Tasks {
-			tr := newRow(d.ID, t.ID, t.Title, 0)
-			taskRow[d.ID+"\x00"+t.ID] = tr
-			tasks = append(tasks, tr)
-		}
-	}
+	rows := newBlueprintRows(b)
 	types := map[string]*TypeCount{bank.TypeSingle: {Type: bank.TypeSingle}, bank.TypeMultiple: {Type: bank.TypeMultiple}}
 	var single, multiple []int
 	operational := 0
 	for _, it := range b.Items {
 		s.Status[it.Status]++
-		r := domainRow[it.Domain]
-		if r == nil {
-			r = newRow(it.Domain, "", "", 0)
-			domainRow[it.Domain] = r
-			domains = append(domains, r)
-		}
-		r.ByStatus[it.Status]++
-		r.Total++
-		tr := taskRow[it.Domain+"\x00"+it.Task]
-		if tr == nil {
-			tr = newRow(it.Domain, it.Task, "", 0)
-			taskRow[it.Domain+"\x00"+it.Task] = tr
-			tasks = append(tasks, tr)
-		}
-		tr.ByStatus[it.Status]++
-		tr.Total++
+		rows.count(it)
 		tc := types[it.Type]
 		if tc == nil {
 			tc = &TypeCount{Type: it.Type}
@@ -153,10 +119,10 @@ func Compute(b *bank.Bank, errors, warnings int) *Stats {
 			}
 		}
 	}
-	for _, r := range domains {
+	for _, r := range rows.domains {
 		s.Domains = append(s.Domains, *r)
 	}
-	for _, r := range tasks {
+	for _, r := range rows.tasks {
 		s.Tasks = append(s.Tasks, *r)
 	}
 	for _, t := range []string{bank.TypeSingle, bank.TypeMultiple} {
@@ -168,6 +134,59 @@ func Compute(b *bank.Bank, errors, warnings int) *Stats {
 	s.SingleKeys = keyCounts(single, max(b.Exam.Options.Single, len(single)))
 	s.MultipleKeys = keyCounts(multiple, max(b.Exam.Options.MultipleMin, len(multiple)))
 	return s
+}
+
+// blueprintRows counts items by domain and by task: first the rows of
+// the exam's blueprint in its order, then rows for domains and tasks that
+// only items name, in the order they are met.
+type blueprintRows struct {
+	domainRow, taskRow map[string]*Row
+	domains, tasks     []*Row
+}
+
+// newBlueprintRows returns the empty rows of b's blueprint.
+func newBlueprintRows(b *bank.Bank) *blueprintRows {
+	rs := &blueprintRows{domainRow: map[string]*Row{}, taskRow: map[string]*Row{}}
+	for _, d := range b.Exam.Domains {
+		r := newRow(d.ID, "", d.Name, d.Weight)
+		rs.domainRow[d.ID] = r
+		rs.domains = append(rs.domains, r)
+		for _, t := range d.Tasks {
+			tr := newRow(d.ID, t.ID, t.Title, 0)
+			rs.taskRow[d.ID+"\x00"+t.ID] = tr
+			rs.tasks = append(rs.tasks, tr)
+		}
+	}
+	return rs
+}
+
+// count adds item it to its domain's and its task's row.
+func (rs *blueprintRows) count(it *bank.Item) {
+	r := rs.domainRow[it.Domain]
+	if r == nil {
+		r = newRow(it.Domain, "", "", 0)
+		rs.domainRow[it.Domain] = r
+		rs.domains = append(rs.domains, r)
+	}
+	r.ByStatus[it.Status]++
+	r.Total++
+	tr := rs.taskRow[it.Domain+"\x00"+it.Task]
+	if tr == nil {
+		tr = newRow(it.Domain, it.Task, "", 0)
+		rs.taskRow[it.Domain+"\x00"+it.Task] = tr
+		rs.tasks = append(rs.tasks, tr)
+	}
+	tr.ByStatus[it.Status]++
+	tr.Total++
+}
+
+// newRow returns an empty row with a zero count for every status.
+func newRow(domain, task, title string, weight int) *Row {
+	r := &Row{Domain: domain, Task: task, Title: title, Weight: weight, ByStatus: map[string]int{}}
+	for _, st := range Statuses {
+		r.ByStatus[st] = 0
+	}
+	return r
 }
 
 func addAt(counts []int, i int) []int {

@@ -14,6 +14,7 @@ import (
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/scale"
 	"github.com/qbank/qbank/internal/signing"
 )
 
@@ -104,15 +105,66 @@ func Build(b *bank.Bank, opts Options) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	var problems []finding.Finding
-	problem := func(file string, p finding.Pos, item, format string, args ...any) {
-		problems = append(problems, finding.Finding{File: file, Line: p.Line, Column: p.Column, Rule: rules.BundleContent.ID, Severity: finding.Error, Item: item, Message: fmt.Sprintf(format, args...)})
+	bl := &builder{b: b, opts: opts}
+	m := newManifest(b, opts)
+	sc, sp := bankScale(b)
+	if sp != nil {
+		bl.problems = append(bl.problems, *sp)
+	}
+	bl.sc = sc
+	bl.tracker = &scaleTracker{sc: sc, provisional: map[string]bool{}}
+	for _, d := range exam.Domains {
+		bl.domains = append(bl.domains, DomainName{ID: d.ID, Name: d.Name})
 	}
 	files := map[string][]byte{}
+	for _, f := range forms {
+		mf, cdata, kdata, ok, err := bl.form(f)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		files[mf.CandidateFile] = cdata
+		files[mf.KeyFile] = kdata
+		m.Forms = append(m.Forms, mf)
+	}
+	if len(bl.problems) > 0 {
+		finding.Sort(bl.problems)
+		return nil, &BuildError{Findings: bl.problems}
+	}
+	if sc != nil {
+		m.Scale = bl.tracker.manifestScale(b)
+	}
+	if err := seal(m, files, opts); err != nil {
+		return nil, err
+	}
+	return &Bundle{Name: Name(exam.Exam, opts.Version), Files: files}, nil
+}
+
+// builder carries the state Build shares across forms: the findings so
+// far, the bank's scale and the tracker of provisional difficulties.
+type builder struct {
+	b        *bank.Bank
+	opts     Options
+	problems []finding.Finding
+	sc       *scale.Scale
+	tracker  *scaleTracker
+	domains  []DomainName
+}
+
+// problem records a bundle-content finding.
+func (bl *builder) problem(file string, p finding.Pos, item, format string, args ...any) {
+	bl.problems = append(bl.problems, finding.Finding{File: file, Line: p.Line, Column: p.Column, Rule: rules.BundleContent.ID, Severity: finding.Error, Item: item, Message: fmt.Sprintf(format, args...)})
+}
+
+// newManifest returns the manifest header: format, exam, version, tool,
+// blueprint and source.
+func newManifest(b *bank.Bank, opts Options) *Manifest {
 	m := &Manifest{
 		Format:    Format,
-		Exam:      exam.Exam,
-		Title:     exam.Title,
+		Exam:      b.Exam.Exam,
+		Title:     b.Exam.Title,
 		Version:   opts.Version,
 		Tool:      opts.Tool,
 		Blueprint: blueprintOf(b),
@@ -127,86 +179,85 @@ func Build(b *bank.Bank, opts Options) (*Bundle, error) {
 		}
 		m.Source = &src
 	}
-	sc, sp := bankScale(b)
-	if sp != nil {
-		problems = append(problems, *sp)
+	return m
+}
+
+// form builds the manifest entry, candidate file and key file of one
+// form. ok is false when the form was skipped with a finding; err is an
+// encoding failure.
+func (bl *builder) form(f *bank.Form) (mf ManifestForm, cdata, kdata []byte, ok bool, err error) {
+	exam := bl.b.Exam
+	if !safeName.MatchString(f.Form) {
+		bl.problem(f.File, f.Pos.Form, "", "form id %q cannot name a bundle file", f.Form)
+		return mf, nil, nil, false, nil
 	}
-	tracker := &scaleTracker{sc: sc, provisional: map[string]bool{}}
-	var domains []DomainName
-	for _, d := range exam.Domains {
-		domains = append(domains, DomainName{ID: d.ID, Name: d.Name})
+	spec := exam.Spec(f.Spec)
+	if spec == nil {
+		bl.problem(f.File, f.Pos.Spec, "", "spec %q is not a form specification of exam.yaml", f.Spec)
+		return mf, nil, nil, false, nil
 	}
-	for _, f := range forms {
-		if !safeName.MatchString(f.Form) {
-			problem(f.File, f.Pos.Form, "", "form id %q cannot name a bundle file", f.Form)
+	mf = ManifestForm{
+		Form: f.Form, Version: f.Version, Spec: f.Spec, Title: spec.Title, Minutes: spec.Minutes,
+		CandidateFile: CandidatePath(f.Form), KeyFile: KeyPath(f.Form),
+		Items: []ManifestItem{},
+	}
+	if f.HasSeed {
+		seed := f.Seed
+		mf.Seed = &seed
+	}
+	cf := CandidateForm{Exam: exam.Exam, Form: f.Form, Version: f.Version, Bundle: bl.opts.Version, Title: spec.Title, Minutes: spec.Minutes, Domains: bl.domains, Items: []CandidateItem{}}
+	kf := KeyForm{Exam: exam.Exam, Form: f.Form, Version: f.Version, Bundle: bl.opts.Version, Items: []KeyItem{}}
+	bl.items(f, &mf, &cf, &kf)
+	if bl.sc != nil && mf.Scored > 0 {
+		var serr error
+		if kf.Scale, serr = bl.tracker.keyScale(&kf); serr != nil {
+			bl.problem(f.File, f.Pos.Form, "", "the conversion table of %s cannot be computed: %v", f.Form, serr)
+		}
+	}
+	if cdata, err = canonicalJSON(cf); err != nil {
+		return mf, nil, nil, false, err
+	}
+	if kdata, err = canonicalJSON(kf); err != nil {
+		return mf, nil, nil, false, err
+	}
+	return mf, cdata, kdata, true, nil
+}
+
+// items adds the pinned items of form f to its manifest entry, candidate
+// form and key form, with a finding for each item that is missing or has
+// moved on from its pinned revision.
+func (bl *builder) items(f *bank.Form, mf *ManifestForm, cf *CandidateForm, kf *KeyForm) {
+	for i, e := range f.Items {
+		it := bl.b.Item(e.ID)
+		switch {
+		case it == nil:
+			bl.problem(f.File, e.IDPos, e.ID, "item %s is not in the bank (or its file is broken); the form cannot be bundled", e.ID)
+			continue
+		case it.Revision != e.Revision:
+			bl.problem(f.File, e.RevisionPos, e.ID, "%s is pinned at revision %d but %s is at revision %d; the pinned content no longer exists: re-review the item and pin revision %d in a new form version (qbank assemble --replace %s)",
+				e.ID, e.Revision, it.File, it.Revision, it.Revision, f.Form)
 			continue
 		}
-		spec := exam.Spec(f.Spec)
-		if spec == nil {
-			problem(f.File, f.Pos.Spec, "", "spec %q is not a form specification of exam.yaml", f.Spec)
-			continue
+		switch e.Role {
+		case bank.RoleScored:
+			mf.Scored++
+		case bank.RolePretest:
+			mf.Pretest++
 		}
-		mf := ManifestForm{
-			Form: f.Form, Version: f.Version, Spec: f.Spec, Title: spec.Title, Minutes: spec.Minutes,
-			CandidateFile: CandidatePath(f.Form), KeyFile: KeyPath(f.Form),
-			Items: []ManifestItem{},
+		pos := i + 1
+		mf.Items = append(mf.Items, ManifestItem{Position: pos, ID: it.ID, Revision: it.Revision, Role: e.Role})
+		ci, ki := itemViews(it, pos, e.Role)
+		if bl.sc != nil && e.Role == bank.RoleScored {
+			bl.tracker.addB(bl.b, it, &ki)
 		}
-		if f.HasSeed {
-			seed := f.Seed
-			mf.Seed = &seed
-		}
-		cf := CandidateForm{Exam: exam.Exam, Form: f.Form, Version: f.Version, Bundle: opts.Version, Title: spec.Title, Minutes: spec.Minutes, Domains: domains, Items: []CandidateItem{}}
-		kf := KeyForm{Exam: exam.Exam, Form: f.Form, Version: f.Version, Bundle: opts.Version, Items: []KeyItem{}}
-		for i, e := range f.Items {
-			it := b.Item(e.ID)
-			switch {
-			case it == nil:
-				problem(f.File, e.IDPos, e.ID, "item %s is not in the bank (or its file is broken); the form cannot be bundled", e.ID)
-				continue
-			case it.Revision != e.Revision:
-				problem(f.File, e.RevisionPos, e.ID, "%s is pinned at revision %d but %s is at revision %d; the pinned content no longer exists: re-review the item and pin revision %d in a new form version (qbank assemble --replace %s)",
-					e.ID, e.Revision, it.File, it.Revision, it.Revision, f.Form)
-				continue
-			}
-			switch e.Role {
-			case bank.RoleScored:
-				mf.Scored++
-			case bank.RolePretest:
-				mf.Pretest++
-			}
-			pos := i + 1
-			mf.Items = append(mf.Items, ManifestItem{Position: pos, ID: it.ID, Revision: it.Revision, Role: e.Role})
-			ci, ki := itemViews(it, pos, e.Role)
-			if sc != nil && e.Role == bank.RoleScored {
-				tracker.addB(b, it, &ki)
-			}
-			cf.Items = append(cf.Items, ci)
-			kf.Items = append(kf.Items, ki)
-		}
-		if sc != nil && mf.Scored > 0 {
-			if kf.Scale, err = tracker.keyScale(&kf); err != nil {
-				problem(f.File, f.Pos.Form, "", "the conversion table of %s cannot be computed: %v", f.Form, err)
-			}
-		}
-		cdata, err := canonicalJSON(cf)
-		if err != nil {
-			return nil, err
-		}
-		kdata, err := canonicalJSON(kf)
-		if err != nil {
-			return nil, err
-		}
-		files[mf.CandidateFile] = cdata
-		files[mf.KeyFile] = kdata
-		m.Forms = append(m.Forms, mf)
+		cf.Items = append(cf.Items, ci)
+		kf.Items = append(kf.Items, ki)
 	}
-	if len(problems) > 0 {
-		finding.Sort(problems)
-		return nil, &BuildError{Findings: problems}
-	}
-	if sc != nil {
-		m.Scale = tracker.manifestScale(b)
-	}
+}
+
+// seal lists the form files in the manifest, signs it when a key is
+// given, and adds the manifest, signature and checksum files.
+func seal(m *Manifest, files map[string][]byte, opts Options) error {
 	for _, p := range sortedKeys(files) {
 		m.Files = append(m.Files, FileEntry{Path: p, Size: int64(len(files[p])), SHA256: sha256Hex(files[p])})
 	}
@@ -215,14 +266,14 @@ func Build(b *bank.Bank, opts Options) (*Bundle, error) {
 	}
 	mdata, err := canonicalJSON(m)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	files[ManifestFile] = mdata
 	if opts.Key != nil {
 		files[SignatureFile] = signing.Sign(opts.Key, ManifestFile, mdata).Encode()
 	}
 	files[SumsFile] = sums(files)
-	return &Bundle{Name: Name(exam.Exam, opts.Version), Files: files}, nil
+	return nil
 }
 
 // itemViews returns the candidate view and the key of an item at a

@@ -199,34 +199,14 @@ func ReadArchive(ctx context.Context, r io.Reader, lim Limits) (*Bundle, error) 
 			return nil, &InvalidError{Msg: fmt.Sprintf("more than %d entries; not a bundle", lim.MaxEntries)}
 		}
 		name := h.Name
-		clean, msg := checkEntryName(name)
-		if msg != "" {
-			return nil, &InvalidError{File: name, Msg: msg}
+		rel, err := b.entryPath(name, seen)
+		if err != nil {
+			return nil, err
 		}
-		root, rel, _ := strings.Cut(clean, "/")
-		if b.Name == "" {
-			b.Name = root
-		} else if root != b.Name {
-			return nil, &InvalidError{File: name, Msg: fmt.Sprintf("outside the bundle directory %s/; a bundle archive holds one top-level directory", b.Name)}
-		}
-		if seen[clean] {
-			return nil, &InvalidError{File: name, Msg: "appears twice in the archive"}
-		}
-		seen[clean] = true
-		switch h.Typeflag {
-		case tar.TypeDir:
+		if dir, err := entryType(h); err != nil {
+			return nil, err
+		} else if dir {
 			continue
-		case tar.TypeReg: // the reader turns the old TypeRegA into TypeReg
-		case tar.TypeSymlink:
-			return nil, &InvalidError{File: name, Msg: "is a symbolic link (to " + h.Linkname + "); a bundle holds regular files only"}
-		case tar.TypeLink:
-			return nil, &InvalidError{File: name, Msg: "is a hard link (to " + h.Linkname + "); a bundle holds regular files only"}
-		case tar.TypeChar, tar.TypeBlock:
-			return nil, &InvalidError{File: name, Msg: "is a device; a bundle holds regular files only"}
-		case tar.TypeFifo:
-			return nil, &InvalidError{File: name, Msg: "is a named pipe; a bundle holds regular files only"}
-		default:
-			return nil, &InvalidError{File: name, Msg: fmt.Sprintf("has entry type %q; a bundle holds regular files and directories only", h.Typeflag)}
 		}
 		if rel == "" {
 			return nil, &InvalidError{File: name, Msg: "is a file at the top level; a bundle archive holds one top-level directory"}
@@ -247,18 +227,69 @@ func ReadArchive(ctx context.Context, r io.Reader, lim Limits) (*Bundle, error) 
 	if err := checkTrailer(zr, stream); err != nil {
 		return nil, err
 	}
-	// A file and a directory of the same name, or a file under a file.
-	for p := range b.Files {
-		for d := path.Dir(p); d != "."; d = path.Dir(d) {
-			if _, ok := b.Files[d]; ok {
-				return nil, &InvalidError{File: b.Name + "/" + d, Msg: "is both a file and a directory"}
-			}
-		}
+	if err := checkNesting(b); err != nil {
+		return nil, err
 	}
 	if b.Name == "" {
 		return nil, &InvalidError{Msg: "archive is empty"}
 	}
 	return b, nil
+}
+
+// entryPath checks the name of an archive entry: a clean relative path
+// under the one top-level directory (which names b), not seen before. It
+// returns the path under that directory.
+func (b *Bundle) entryPath(name string, seen map[string]bool) (string, error) {
+	clean, msg := checkEntryName(name)
+	if msg != "" {
+		return "", &InvalidError{File: name, Msg: msg}
+	}
+	root, rel, _ := strings.Cut(clean, "/")
+	if b.Name == "" {
+		b.Name = root
+	} else if root != b.Name {
+		return "", &InvalidError{File: name, Msg: fmt.Sprintf("outside the bundle directory %s/; a bundle archive holds one top-level directory", b.Name)}
+	}
+	if seen[clean] {
+		return "", &InvalidError{File: name, Msg: "appears twice in the archive"}
+	}
+	seen[clean] = true
+	return rel, nil
+}
+
+// entryType reports whether tar entry h is a directory, and fails unless
+// it is a directory or a regular file.
+func entryType(h *tar.Header) (dir bool, err error) {
+	name := h.Name
+	switch h.Typeflag {
+	case tar.TypeDir:
+		return true, nil
+	case tar.TypeReg: // the reader turns the old TypeRegA into TypeReg
+		return false, nil
+	case tar.TypeSymlink:
+		return false, &InvalidError{File: name, Msg: "is a symbolic link (to " + h.Linkname + "); a bundle holds regular files only"}
+	case tar.TypeLink:
+		return false, &InvalidError{File: name, Msg: "is a hard link (to " + h.Linkname + "); a bundle holds regular files only"}
+	case tar.TypeChar, tar.TypeBlock:
+		return false, &InvalidError{File: name, Msg: "is a device; a bundle holds regular files only"}
+	case tar.TypeFifo:
+		return false, &InvalidError{File: name, Msg: "is a named pipe; a bundle holds regular files only"}
+	default:
+		return false, &InvalidError{File: name, Msg: fmt.Sprintf("has entry type %q; a bundle holds regular files and directories only", h.Typeflag)}
+	}
+}
+
+// checkNesting fails on a file and a directory of the same name, or a
+// file under a file.
+func checkNesting(b *Bundle) error {
+	for p := range b.Files {
+		for d := path.Dir(p); d != "."; d = path.Dir(d) {
+			if _, ok := b.Files[d]; ok {
+				return &InvalidError{File: b.Name + "/" + d, Msg: "is both a file and a directory"}
+			}
+		}
+	}
+	return nil
 }
 
 // checkTrailer reads what follows the tar end marker to the end of the

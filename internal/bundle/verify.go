@@ -156,71 +156,113 @@ func Verify(b *Bundle, pub ed25519.PublicKey) *Report {
 	add := func(file, format string, args ...any) {
 		r.Problems = append(r.Problems, Problem{File: file, Message: fmt.Sprintf(format, args...)})
 	}
+	sumsListed := readSums(b, add)
+	// The manifest's own problems are reported after the checksums, so a
+	// changed manifest says "changed" first.
+	m, manifestProblems := readManifest(b, add)
+	var ml manifestListing
+	if m != nil {
+		ml = listManifest(b, m, r, add)
+	}
+	bad := checkFiles(b, m, sumsListed, ml, add)
+	for _, msg := range manifestProblems {
+		add(ManifestFile, "%s", msg)
+	}
+	if m != nil {
+		verifyForms(b, m, bad, add)
+		verifySignature(b, m, pub, r, add)
+	} else {
+		r.Signature = Unreached
+	}
+	sort.SliceStable(r.Problems, func(i, j int) bool { return r.Problems[i].File < r.Problems[j].File })
+	return r
+}
+
+// readSums parses SHA256SUMS, which lists every file but itself, and
+// returns the checksum it gives each path.
+func readSums(b *Bundle, add func(file, format string, args ...any)) map[string]string {
+	sumsListed := map[string]string{}
+	data, ok := b.Files[SumsFile]
+	if !ok {
+		add(SumsFile, "missing")
+		return sumsListed
+	}
+	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		sum, name, ok := parseSumLine(line)
+		switch {
+		case !ok:
+			add(SumsFile, "line %d is not \"<sha256>  <path>\": %q", i+1, line)
+		case name == SumsFile:
+			add(SumsFile, "line %d lists SHA256SUMS itself", i+1)
+		case sumsListed[name] != "":
+			add(SumsFile, "line %d lists %s a second time", i+1, name)
+		default:
+			sumsListed[name] = sum
+		}
+	}
+	return sumsListed
+}
+
+// readManifest parses and validates manifest.json. It returns nil and
+// the problems found when the manifest cannot be used; the problems of a
+// usable but non-canonical manifest come back with it.
+func readManifest(b *Bundle, add func(file, format string, args ...any)) (*Manifest, []string) {
+	data, ok := b.Files[ManifestFile]
+	if !ok {
+		add(ManifestFile, "missing")
+		return nil, nil
+	}
+	if msgs := ValidateJSON(ManifestSchema, data); len(msgs) > 0 {
+		return nil, msgs
+	}
+	m := &Manifest{}
+	if err := json.Unmarshal(data, m); err != nil {
+		return nil, []string{fmt.Sprintf("cannot decode: %v", err)}
+	}
+	if !isCanonical(data) {
+		return m, []string{"not in canonical form (sorted keys, two-space indentation, final newline); it was not written by qbank bundle or was edited"}
+	}
+	return m, nil
+}
+
+// manifestListing is the manifest's files list: checksum and size by path.
+type manifestListing struct {
+	sums map[string]string
+	size map[string]int64
+}
+
+// listManifest fills the report's header from m, notes a misnamed
+// directory and missing or provisional scale, and returns m's files list.
+func listManifest(b *Bundle, m *Manifest, r *Report, add func(file, format string, args ...any)) manifestListing {
+	ml := manifestListing{sums: map[string]string{}, size: map[string]int64{}}
+	r.Exam, r.Version, r.Forms = m.Exam, m.Version, len(m.Forms)
+	for _, f := range m.Files {
+		if ml.sums[f.Path] != "" {
+			add(ManifestFile, "lists %s twice", f.Path)
+		}
+		ml.sums[f.Path] = f.SHA256
+		ml.size[f.Path] = f.Size
+	}
+	if want := Name(m.Exam, m.Version); b.Name != want {
+		r.Notes = append(r.Notes, fmt.Sprintf("the bundle directory is named %s, but the manifest says %s", b.Name, want))
+	}
+	switch {
+	case m.Scale == nil:
+		r.Notes = append(r.Notes, "the bundle has no conversion tables (exam.yaml had no scale.cut); its results cannot be scaled")
+	case m.Scale.Provisional:
+		r.Notes = append(r.Notes, provisionalNote(m.Scale))
+	}
+	return ml
+}
+
+// checkFiles checks that every file is present where listed, listed
+// where present, and unchanged. It returns the files whose content cannot
+// be trusted.
+func checkFiles(b *Bundle, m *Manifest, sumsListed map[string]string, ml manifestListing, add func(file, format string, args ...any)) map[string]bool {
 	actual := map[string]string{}
 	for p, data := range b.Files {
 		actual[p] = sha256Hex(data)
 	}
-
-	// SHA256SUMS: every file but itself.
-	sumsListed := map[string]string{}
-	if data, ok := b.Files[SumsFile]; !ok {
-		add(SumsFile, "missing")
-	} else {
-		for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
-			sum, name, ok := parseSumLine(line)
-			switch {
-			case !ok:
-				add(SumsFile, "line %d is not \"<sha256>  <path>\": %q", i+1, line)
-			case name == SumsFile:
-				add(SumsFile, "line %d lists SHA256SUMS itself", i+1)
-			case sumsListed[name] != "":
-				add(SumsFile, "line %d lists %s a second time", i+1, name)
-			default:
-				sumsListed[name] = sum
-			}
-		}
-	}
-
-	// manifest.json: parse and validate (reported after the checksums, so
-	// a changed manifest says "changed" first).
-	var m *Manifest
-	var manifestProblems []string
-	if data, ok := b.Files[ManifestFile]; !ok {
-		add(ManifestFile, "missing")
-	} else if msgs := ValidateJSON(ManifestSchema, data); len(msgs) > 0 {
-		manifestProblems = msgs
-	} else {
-		m = &Manifest{}
-		if err := json.Unmarshal(data, m); err != nil {
-			manifestProblems = append(manifestProblems, fmt.Sprintf("cannot decode: %v", err))
-			m = nil
-		} else if !isCanonical(data) {
-			manifestProblems = append(manifestProblems, "not in canonical form (sorted keys, two-space indentation, final newline); it was not written by qbank bundle or was edited")
-		}
-	}
-	manListed := map[string]string{}
-	manSize := map[string]int64{}
-	if m != nil {
-		r.Exam, r.Version, r.Forms = m.Exam, m.Version, len(m.Forms)
-		for _, f := range m.Files {
-			if manListed[f.Path] != "" {
-				add(ManifestFile, "lists %s twice", f.Path)
-			}
-			manListed[f.Path] = f.SHA256
-			manSize[f.Path] = f.Size
-		}
-		if want := Name(m.Exam, m.Version); b.Name != want {
-			r.Notes = append(r.Notes, fmt.Sprintf("the bundle directory is named %s, but the manifest says %s", b.Name, want))
-		}
-		switch {
-		case m.Scale == nil:
-			r.Notes = append(r.Notes, "the bundle has no conversion tables (exam.yaml had no scale.cut); its results cannot be scaled")
-		case m.Scale.Provisional:
-			r.Notes = append(r.Notes, provisionalNote(m.Scale))
-		}
-	}
-
-	// Every file: present where listed, listed where present, unchanged.
 	_, haveSums := b.Files[SumsFile]
 	names := map[string]bool{}
 	for p := range actual {
@@ -229,13 +271,13 @@ func Verify(b *Bundle, pub ed25519.PublicKey) *Report {
 	for p := range sumsListed {
 		names[p] = true
 	}
-	for p := range manListed {
+	for p := range ml.sums {
 		names[p] = true
 	}
 	bad := map[string]bool{}
 	for _, p := range sortedSet(names) {
 		got, present := actual[p]
-		inSums, inMan := sumsListed[p], manListed[p]
+		inSums, inMan := sumsListed[p], ml.sums[p]
 		content := p != ManifestFile && p != SignatureFile
 		switch {
 		case p == SumsFile:
@@ -262,8 +304,8 @@ func Verify(b *Bundle, pub ed25519.PublicKey) *Report {
 			bad[p] = true
 			continue
 		}
-		if inMan != "" && manSize[p] != int64(len(b.Files[p])) {
-			add(p, "changed: %d bytes, the manifest says %d", len(b.Files[p]), manSize[p])
+		if inMan != "" && ml.size[p] != int64(len(b.Files[p])) {
+			add(p, "changed: %d bytes, the manifest says %d", len(b.Files[p]), ml.size[p])
 			bad[p] = true
 		}
 		if haveSums && inSums == "" {
@@ -276,18 +318,7 @@ func Verify(b *Bundle, pub ed25519.PublicKey) *Report {
 			add(ManifestFile, "files lists %s, which the manifest cannot cover", p)
 		}
 	}
-
-	for _, msg := range manifestProblems {
-		add(ManifestFile, "%s", msg)
-	}
-	if m != nil {
-		verifyForms(b, m, bad, add)
-		verifySignature(b, m, pub, r, add)
-	} else {
-		r.Signature = Unreached
-	}
-	sort.SliceStable(r.Problems, func(i, j int) bool { return r.Problems[i].File < r.Problems[j].File })
-	return r
+	return bad
 }
 
 func listedIn(sums, man bool) string {

@@ -149,33 +149,9 @@ func (r *Repo) Head(ctx context.Context, pathspecs ...string) (commit string, di
 // more than maxTotal bytes.
 func (r *Repo) ReadTree(ctx context.Context, commit, dir string, maxTotal int64) (map[string][]byte, error) {
 	dir = strings.Trim(path.Clean("/"+dir), "/")
-	args := []string{"--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", commit, "--"}
-	if dir != "" {
-		args = append(args, dir)
-	}
-	out, err := run(ctx, r.Top, nil, args...)
+	blobs, err := r.listBlobs(ctx, commit, dir)
 	if err != nil {
 		return nil, err
-	}
-	type blob struct{ oid, rel string }
-	var blobs []blob
-	for _, rec := range bytes.Split(out, []byte{0}) {
-		if len(rec) == 0 {
-			continue
-		}
-		meta, name, ok := bytes.Cut(rec, []byte{'\t'})
-		f := strings.Fields(string(meta))
-		if !ok || len(f) != 3 || f[1] != "blob" || f[0] == "120000" {
-			continue
-		}
-		rel := string(name)
-		if dir != "" {
-			if !strings.HasPrefix(rel, dir+"/") {
-				continue
-			}
-			rel = strings.TrimPrefix(rel, dir+"/")
-		}
-		blobs = append(blobs, blob{f[2], rel})
 	}
 	files := map[string][]byte{}
 	if len(blobs) == 0 {
@@ -197,46 +173,83 @@ func (r *Repo) ReadTree(ctx context.Context, commit, dir string, maxTotal int64)
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	br := bufio.NewReader(stdout)
-	var total int64
-	var readErr error
-	for _, b := range blobs {
-		header, err := br.ReadString('\n')
-		if err != nil {
-			readErr = fmt.Errorf("git cat-file: %w", err)
-			break
-		}
-		f := strings.Fields(header)
-		if len(f) != 3 || f[1] != "blob" {
-			readErr = fmt.Errorf("git cat-file: unexpected reply %q for %s", strings.TrimSpace(header), b.rel)
-			break
-		}
-		size, err := strconv.ParseInt(f[2], 10, 64)
-		if err != nil || size < 0 {
-			readErr = fmt.Errorf("git cat-file: bad size in %q", strings.TrimSpace(header))
-			break
-		}
-		total += size
-		if total > maxTotal {
-			readErr = fmt.Errorf("the files under %s at %s total more than %d bytes", dir, commit, maxTotal)
-			break
-		}
-		data := make([]byte, size+1) // content and the newline after it
-		if _, err := io.ReadFull(br, data); err != nil {
-			readErr = fmt.Errorf("git cat-file: %w", err)
-			break
-		}
-		files[b.rel] = data[:size]
-	}
-	if readErr != nil {
+	tooBig := fmt.Errorf("the files under %s at %s total more than %d bytes", dir, commit, maxTotal)
+	if err := readBlobs(bufio.NewReader(stdout), blobs, files, maxTotal, tooBig); err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
-		return nil, readErr
+		return nil, err
 	}
 	if err := cmd.Wait(); err != nil {
 		return nil, fmt.Errorf("git cat-file: %v: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	return files, nil
+}
+
+// treeBlob is a regular file of a tree: its object id and its path
+// relative to the directory read.
+type treeBlob struct{ oid, rel string }
+
+// listBlobs lists the regular files (not symbolic links) under dir
+// ("" for the whole tree) at commit.
+func (r *Repo) listBlobs(ctx context.Context, commit, dir string) ([]treeBlob, error) {
+	args := []string{"--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", commit, "--"}
+	if dir != "" {
+		args = append(args, dir)
+	}
+	out, err := run(ctx, r.Top, nil, args...)
+	if err != nil {
+		return nil, err
+	}
+	var blobs []treeBlob
+	for _, rec := range bytes.Split(out, []byte{0}) {
+		if len(rec) == 0 {
+			continue
+		}
+		meta, name, ok := bytes.Cut(rec, []byte{'\t'})
+		f := strings.Fields(string(meta))
+		if !ok || len(f) != 3 || f[1] != "blob" || f[0] == "120000" {
+			continue
+		}
+		rel := string(name)
+		if dir != "" {
+			if !strings.HasPrefix(rel, dir+"/") {
+				continue
+			}
+			rel = strings.TrimPrefix(rel, dir+"/")
+		}
+		blobs = append(blobs, treeBlob{f[2], rel})
+	}
+	return blobs, nil
+}
+
+// readBlobs reads the replies of git cat-file --batch for blobs into
+// files, failing with tooBig once their sizes total more than maxTotal.
+func readBlobs(br *bufio.Reader, blobs []treeBlob, files map[string][]byte, maxTotal int64, tooBig error) error {
+	var total int64
+	for _, b := range blobs {
+		header, err := br.ReadString('\n')
+		if err != nil {
+			return fmt.Errorf("git cat-file: %w", err)
+		}
+		f := strings.Fields(header)
+		if len(f) != 3 || f[1] != "blob" {
+			return fmt.Errorf("git cat-file: unexpected reply %q for %s", strings.TrimSpace(header), b.rel)
+		}
+		size, err := strconv.ParseInt(f[2], 10, 64)
+		if err != nil || size < 0 {
+			return fmt.Errorf("git cat-file: bad size in %q", strings.TrimSpace(header))
+		}
+		total += size
+		if total > maxTotal {
+			return tooBig
+		}
+		data := make([]byte, size+1) // content and the newline after it
+		if _, err := io.ReadFull(br, data); err != nil {
+			return fmt.Errorf("git cat-file: %w", err)
+		}
+		files[b.rel] = data[:size]
+	}
+	return nil
 }
 
 // Export writes the regular files under dir (relative to Top) at commit

@@ -204,6 +204,9 @@ type book struct {
 // reduce drops persons with an extreme score and items without a finite
 // estimate, alternately until nothing changes, and collects the
 // sufficient statistics.
+// Kept whole: the extreme-score pruning, the booklet grouping and the
+// statistics share the active set and must run in this order, and a split
+// would only pass that state between pieces.
 func reduce(d *Data) (*design, *Result) {
 	res := &Result{
 		B: make([]float64, d.Items), SE: make([]float64, d.Items),

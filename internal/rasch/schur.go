@@ -25,6 +25,9 @@ import (
 // sum-zero estimates is P V P with P = 1 - 11^T/n, whose diagonal is
 // V_ii - 2 (V1)_i / n + 1^T V 1 / n^2.
 // It returns nil when there are more than maxShared shared items.
+// Kept whole: the block factorisations, the Schur complement and the
+// sum-zero correction share the per-block workspaces W_b, and splitting
+// them apart would hide the derivation above.
 func (des *design) schurSE(ctx context.Context, ev *evaluator, sumZero bool, maxShared int) ([]float64, error) {
 	nf := len(des.free)
 	count := make([]int, nf)

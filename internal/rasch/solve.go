@@ -83,6 +83,9 @@ func (ev *evaluator) eval(ctx context.Context, b []float64, g []float64) (float6
 
 // solve runs Newton-Raphson and fills res.B, res.SE, res.LogLik and
 // res.Iterations.
+// Kept whole: the Newton iteration shares its workspace (b, g, step,
+// trial) across steps, and splitting it would hide the algorithm's
+// structure.
 func (des *design) solve(ctx context.Context, opts Options, res *Result) error {
 	nf := len(des.free)
 	b := make([]float64, des.nItems)

@@ -130,22 +130,7 @@ func Unified(aName, bName, a, b string, context int) string {
 	if a == b {
 		return ""
 	}
-	dmp := diffmatchpatch.New()
-	ca, cb, lines := dmp.DiffLinesToChars(a, b)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
-	type line struct {
-		op   Op
-		text string
-	}
-	var all []line
-	for _, d := range diffs {
-		op := opOf(d.Type)
-		for _, l := range strings.SplitAfter(d.Text, "\n") {
-			if l != "" {
-				all = append(all, line{op, l})
-			}
-		}
-	}
+	all := diffLines(a, b)
 	var b2 strings.Builder
 	fmt.Fprintf(&b2, "--- %s\n+++ %s\n", aName, bName)
 	// Group changes into hunks with context.
@@ -155,60 +140,93 @@ func Unified(aName, bName, a, b string, context int) string {
 			continue
 		}
 		start := max(i-context, 0)
-		end := i
-		for end < len(all) {
-			if all[end].op != Equal {
-				end++
-				continue
-			}
-			// Look ahead: does another change start within 2*context?
-			j := end
-			for j < len(all) && all[j].op == Equal && j-end < 2*context {
-				j++
-			}
-			if j < len(all) && all[j].op != Equal {
-				end = j
-				continue
-			}
-			end = min(end+context, len(all))
-			break
-		}
+		end := hunkEnd(all, i, context)
 		// Line numbers of the hunk in a and b.
-		aStart, bStart := 1, 1
-		for _, l := range all[:start] {
-			if l.op != Insert {
-				aStart++
-			}
-			if l.op != Delete {
-				bStart++
-			}
-		}
-		aLen, bLen := 0, 0
-		for _, l := range all[start:end] {
-			if l.op != Insert {
-				aLen++
-			}
-			if l.op != Delete {
-				bLen++
-			}
-		}
-		fmt.Fprintf(&b2, "@@ -%s +%s @@\n", hunkRange(aStart, aLen), hunkRange(bStart, bLen))
-		for _, l := range all[start:end] {
-			prefix := " "
-			switch l.op {
-			case Insert:
-				prefix = "+"
-			case Delete:
-				prefix = "-"
-			}
-			b2.WriteString(prefix + l.text)
-			if !strings.HasSuffix(l.text, "\n") {
-				b2.WriteString("\n\\ No newline at end of file\n")
-			}
-		}
+		aBefore, bBefore := sideLens(all[:start])
+		aLen, bLen := sideLens(all[start:end])
+		fmt.Fprintf(&b2, "@@ -%s +%s @@\n", hunkRange(aBefore+1, aLen), hunkRange(bBefore+1, bLen))
+		writeHunkLines(&b2, all[start:end])
 		i = end
 	}
 	return b2.String()
+}
+
+// diffLine is one line of a line diff, with its trailing newline if any.
+type diffLine struct {
+	op   Op
+	text string
+}
+
+// diffLines returns the line diff of a and b.
+func diffLines(a, b string) []diffLine {
+	dmp := diffmatchpatch.New()
+	ca, cb, lines := dmp.DiffLinesToChars(a, b)
+	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
+	var all []diffLine
+	for _, d := range diffs {
+		op := opOf(d.Type)
+		for _, l := range strings.SplitAfter(d.Text, "\n") {
+			if l != "" {
+				all = append(all, diffLine{op, l})
+			}
+		}
+	}
+	return all
+}
+
+// hunkEnd returns the end (exclusive) of the hunk whose first change is
+// all[i]: changes closer than 2*context equal lines join it, and context
+// equal lines follow the last one.
+func hunkEnd(all []diffLine, i, context int) int {
+	end := i
+	for end < len(all) {
+		if all[end].op != Equal {
+			end++
+			continue
+		}
+		// Look ahead: does another change start within 2*context?
+		j := end
+		for j < len(all) && all[j].op == Equal && j-end < 2*context {
+			j++
+		}
+		if j < len(all) && all[j].op != Equal {
+			end = j
+			continue
+		}
+		return min(end+context, len(all))
+	}
+	return end
+}
+
+// sideLens returns how many of lines belong to a and to b.
+func sideLens(lines []diffLine) (aLen, bLen int) {
+	for _, l := range lines {
+		if l.op != Insert {
+			aLen++
+		}
+		if l.op != Delete {
+			bLen++
+		}
+	}
+	return aLen, bLen
+}
+
+// writeHunkLines writes the lines of a hunk with their +, - or space
+// prefix, marking a last line without a newline.
+func writeHunkLines(w *strings.Builder, lines []diffLine) {
+	for _, l := range lines {
+		prefix := " "
+		switch l.op {
+		case Insert:
+			prefix = "+"
+		case Delete:
+			prefix = "-"
+		}
+		w.WriteString(prefix + l.text)
+		if !strings.HasSuffix(l.text, "\n") {
+			w.WriteString("\n\\ No newline at end of file\n")
+		}
+	}
 }
 
 func hunkRange(start, n int) string {

@@ -2,8 +2,10 @@ package assemble
 
 import (
 	"context"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -269,7 +271,10 @@ func TestTIFDeterministic(t *testing.T) {
 func TestReplaceKeepsB(t *testing.T) {
 	b := tifPool(t, 4)
 	rng := rand.New(rand.NewPCG(4, 4))
-	for id, st := range b.Stats.Items {
+	// In id order: ranging over the map would draw the p-values in a
+	// different order on every run (the test was flaky that way).
+	for _, id := range slices.Sorted(maps.Keys(b.Stats.Items)) {
+		st := b.Stats.Items[id]
 		st.PValue = 0.2 + 0.7*rng.Float64()
 		b.Stats.Items[id] = st
 	}

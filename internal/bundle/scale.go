@@ -116,12 +116,8 @@ func checkKeyScale(f ManifestForm, kf *KeyForm, m *Manifest, add func(file, form
 		add(f.KeyFile, "scale %d..%d pass %d slope %v theta_cut %v differs from the manifest's %d..%d pass %d slope %v theta_cut %v",
 			ks.Min, ks.Max, ks.Pass, ks.Slope, ks.ThetaCut, bp.Min, bp.Max, bp.Pass, bp.Slope, m.Scale.ThetaCut)
 	}
-	sc := scale.Scale{Min: ks.Min, Max: ks.Max, Pass: ks.Pass, Slope: ks.Slope, ThetaCut: ks.ThetaCut}
-	rows := make([]scale.Row, len(ks.Table))
-	for i, r := range ks.Table {
-		rows[i] = scale.Row{Raw: r.Raw, Theta: r.Theta, SE: r.SE, Scaled: r.Scaled, Pass: r.Pass}
-	}
-	for _, p := range sc.CheckTable(rows, ks.CutRaw) {
+	sc := ks.Scale()
+	for _, p := range sc.CheckTable(ks.Rows(), ks.CutRaw) {
 		add(f.KeyFile, "conversion table: %s", p)
 	}
 	var bs []float64
@@ -176,4 +172,18 @@ func diff(a, b float64) float64 {
 // provisionalNote is the note of a bundle whose scale is provisional.
 func provisionalNote(ms *ManifestScale) string {
 	return fmt.Sprintf("the scale is provisional: %d scored items have no measured b and use their authored difficulty", len(ms.ProvisionalItems))
+}
+
+// Scale returns the scale a key file's table was computed on.
+func (ks *KeyScale) Scale() scale.Scale {
+	return scale.Scale{Min: ks.Min, Max: ks.Max, Pass: ks.Pass, Slope: ks.Slope, ThetaCut: ks.ThetaCut}
+}
+
+// Rows returns the key file's conversion table as package scale's rows.
+func (ks *KeyScale) Rows() []scale.Row {
+	rows := make([]scale.Row, len(ks.Table))
+	for i, r := range ks.Table {
+		rows[i] = scale.Row{Raw: r.Raw, Theta: r.Theta, SE: r.SE, Scaled: r.Scaled, Pass: r.Pass}
+	}
+	return rows
 }

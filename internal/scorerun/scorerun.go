@@ -15,7 +15,6 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/responses"
-	"github.com/qbank/qbank/internal/scale"
 	"github.com/qbank/qbank/internal/scorereport"
 )
 
@@ -129,7 +128,7 @@ func newScorer(f *responses.Form) (*scorereport.Scorer, error) {
 	form := scorereport.Form{
 		Exam: m.Exam, Form: kf.Form, Version: kf.Version, Bundle: kf.Bundle,
 		Tasks: map[string]string{}, Provisional: ks.Provisional, DomainSD: m.Blueprint.Scale.DomainSD,
-		Scale: scale.Scale{Min: ks.Min, Max: ks.Max, Pass: ks.Pass, Slope: ks.Slope, ThetaCut: ks.ThetaCut},
+		Scale: ks.Scale(), Table: ks.Rows(),
 	}
 	domainIndex := map[string]int{}
 	for i, d := range m.Blueprint.Domains {
@@ -144,9 +143,6 @@ func newScorer(f *responses.Form) (*scorereport.Scorer, error) {
 			continue
 		}
 		form.Title, form.Diagnostic = mf.Title, isDiagnostic(mf.Spec, mf.Scored)
-	}
-	for _, row := range ks.Table {
-		form.Table = append(form.Table, scale.Row{Raw: row.Raw, Theta: row.Theta, SE: row.SE, Scaled: row.Scaled, Pass: row.Pass})
 	}
 	for _, ki := range kf.Items {
 		d, ok := domainIndex[ki.Domain]

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -16,18 +15,11 @@ import (
 // "file:line:col: message" lines, the file relative to the bank.
 func findingsOf(t *testing.T, files map[string]string, rule string) []string {
 	t.Helper()
-	dir := t.TempDir()
-	testbank.WriteSmall(t, dir, files)
-	res, err := Run(context.Background(), dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, got, _ := lintRule(t, files, "", rule)
 	var out []string
-	for _, f := range res.Findings {
-		if f.Rule == rule {
-			rel, _ := filepath.Rel(dir, f.File)
-			out = append(out, fmt.Sprintf("%s:%d:%d: %s %s: %s", filepath.ToSlash(rel), f.Line, f.Column, f.Severity, f.Rule, f.Message))
-		}
+	for _, f := range got {
+		rel, _ := filepath.Rel(dir, f.File)
+		out = append(out, fmt.Sprintf("%s:%d:%d: %s %s: %s", filepath.ToSlash(rel), f.Line, f.Column, f.Severity, f.Rule, f.Message))
 	}
 	return out
 }

@@ -173,27 +173,9 @@ func TestRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			testbank.WriteSmall(t, dir, tt.files)
-			cfg := config.Default()
-			if tt.cfg != "" {
-				var err error
-				if cfg, err = config.Parse([]byte(tt.cfg), ".qbank.yaml"); err != nil {
-					t.Fatal(err)
-				}
-			}
-			res, err := Run(context.Background(), dir, Options{Config: cfg})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []finding.Finding
-			for _, f := range res.Findings {
-				if f.Rule == tt.rule {
-					got = append(got, f)
-				}
-			}
+			dir, got, all := lintRule(t, tt.files, tt.cfg, tt.rule)
 			if len(got) != len(tt.want) {
-				t.Fatalf("got %d %s findings, want %d:\n%s\nall findings:\n%s", len(got), tt.rule, len(tt.want), list(got), list(res.Findings))
+				t.Fatalf("got %d %s findings, want %d:\n%s\nall findings:\n%s", len(got), tt.rule, len(tt.want), list(got), list(all))
 			}
 			for i, w := range tt.want {
 				f := got[i]
@@ -258,4 +240,30 @@ func defaultSeverity(id string) finding.Severity {
 		}
 	}
 	return ""
+}
+
+// lintRule writes files into a new small bank, lints it under the
+// configuration cfgText (empty: the defaults) and returns the bank
+// directory, the findings of rule and all the findings.
+func lintRule(t *testing.T, files map[string]string, cfgText, rule string) (dir string, got, all []finding.Finding) {
+	t.Helper()
+	dir = t.TempDir()
+	testbank.WriteSmall(t, dir, files)
+	cfg := config.Default()
+	if cfgText != "" {
+		var err error
+		if cfg, err = config.Parse([]byte(cfgText), ".qbank.yaml"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Run(context.Background(), dir, Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		if f.Rule == rule {
+			got = append(got, f)
+		}
+	}
+	return dir, got, res.Findings
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qbank/qbank/internal/config"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/testbank"
@@ -94,27 +93,9 @@ func TestProbableEnemy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			testbank.WriteSmall(t, dir, background(t, tt.files))
-			cfg := config.Default()
-			if tt.cfg != "" {
-				var err error
-				if cfg, err = config.Parse([]byte(tt.cfg), ".qbank.yaml"); err != nil {
-					t.Fatal(err)
-				}
-			}
-			res, err := Run(context.Background(), dir, Options{Config: cfg})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []finding.Finding
-			for _, f := range res.Findings {
-				if f.Rule == rules.ProbableEnemy.ID {
-					got = append(got, f)
-				}
-			}
+			dir, got, all := lintRule(t, background(t, tt.files), tt.cfg, rules.ProbableEnemy.ID)
 			if len(got) != len(tt.want) {
-				t.Fatalf("got %d findings, want %d:\n%s\nall findings:\n%s", len(got), len(tt.want), list(got), list(res.Findings))
+				t.Fatalf("got %d findings, want %d:\n%s\nall findings:\n%s", len(got), len(tt.want), list(got), list(all))
 			}
 			for i, w := range tt.want {
 				f := got[i]

@@ -1,13 +1,11 @@
 package lint
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/rules"
-	"github.com/qbank/qbank/internal/testbank"
 )
 
 // A finding about a word of the stem points at the word in every YAML
@@ -42,20 +40,9 @@ func TestTextPositionsInEveryStyle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			testbank.WriteSmall(t, dir, map[string]string{a1: tt.src})
-			res, err := Run(context.Background(), dir, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []finding.Finding
-			for _, f := range res.Findings {
-				if f.Rule == tt.rule {
-					got = append(got, f)
-				}
-			}
+			_, got, all := lintRule(t, map[string]string{a1: tt.src}, "", tt.rule)
 			if len(got) != 1 || got[0].At() != tt.want {
-				t.Fatalf("got %v; want one %s finding at %v; all findings:\n%s", got, tt.rule, tt.want, list(res.Findings))
+				t.Fatalf("got %v; want one %s finding at %v; all findings:\n%s", got, tt.rule, tt.want, list(all))
 			}
 		})
 	}

@@ -94,10 +94,8 @@ func readResponses(ctx context.Context, in Input) (*analysis.Dataset, responses.
 		return nil, responses.Result{}, nil, fmt.Errorf("no responses file given")
 	}
 	cat := responses.NewCatalog()
-	for _, b := range in.Bundles {
-		if err := cat.Open(ctx, b); err != nil {
-			return nil, responses.Result{}, nil, err
-		}
+	if err := cat.Open(ctx, in.Bundles...); err != nil {
+		return nil, responses.Result{}, nil, err
 	}
 	bld := dataset.NewBuilder()
 	res, err := responses.Read(ctx, cat, in.Files, responses.Options{Attempts: in.Attempts, MaxLine: in.MaxLine}, bld.Add)

@@ -68,12 +68,23 @@ func NewCatalog() *Catalog {
 	return &Catalog{forms: map[formKey]*Form{}, bundles: map[string]string{}}
 }
 
-// Open reads the bundle at path (a directory or a .tar.gz archive),
-// verifies it (checksums, schemas, keys consistent with the manifest) and
-// adds its forms. A bundle that fails verification, or a second bundle with
-// the same version, is an error: responses are only matched to keys that
-// can be trusted and are unambiguous.
-func (c *Catalog) Open(ctx context.Context, path string) error {
+// Open reads the bundles at paths (directories or .tar.gz archives) in
+// order, verifies each (checksums, schemas, keys consistent with the
+// manifest) and adds its forms. A bundle that fails verification, or a
+// second bundle with the same version, is an error and stops the reading:
+// responses are only matched to keys that can be trusted and are
+// unambiguous.
+func (c *Catalog) Open(ctx context.Context, paths ...string) error {
+	for _, p := range paths {
+		if err := c.open(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// open reads, verifies and adds one bundle.
+func (c *Catalog) open(ctx context.Context, path string) error {
 	b, err := bundle.Open(ctx, path, bundle.DefaultLimits)
 	if err != nil {
 		return fmt.Errorf("bundle %s: %w", path, err)

@@ -51,10 +51,8 @@ func Run(ctx context.Context, in Input) (*Outcome, error) {
 		return nil, errors.New("no bundle given: name the bundle the responses were delivered from with --bundle")
 	}
 	cat := responses.NewCatalog()
-	for _, b := range in.Bundles {
-		if err := cat.Open(ctx, b); err != nil {
-			return nil, err
-		}
+	if err := cat.Open(ctx, in.Bundles...); err != nil {
+		return nil, err
 	}
 	scorers := map[*responses.Form]*scorereport.Scorer{}
 	for _, f := range cat.Forms() {

@@ -79,12 +79,8 @@ func (b *Builder) addForm(f *responses.Form) error {
 // Dataset returns the dataset of the attempts added: items sorted by id
 // and revision, forms by bundle and form id.
 func (b *Builder) Dataset() *analysis.Dataset {
-	itemOrder := make([]int, len(b.itemList))
-	for i := range itemOrder {
-		itemOrder[i] = i
-	}
-	sort.Slice(itemOrder, func(x, y int) bool {
-		p, q := b.itemList[itemOrder[x]], b.itemList[itemOrder[y]]
+	itemOrder := sortedOrder(len(b.itemList), func(x, y int) bool {
+		p, q := b.itemList[x], b.itemList[y]
 		if p.ID != q.ID {
 			return p.ID < q.ID
 		}
@@ -96,12 +92,8 @@ func (b *Builder) Dataset() *analysis.Dataset {
 		newItem[oi] = ni
 		d.Items = append(d.Items, b.itemList[oi])
 	}
-	formOrder := make([]int, len(b.formList))
-	for i := range formOrder {
-		formOrder[i] = i
-	}
-	sort.Slice(formOrder, func(x, y int) bool {
-		p, q := b.formList[formOrder[x]], b.formList[formOrder[y]]
+	formOrder := sortedOrder(len(b.formList), func(x, y int) bool {
+		p, q := b.formList[x], b.formList[y]
 		if p.Bundle != q.Bundle {
 			return p.Bundle < q.Bundle
 		}
@@ -157,4 +149,15 @@ func Anchors(bk *bank.Bank) map[string]float64 {
 		}
 	}
 	return out
+}
+
+// sortedOrder returns the indexes 0..n-1 ordered by less, which compares
+// two indexes.
+func sortedOrder(n int, less func(x, y int) bool) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(x, y int) bool { return less(order[x], order[y]) })
+	return order
 }

@@ -56,6 +56,12 @@ func Parse(data []byte) (*yaml.Node, error) {
 		line, col := position(data, bad)
 		return nil, errorAt(line, col, "invalid UTF-8: byte 0x%02X at line %d, column %d; save the file as UTF-8", data[bad], line, col)
 	}
+	if doc, ok := parseFast(data); ok {
+		if errs := duplicateKeys(doc.Content[0], 0); len(errs) > 0 {
+			return nil, joinErrors(errs)
+		}
+		return doc, nil
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {

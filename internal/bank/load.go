@@ -26,6 +26,14 @@ import (
 // finding instead of being read into memory.
 const DefaultMaxFileSize = 1 << 20
 
+// DefaultWorkersPerCPU is how many files are loaded at once per CPU. A
+// worker spends a good part of each file waiting in open and read system
+// calls, during which Go does not hand its CPU to another goroutine at
+// once; with one worker per CPU the cores were idle a third of a
+// 100,000-item load (3.6 s wall against 2.1-2.4 s with four per CPU,
+// issue 13).
+const DefaultWorkersPerCPU = 4
+
 // Options tune Load.
 type Options struct {
 	// Visit, when set, is called for every item file while its YAML tree is
@@ -35,7 +43,8 @@ type Options struct {
 	Visit func(f *File) []finding.Finding
 	// MaxFileSize bounds one file's size in bytes (DefaultMaxFileSize when 0).
 	MaxFileSize int64
-	// Workers bounds concurrent file reads (the CPU count when 0).
+	// Workers bounds concurrent file loads (DefaultWorkersPerCPU per CPU
+	// when 0).
 	Workers int
 }
 
@@ -85,7 +94,7 @@ func Load(ctx context.Context, dir string, opts Options) (*Bank, []finding.Findi
 		opts.MaxFileSize = DefaultMaxFileSize
 	}
 	if opts.Workers <= 0 {
-		opts.Workers = runtime.NumCPU()
+		opts.Workers = DefaultWorkersPerCPU * runtime.GOMAXPROCS(0)
 	}
 	st, err := os.Stat(dir)
 	if err != nil {

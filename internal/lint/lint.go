@@ -83,8 +83,7 @@ func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
 	fs = append(fs, suppressionFindings...)
 	fs = append(fs, duplicateIDs(b)...)
 	fs = append(fs, enemyRefs(b)...)
-	fs = append(fs, nearDuplicates(ctx, b.Items, cfg.NearDuplicateThreshold)...)
-	fs = append(fs, probableEnemies(ctx, b, cfg)...)
+	fs = append(fs, compareItems(ctx, b, cfg)...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -102,6 +101,23 @@ func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
 	res.Summary.Items = len(b.Items) + len(b.Broken)
 	res.Summary.Errors, res.Summary.Warnings = finding.Count(fs)
 	return res, nil
+}
+
+// compareItems runs the two searches over all pairs of items, near
+// duplicates and probable enemies, side by side: each has serial steps
+// (building its vocabulary and index) that the other's parallel steps
+// fill, so together they take less wall time than one after the other.
+func compareItems(ctx context.Context, b *bank.Bank, cfg *config.Config) []finding.Finding {
+	var nearDup, enemies []finding.Finding
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		nearDup = nearDuplicates(ctx, b.Items, cfg.NearDuplicateThreshold)
+	}()
+	enemies = probableEnemies(ctx, b, cfg)
+	wg.Wait()
+	return append(nearDup, enemies...)
 }
 
 // applyConfig sets configured severities, drops rules turned off and

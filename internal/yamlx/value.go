@@ -93,12 +93,21 @@ func scalar(n *yaml.Node) (any, error) {
 	case "!!null":
 		return nil, nil
 	case "!!bool":
+		switch n.Value { // what yaml.v3 resolves to !!bool, without its decoder
+		case "true", "True", "TRUE":
+			return true, nil
+		case "false", "False", "FALSE":
+			return false, nil
+		}
 		var b bool
 		if err := n.Decode(&b); err != nil {
 			return nil, errorAt(n.Line, n.Column, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
 		}
 		return b, nil
 	case "!!int":
+		if i, ok := decimal(n.Value); ok {
+			return i, nil
+		}
 		var i int64
 		if err := n.Decode(&i); err == nil {
 			return i, nil
@@ -128,6 +137,24 @@ func scalar(n *yaml.Node) (any, error) {
 	}
 	// Unknown local tags: keep the text.
 	return n.Value, nil
+}
+
+// decimal parses a plain decimal integer without a sign or a leading
+// zero (what yaml.v3's decoder reads the same way), and refuses the rest:
+// octal, hexadecimal, binary, underscores and signs go through yaml.v3.
+func decimal(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 18 || (s[0] == '0' && len(s) > 1) {
+		return 0, false
+	}
+	var v int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	return v, true
 }
 
 func kindName(k yaml.Kind) string {

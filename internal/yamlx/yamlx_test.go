@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/qbank/qbank/internal/finding"
+	"gopkg.in/yaml.v3"
 )
 
 func TestParseErrorsCarryTheirPosition(t *testing.T) {
@@ -199,6 +200,42 @@ func TestToValueRefusesNonFinite(t *testing.T) {
 		es := Errors(err)
 		if len(es) != 1 || !strings.Contains(es[0].Msg, "not a finite number") || es[0].Pos.Line != 1 {
 			t.Errorf("%s: err = %v", src, err)
+		}
+	}
+}
+
+// TestScalarShortcutsAgreeWithTheDecoder: the booleans and decimal
+// integers read without yaml.v3's decoder come out as the decoder reads
+// them; other spellings still go through it.
+func TestScalarShortcutsAgreeWithTheDecoder(t *testing.T) {
+	for _, src := range []string{
+		"true", "True", "TRUE", "false", "False", "FALSE", "0", "7", "42", "123456789012345678",
+		"1234567890123456789", "9223372036854775807", "007", "0x1F", "0o17", "1_000", "+5", "-3", "0b101",
+	} {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte("v: "+src+"\n"), &doc); err != nil {
+			t.Fatal(err)
+		}
+		n := doc.Content[0].Content[1]
+		got, err := scalar(n)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		var want any
+		switch n.ShortTag() {
+		case "!!bool":
+			var b bool
+			err = n.Decode(&b)
+			want = b
+		case "!!int":
+			var i int64
+			err = n.Decode(&i)
+			want = i
+		default:
+			continue
+		}
+		if err != nil || got != want {
+			t.Errorf("%s (%s): got %#v, the decoder reads %#v (%v)", src, n.ShortTag(), got, want, err)
 		}
 	}
 }

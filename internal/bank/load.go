@@ -369,19 +369,26 @@ func loadItemFile(p itemPath, exam *blueprint.Exam, opts Options) fileResult {
 }
 
 // parseItemFile parses, validates and decodes one item file's content and
-// hands it to visit.
+// hands it to visit. A valid item is read straight from its tree
+// (schemacheck.ValidItemDocument); any other goes through the schema
+// validator, which explains what is wrong.
 func parseItemFile(data []byte, path string, exam *blueprint.Exam, visit func(*File) []finding.Finding) fileResult {
 	f := &File{Path: path, Data: data, Exam: exam}
 	var res fileResult
 	doc, err := yamlx.Parse(data)
-	if err != nil {
+	switch {
+	case err != nil:
 		res.findings = yamlFindings(path, "", err)
-	} else {
+	case schemacheck.ValidItemDocument(doc):
+		f.Doc = doc
+		f.Item, f.Valid = decodeItem(doc, path), true
+		res.item, res.valid = f.Item, true
+	default:
 		f.Doc = doc
 		v, sfs := schemacheck.ValidateValue(schemacheck.Item, doc, path, idOf(doc))
 		res.findings = sfs
 		if v != nil {
-			item := decodeItem(v, doc, path)
+			item := decodeItem(doc, path)
 			res.item = item
 			res.valid = len(sfs) == 0
 			if res.item.ID == "" || !validID(res.item.ID) {
@@ -444,31 +451,37 @@ func pos(n *yaml.Node) finding.Pos {
 	return finding.Pos{Line: n.Line, Column: n.Column}
 }
 
-// decodeItem builds an Item from a schema-checked value. It tolerates
-// wrong types (for items that failed the schema) by leaving fields empty.
-func decodeItem(v any, doc *yaml.Node, path string) *Item {
-	m, _ := v.(map[string]any)
+// decodeItem builds an Item from an item file's tree, which yamlx.ToValue
+// can convert (no alias loop, scalar keys). It tolerates wrong types (for
+// items that failed the schema) by leaving fields empty; a scalar counts
+// as what ToValue makes of it.
+func decodeItem(doc *yaml.Node, path string) *Item {
+	m := resolve(doc)
+	if m != nil && m.Kind == yaml.DocumentNode && len(m.Content) > 0 {
+		m = resolve(m.Content[0])
+	}
 	it := &Item{
-		ID:          str(m["id"]),
-		Revision:    integer(m["revision"]),
-		Status:      str(m["status"]),
-		Domain:      str(m["domain"]),
-		Task:        str(m["task"]),
-		Type:        str(m["type"]),
-		Difficulty:  str(m["difficulty"]),
-		Stem:        str(m["stem"]),
-		Explanation: str(m["explanation"]),
-		References:  strs(m["references"]),
-		Tags:        strs(m["tags"]),
-		Enemies:     strs(m["enemies"]),
-		Author:      str(m["author"]),
+		ID:          nodeStr(field(m, "id")),
+		Revision:    nodeInt(field(m, "revision")),
+		Status:      nodeStr(field(m, "status")),
+		Domain:      nodeStr(field(m, "domain")),
+		Task:        nodeStr(field(m, "task")),
+		Type:        nodeStr(field(m, "type")),
+		Difficulty:  nodeStr(field(m, "difficulty")),
+		Stem:        nodeStr(field(m, "stem")),
+		Explanation: nodeStr(field(m, "explanation")),
+		References:  nodeStrs(field(m, "references")),
+		Tags:        nodeStrs(field(m, "tags")),
+		Enemies:     nodeStrs(field(m, "enemies")),
+		Author:      nodeStr(field(m, "author")),
 		File:        path,
 	}
-	if opts, ok := m["options"].([]any); ok {
-		for _, o := range opts {
-			om, _ := o.(map[string]any)
-			correct, _ := om["correct"].(bool)
-			it.Options = append(it.Options, Option{Text: str(om["text"]), Correct: correct, Why: str(om["why"])})
+	if opts := resolve(field(m, "options")); opts != nil && opts.Kind == yaml.SequenceNode && len(opts.Content) > 0 {
+		it.Options = make([]Option, 0, len(opts.Content))
+		for _, o := range opts.Content {
+			o = resolve(o)
+			correct, _ := scalarValue(field(o, "correct")).(bool)
+			it.Options = append(it.Options, Option{Text: nodeStr(field(o, "text")), Correct: correct, Why: nodeStr(field(o, "why"))})
 		}
 	}
 	it.Pos = ItemPos{
@@ -481,6 +494,78 @@ func decodeItem(v any, doc *yaml.Node, path string) *Item {
 		it.Pos.Enemies = append(it.Pos.Enemies, pos(yamlx.Lookup(doc, fmt.Sprintf("/enemies/%d", i))))
 	}
 	return it
+}
+
+// resolve follows an alias to the node it names.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// field returns the value of key in mapping m: the last one, as
+// yamlx.ToValue keeps it; nil when m is no mapping or lacks the key.
+func field(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	var v *yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := resolve(m.Content[i]); k != nil && k.Kind == yaml.ScalarNode && k.Value == key {
+			v = m.Content[i+1]
+		}
+	}
+	return v
+}
+
+// scalarValue is what yamlx.ToValue makes of a scalar node (nil for
+// anything else).
+func scalarValue(n *yaml.Node) any {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return nil
+	}
+	if n.Tag == "!!str" {
+		return n.Value
+	}
+	v, err := yamlx.ToValue(n, 1)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// nodeStr is the string value of n, "" for anything else.
+func nodeStr(n *yaml.Node) string {
+	s, _ := scalarValue(n).(string)
+	return s
+}
+
+// nodeInt is the number value of n, whole part, 0 for anything else.
+func nodeInt(n *yaml.Node) int {
+	switch v := scalarValue(n).(type) {
+	case int64:
+		return int(v)
+	case float64:
+		return int(v)
+	}
+	return 0
+}
+
+// nodeStrs lists the string values of sequence n, skipping others.
+func nodeStrs(n *yaml.Node) []string {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []string
+	for _, e := range n.Content {
+		if s, ok := scalarValue(e).(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func str(v any) string {

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qbank/qbank/internal/yamlx"
 	"github.com/qbank/qbank/schema"
+	"gopkg.in/yaml.v3"
 )
 
 // TestItemFastPathKnowsTheSchema fails when schema/item.schema.json
@@ -143,5 +145,59 @@ func mutate(rng *rand.Rand, v map[string]any) {
 			}
 		}
 		v[k] = l
+	}
+}
+
+// TestItemDocumentFastPathAgreesWithSchema writes the mutated items of
+// TestItemFastPathAgreesWithSchema as YAML and compares the tree fast path
+// with the long way: it may never accept what the schema rejects, and it
+// must accept every valid item written the ordinary way.
+func TestItemDocumentFastPathAgreesWithSchema(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	accepted, rejected := 0, 0
+	for i := 0; i < 10000; i++ {
+		v := fullItem()
+		for n := rng.IntN(3); n >= 0; n-- {
+			mutate(rng, v)
+		}
+		text, err := yaml.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := yamlx.Parse(text)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, text)
+		}
+		fast := ValidItemDocument(doc)
+		_, fs := ValidateValue(Item, doc, "x.yaml", "")
+		valid := len(fs) == 0
+		switch {
+		case fast && !valid:
+			t.Fatalf("fast path accepts an item the schema rejects (%v):\n%s", fs, text)
+		case valid && !fast:
+			t.Fatalf("fast path rejects an item the schema accepts:\n%s", text)
+		}
+		if valid {
+			accepted++
+		} else {
+			rejected++
+		}
+	}
+	if accepted < 1000 || rejected < 1000 {
+		t.Fatalf("%d accepted, %d rejected: the mutations need tuning", accepted, rejected)
+	}
+	for _, src := range []string{
+		"id: A-1\nrevision: 0x1\nstatus: draft\ndomain: d\ntask: t\ntype: single\nstem: s\noptions: [{text: a}, {text: b}]\n",
+		"id: A-1\nrevision: 1\nstatus: draft\ndomain: d\ntask: t\ntype: single\nstem: &s s\nauthor: *s\noptions: [{text: a}, {text: b}]\n",
+		"id: A-1\nrevision: 1\nstatus: !!str draft\ndomain: d\ntask: t\ntype: single\nstem: s\noptions: [{text: a}, {text: b, correct: yes}]\n",
+	} {
+		doc, err := yamlx.Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, fs := ValidateValue(Item, doc, "x.yaml", "")
+		if ValidItemDocument(doc) && len(fs) > 0 {
+			t.Errorf("fast path accepts an item the schema rejects (%v):\n%s", fs, src)
+		}
 	}
 }

@@ -538,6 +538,9 @@ func scalarValue(n *yaml.Node) any {
 
 // nodeStr is the string value of n, "" for anything else.
 func nodeStr(n *yaml.Node) string {
+	if n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
+		return n.Value // the common case, without boxing the string
+	}
 	s, _ := scalarValue(n).(string)
 	return s
 }

@@ -178,6 +178,7 @@ func (p *fastParser) column(i, off int) int {
 // starts at byte off of line i (later keys start their lines).
 func (p *fastParser) mapping(indent, i, off int) (*yaml.Node, bool) {
 	m := p.newNode(yaml.MappingNode, "!!map", "", i+1, p.column(i, off))
+	m.Content = make([]*yaml.Node, 0, 2*p.entries(i, indent, false))
 	head := ""
 	for {
 		key, after, ok := p.key(i, off)
@@ -229,6 +230,26 @@ func (p *fastParser) commentsAbove(indent int, afterOneLine bool) (string, bool)
 	}
 	p.next = c
 	return strings.Join(lines, "\n"), true
+}
+
+// entries counts the lines from line i on that may start an entry of a
+// collection at indent (for a sequence, lines with a dash there), up to
+// the first line indented less: the capacity its Content needs, so that
+// it is allocated once. Line i counts whatever its indent (a mapping in
+// a sequence item starts after the dash).
+func (p *fastParser) entries(i, indent int, dash bool) int {
+	n := 1
+	for k := i + 1; k < len(p.lines); k++ {
+		l := p.lines[k]
+		switch {
+		case p.blank(k) || l.indent > indent:
+		case l.indent < indent:
+			return n
+		case !dash || p.data[l.start+indent] == '-':
+			n++
+		}
+	}
+	return n
 }
 
 // key reads "word:" at byte off of line i and returns the key node and the
@@ -580,6 +601,7 @@ func isFlowStop(c byte) bool {
 func (p *fastParser) sequence(indent, parent int) (*yaml.Node, bool) {
 	i := p.next
 	seq := p.newNode(yaml.SequenceNode, "!!seq", "", i+1, p.column(i, p.lines[i].start+indent))
+	seq.Content = make([]*yaml.Node, 0, p.entries(i, indent, true))
 	for {
 		l := p.lines[i]
 		dash := l.start + indent

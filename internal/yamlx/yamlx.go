@@ -118,6 +118,10 @@ func joinErrors(errs []*Error) error {
 	return errors.Join(es...)
 }
 
+// smallMapping is the number of keys up to which duplicateKeys compares
+// keys pairwise instead of building a map.
+const smallMapping = 24
+
 // duplicateKeys reports every mapping key that repeats an earlier key of the
 // same mapping, at the repeated key.
 func duplicateKeys(n *yaml.Node, depth int) []*Error {
@@ -125,7 +129,21 @@ func duplicateKeys(n *yaml.Node, depth int) []*Error {
 		return nil
 	}
 	var errs []*Error
-	if n.Kind == yaml.MappingNode {
+	if n.Kind == yaml.MappingNode && len(n.Content) <= 2*smallMapping {
+		// Few keys: comparing each with those before it beats a map.
+		for i := 2; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode {
+				continue
+			}
+			for j := 0; j < i; j += 2 {
+				if first := n.Content[j]; first.Kind == yaml.ScalarNode && first.Value == k.Value {
+					errs = append(errs, errorAt(k.Line, k.Column, "duplicate key %q (first defined at line %d); remove one of them", k.Value, first.Line))
+					break
+				}
+			}
+		}
+	} else if n.Kind == yaml.MappingNode {
 		seen := make(map[string]*yaml.Node, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]

@@ -1,6 +1,7 @@
 package yamlx
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -25,6 +26,8 @@ func TestParseErrorsCarryTheirPosition(t *testing.T) {
 		{"bad utf8 before a nul byte", "id: A-1\n\xffste\x00m: x\n", finding.Pos{Line: 2, Column: 1}, "invalid UTF-8: byte 0xFF at line 2, column 1; save the file as UTF-8"},
 		{"nul byte before bad utf8", "id: A-1\ns\x00tem: \xff\n", finding.Pos{Line: 2, Column: 2}, "binary content: NUL byte at line 2, column 2; a YAML file is UTF-8 text"},
 		{"duplicate key", "id: A-1\nstem: a\nstem: b\n", finding.Pos{Line: 3, Column: 1}, `duplicate key "stem" (first defined at line 2)`},
+		{"third of a key", "id: A-1\nstem: a\nstem: b\nstem: c\n", finding.Pos{Line: 3, Column: 1}, `duplicate key "stem" (first defined at line 2)`},
+		{"duplicate in a large mapping", manyKeys(30) + "k7: again\n", finding.Pos{Line: 31, Column: 1}, `duplicate key "k7" (first defined at line 8)`},
 		{"nested duplicate", "options:\n  - text: a\n    text: b\n", finding.Pos{Line: 3, Column: 5}, `duplicate key "text"`},
 		{"second document", "id: A-1\n---\nid: B-2\n", finding.Pos{Line: 3, Column: 1}, "a second YAML document"},
 		{
@@ -238,4 +241,13 @@ func TestScalarShortcutsAgreeWithTheDecoder(t *testing.T) {
 			t.Errorf("%s (%s): got %#v, the decoder reads %#v (%v)", src, n.ShortTag(), got, want, err)
 		}
 	}
+}
+
+// manyKeys returns a mapping of n keys k0, k1, ...
+func manyKeys(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "k%d: v\n", i)
+	}
+	return b.String()
 }

@@ -81,8 +81,6 @@ func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
 		return nil, err
 	}
 	fs = append(fs, suppressionFindings...)
-	fs = append(fs, duplicateIDs(b)...)
-	fs = append(fs, enemyRefs(b)...)
 	fs = append(fs, compareItems(ctx, b, cfg)...)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -103,21 +101,34 @@ func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// compareItems runs the two searches over all pairs of items, near
-// duplicates and probable enemies, side by side: each has serial steps
-// (building its vocabulary and index) that the other's parallel steps
-// fill, so together they take less wall time than one after the other.
+// compareItems runs the rules that compare items (duplicate ids, enemy
+// references, near duplicates, probable enemies) side by side: the two
+// searches over all pairs each have serial steps (building a vocabulary
+// and an index) that the other's parallel steps fill, and the quick rules
+// fit in between, so together they take less wall time than one after
+// the other. Findings come back in the order the rules are listed.
 func compareItems(ctx context.Context, b *bank.Bank, cfg *config.Config) []finding.Finding {
-	var nearDup, enemies []finding.Finding
+	rules := []func() []finding.Finding{
+		func() []finding.Finding { return duplicateIDs(b) },
+		func() []finding.Finding { return enemyRefs(b) },
+		func() []finding.Finding { return nearDuplicates(ctx, b.Items, cfg.NearDuplicateThreshold) },
+		func() []finding.Finding { return probableEnemies(ctx, b, cfg) },
+	}
+	found := make([][]finding.Finding, len(rules))
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		nearDup = nearDuplicates(ctx, b.Items, cfg.NearDuplicateThreshold)
-	}()
-	enemies = probableEnemies(ctx, b, cfg)
+	for i, rule := range rules {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			found[i] = rule()
+		}()
+	}
 	wg.Wait()
-	return append(nearDup, enemies...)
+	var fs []finding.Finding
+	for _, f := range found {
+		fs = append(fs, f...)
+	}
+	return fs
 }
 
 // applyConfig sets configured severities, drops rules turned off and

@@ -119,32 +119,12 @@ func Load(ctx context.Context, dir string, opts Options) (*Bank, []finding.Findi
 	b := &Bank{Dir: dir, Exam: exam}
 	var findings []finding.Finding
 
-	paths, walkFindings := itemPaths(filepath.Join(dir, "items"))
-	findings = append(findings, walkFindings...)
-	b.Files = len(paths)
-	results := make([]fileResult, len(paths))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < min(opts.Workers, max(len(paths), 1)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				results[i] = loadItemFile(paths[i], exam, opts)
-			}
-		}()
-	}
-	for i := range paths {
-		if ctx.Err() != nil {
-			break
-		}
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
+	results, walkFindings := loadItems(ctx, filepath.Join(dir, "items"), exam, opts)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	findings = append(findings, walkFindings...)
+	b.Files = len(results)
 	for _, r := range results {
 		findings = append(findings, r.findings...)
 		switch {
@@ -172,6 +152,41 @@ type fileResult struct {
 	findings []finding.Finding
 }
 
+// loadItems loads the item files under root while walking it: the walk
+// hands each file to the workers as soon as it lists it, so loading does
+// not wait for the whole listing. The results are in walk (lexical)
+// order, whatever the scheduling.
+func loadItems(ctx context.Context, root string, exam *blueprint.Exam, opts Options) ([]*fileResult, []finding.Finding) {
+	type job struct {
+		path itemPath
+		res  *fileResult
+	}
+	jobs := make(chan job, 256)
+	var wg sync.WaitGroup
+	for range opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				*j.res = loadItemFile(j.path, exam, opts)
+			}
+		}()
+	}
+	var results []*fileResult
+	fs := walkItems(root, func(p itemPath) bool {
+		if ctx.Err() != nil {
+			return false
+		}
+		r := &fileResult{}
+		results = append(results, r)
+		jobs <- job{p, r}
+		return true
+	})
+	close(jobs)
+	wg.Wait()
+	return results, fs
+}
+
 // itemPath is an item file found by the walk; regular says that the
 // directory entry is a regular file (not a symbolic link or a special
 // file), so it can be opened without a stat first.
@@ -186,18 +201,28 @@ type itemPath struct {
 // empty bank; a root that is not a directory is a finding.
 func itemPaths(root string) ([]itemPath, []finding.Finding) {
 	var paths []itemPath
+	fs := walkItems(root, func(p itemPath) bool {
+		paths = append(paths, p)
+		return true
+	})
+	return paths, fs
+}
+
+// walkItems is itemPaths handing each file to emit as it is found; the
+// walk stops when emit returns false.
+func walkItems(root string, emit func(itemPath) bool) []finding.Finding {
 	var fs []finding.Finding
 	walkRoot := root
 	switch st, err := os.Stat(root); {
 	case errors.Is(err, os.ErrNotExist):
 		if _, lerr := os.Lstat(root); lerr != nil {
-			return nil, nil
+			return nil
 		}
-		return nil, []finding.Finding{{File: root, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "cannot read: items is a symbolic link to nothing"}}
+		return []finding.Finding{{File: root, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "cannot read: items is a symbolic link to nothing"}}
 	case err != nil:
-		return nil, []finding.Finding{{File: root, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "cannot read: " + unwrapPathError(err)}}
+		return []finding.Finding{{File: root, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "cannot read: " + unwrapPathError(err)}}
 	case !st.IsDir():
-		return nil, []finding.Finding{{File: root, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "items is not a directory; item files live in items/<domain-id>/<ID>.yaml"}}
+		return []finding.Finding{{File: root, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "items is not a directory; item files live in items/<domain-id>/<ID>.yaml"}}
 	default:
 		if lst, err := os.Lstat(root); err == nil && lst.Mode()&os.ModeSymlink != 0 {
 			walkRoot = root + string(filepath.Separator) // walk the directory it names
@@ -224,13 +249,15 @@ func itemPaths(root string) ([]itemPath, []finding.Finding) {
 			fs = append(fs, f)
 			return nil
 		}
-		paths = append(paths, itemPath{path, d.Type().IsRegular()})
+		if !emit(itemPath{path, d.Type().IsRegular()}) {
+			return filepath.SkipAll
+		}
 		return nil
 	})
 	if err != nil {
 		fs = append(fs, finding.Finding{File: root, Line: 1, Column: 1, Rule: rules.YAML.ID, Severity: rules.YAML.Severity, Message: "cannot read: " + unwrapPathError(err)})
 	}
-	return paths, fs
+	return fs
 }
 
 // linkOutside returns a finding when the directory entry at path is a

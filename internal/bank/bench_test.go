@@ -1,6 +1,7 @@
 package bank
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
@@ -12,9 +13,12 @@ import (
 
 // BenchmarkLoadPhases measures the loader's phases one at a time on the
 // bank synth.BenchBank gives (10,000 varied items unless QBANK_BENCH_*
-// say otherwise): reading every item file, parsing it, validating it
-// against the item schema (building the value included). Each op is the
-// whole bank. package lint has the rules and near-duplicate phases.
+// say otherwise): reading every item file, parsing it (yamlx.Parse, whose
+// fast path takes these files, and yaml.v3 alone for comparison), checking
+// it against the item schema and decoding it as the loader does (the
+// tree fast path), and the long way through the jsonschema library for
+// comparison. Each op is the whole bank. package lint has the rules and
+// near-duplicate phases.
 func BenchmarkLoadPhases(b *testing.B) {
 	dir, _, err := synth.BenchBank(context.Background(), b.TempDir())
 	if err != nil {
@@ -54,7 +58,29 @@ func BenchmarkLoadPhases(b *testing.B) {
 			}
 		}
 	})
-	b.Run("schema", func(b *testing.B) {
+	b.Run("parse-yaml.v3", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, d := range data {
+				var doc yaml.Node
+				if err := yaml.NewDecoder(bytes.NewReader(d)).Decode(&doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("schema+decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for i, d := range docs {
+				if !schemacheck.ValidItemDocument(d) {
+					b.Fatalf("%s: not on the fast path", paths[i].path)
+				}
+				decodeItem(d, paths[i].path)
+			}
+		}
+	})
+	b.Run("schema-library", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			for i, d := range docs {

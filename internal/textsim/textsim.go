@@ -267,32 +267,33 @@ func AllPairs(ctx context.Context, vs []Vector, threshold float64, workers int) 
 // comparison instead of a lookup of the run.
 const runShare = 0.5
 
-// posting is one indexed term of a vector.
-type posting struct {
-	doc    int32
-	rest   float32 // the doc's rest, rounded up: read here, not at random
-	weight float64
-}
-
 // index holds, for each vector, the terms after its light leading run (in
 // the global order, most frequent term first): the longest run whose
 // contribution to any dot product is bounded below runShare times the
-// threshold. Two
-// vectors that reach the threshold therefore share a term outside the run
-// of the earlier one, which the index finds when the later one probes.
+// threshold. Two vectors that reach the threshold therefore share a term
+// outside the run of the earlier one, which the index finds when the
+// later one probes.
+//
+// The postings of term id are docs[start[id]:start[id+1]], docs ascending,
+// with weights and rests aligned: a probe that only looks for candidates
+// it already has reads four bytes a posting.
 type index struct {
 	vs        []Vector
 	threshold float64
-	postings  [][]posting // by term id, docs ascending
-	// runs[d] are the term positions of vector d in its run; rest[d]
-	// bounds what they add to any dot product.
-	runs [][]int32
-	rest []float64
-	// order[d] are vector d's term positions from the rarest term to the
-	// most frequent; left[d][i] bounds what order[d][i:] add to any dot
-	// product.
-	order [][]int32
-	left  [][]float64
+	start     []int32
+	docs      []int32
+	weights   []float64
+	rests     []float32 // the doc's rest, rounded up: read here, not at random
+	// rest[d] bounds what the run of vector d adds to any dot product;
+	// its run is the last runLen[d] positions of its order.
+	rest   []float64
+	runLen []int32
+	// order[off[d]:off[d+1]] are vector d's term positions from the
+	// rarest term to the most frequent; left[off[d]+i] bounds what its
+	// order from i on adds to any dot product.
+	off   []int32
+	order []int32
+	left  []float64
 	terms int
 }
 
@@ -311,43 +312,71 @@ func buildIndex(vs []Vector, t float64) *index {
 			freq[id]++
 		}
 	}
-	idx := &index{vs: vs, threshold: t, postings: make([][]posting, terms), terms: terms,
-		runs: make([][]int32, len(vs)), rest: make([]float64, len(vs)), order: make([][]int32, len(vs)), left: make([][]float64, len(vs))}
+	idx := &index{vs: vs, threshold: t, terms: terms, rest: make([]float64, len(vs)), runLen: make([]int32, len(vs)), off: make([]int32, len(vs)+1)}
 	for d, v := range vs {
-		order := make([]int32, len(v.Terms))
-		for k := range order {
-			order[k] = int32(k)
-		}
-		// Most frequent first; ties by term id.
-		slices.SortFunc(order, func(a, b int32) int {
-			fa, fb := freq[v.Terms[a]], freq[v.Terms[b]]
-			if fa != fb {
-				return fb - fa
-			}
-			return int(v.Terms[a] - v.Terms[b])
-		})
-		bound := make([]float64, len(order)) // bound[i]: of order[:i+1]
-		sumMax, sq, run := 0.0, 0.0, 0
-		for i, k := range order {
-			w := v.Weights[k]
-			sumMax, sq = sumMax+w*maxW[v.Terms[k]], sq+w*w
-			bound[i] = min(sumMax, math.Sqrt(sq))
-			if bound[i] < t*runShare {
-				run = i + 1
-			}
-		}
-		if run > 0 {
-			idx.rest[d] = bound[run-1]
-		}
-		idx.runs[d] = slices.Clone(order[:run])
-		for _, k := range order[run:] {
-			idx.postings[v.Terms[k]] = append(idx.postings[v.Terms[k]], posting{doc: int32(d), rest: roundUp(idx.rest[d]), weight: v.Weights[k]})
-		}
-		slices.Reverse(order)
-		slices.Reverse(bound)
-		idx.order[d], idx.left[d] = order, bound
+		idx.off[d+1] = idx.off[d] + int32(len(v.Terms))
 	}
+	idx.order = make([]int32, idx.off[len(vs)])
+	idx.left = make([]float64, idx.off[len(vs)])
+	parallel(len(vs), func(d int) { idx.orderVector(d, freq, maxW) })
+	idx.post()
 	return idx
+}
+
+// orderVector fills vector d's order, left, run and rest.
+func (idx *index) orderVector(d int, freq []int, maxW []float64) {
+	v, t := idx.vs[d], idx.threshold
+	order, bound := idx.order[idx.off[d]:idx.off[d+1]], idx.left[idx.off[d]:idx.off[d+1]]
+	for k := range order {
+		order[k] = int32(k)
+	}
+	// Most frequent first; ties by term id.
+	slices.SortFunc(order, func(a, b int32) int {
+		fa, fb := freq[v.Terms[a]], freq[v.Terms[b]]
+		if fa != fb {
+			return fb - fa
+		}
+		return int(v.Terms[a] - v.Terms[b])
+	})
+	sumMax, sq, run := 0.0, 0.0, 0
+	for i, k := range order { // bound[i]: of order[:i+1]
+		w := v.Weights[k]
+		sumMax, sq = sumMax+w*maxW[v.Terms[k]], sq+w*w
+		bound[i] = min(sumMax, math.Sqrt(sq))
+		if bound[i] < t*runShare {
+			run = i + 1
+		}
+	}
+	if run > 0 {
+		idx.rest[d] = bound[run-1]
+	}
+	idx.runLen[d] = int32(run)
+	slices.Reverse(order)
+	slices.Reverse(bound)
+}
+
+// post fills the postings: every vector's terms but its run, in doc order.
+func (idx *index) post() {
+	idx.start = make([]int32, idx.terms+1)
+	for d, v := range idx.vs {
+		for _, k := range idx.order[idx.off[d] : idx.off[d+1]-idx.runLen[d]] {
+			idx.start[v.Terms[k]+1]++
+		}
+	}
+	for id := range idx.terms {
+		idx.start[id+1] += idx.start[id]
+	}
+	n := idx.start[idx.terms]
+	idx.docs, idx.weights, idx.rests = make([]int32, n), make([]float64, n), make([]float32, n)
+	next := slices.Clone(idx.start[:idx.terms])
+	for d, v := range idx.vs {
+		rest := roundUp(idx.rest[d])
+		for _, k := range idx.order[idx.off[d] : idx.off[d+1]-idx.runLen[d]] {
+			j := next[v.Terms[k]]
+			next[v.Terms[k]]++
+			idx.docs[j], idx.weights[j], idx.rests[j] = int32(d), v.Weights[k], rest
+		}
+	}
 }
 
 // roundUp returns the smallest float32 not below x, so that a bound kept
@@ -364,12 +393,13 @@ func roundUp(x float64) float32 {
 type prober struct {
 	idx     *index
 	acc     []float64
+	seen    []uint64  // bit y: y is a candidate (in touched)
 	xw      []float64 // the probing vector's weights by term id
 	touched []int32
 }
 
 func newProber(idx *index, n int) *prober {
-	return &prober{idx: idx, acc: make([]float64, n), xw: make([]float64, idx.terms)}
+	return &prober{idx: idx, acc: make([]float64, n), seen: make([]uint64, (n+63)/64), xw: make([]float64, idx.terms)}
 }
 
 // probe appends the pairs (y, x) with y < x and dot >= threshold, in
@@ -385,23 +415,15 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 	// shares with x only terms of order[i:]: its run holds its most
 	// frequent terms, which come after order[i] (a term y indexes) in the
 	// global order. So y is not admitted when left[i] cannot reach t.
-	left := idx.left[x]
-	for i, k := range idx.order[x] {
+	left := idx.left[idx.off[x]:idx.off[x+1]]
+	for i, k := range idx.order[idx.off[x]:idx.off[x+1]] {
 		id, wx := vx.Terms[k], vx.Weights[k]
-		for _, e := range idx.postings[id] {
-			if int(e.doc) >= x {
-				break
-			}
-			if p.acc[e.doc] == 0 {
-				if left[i] < t {
-					continue
-				}
-				p.touched = append(p.touched, e.doc)
-				// Start from the run's bound: acc is then the bound on
-				// the score, and positive once touched.
-				p.acc[e.doc] = float64(e.rest)
-			}
-			p.acc[e.doc] += wx * e.weight
+		lo, hi := idx.start[id], idx.start[id+1]
+		docs, weights := idx.docs[lo:hi], idx.weights[lo:hi]
+		if left[i] >= t {
+			p.admit(x, wx, docs, weights, idx.rests[lo:hi])
+		} else {
+			p.add(x, wx, docs, weights)
 		}
 	}
 	first := len(out)
@@ -409,12 +431,13 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 		// The index added every shared term outside y's run; add the run.
 		bound := p.acc[y]
 		p.acc[y] = 0
+		p.seen[y>>6] = 0
 		if bound < t {
 			continue
 		}
 		s := bound - float64(roundUp(idx.rest[y]))
 		vy := idx.vs[y]
-		for _, k := range idx.runs[y] {
+		for _, k := range idx.order[idx.off[y+1]-idx.runLen[y] : idx.off[y+1]] {
 			s += p.xw[vy.Terms[k]] * vy.Weights[k]
 		}
 		if s < t {
@@ -430,4 +453,34 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 	}
 	slices.SortFunc(out[first:], func(a, b Pair) int { return a.A - b.A })
 	return out
+}
+
+// admit adds wx times the postings of docs before x, admitting those not
+// yet candidates.
+func (p *prober) admit(x int, wx float64, docs []int32, weights []float64, rests []float32) {
+	for j, y := range docs {
+		if int(y) >= x {
+			break
+		}
+		if p.seen[y>>6]&(1<<(y&63)) == 0 {
+			p.seen[y>>6] |= 1 << (y & 63)
+			p.touched = append(p.touched, y)
+			// Start from the run's bound: acc is then the bound on
+			// the score.
+			p.acc[y] = float64(rests[j])
+		}
+		p.acc[y] += wx * weights[j]
+	}
+}
+
+// add adds wx times the postings of the candidates before x.
+func (p *prober) add(x int, wx float64, docs []int32, weights []float64) {
+	for j, y := range docs {
+		if int(y) >= x {
+			break
+		}
+		if p.seen[y>>6]&(1<<(y&63)) != 0 {
+			p.acc[y] += wx * weights[j]
+		}
+	}
 }

@@ -11,12 +11,21 @@
 // to any dot product (the bound is the smaller of the run's L2 norm and of
 // the sum of its weights times the largest weight any vector gives each
 // term), so frequent, light terms (boilerplate) make no candidates. A
-// vector probes the index rarest term first and admits a new candidate
-// only while what is left of it can still reach the threshold (what the
-// two share in the candidate's run comes later in the order); a
-// candidate's score is what the index added plus its
-// run, looked up directly. Probing is spread over workers; the result does
-// not depend on their number.
+// vector x probes the index rarest term first. What x and a vector y
+// share after the term probed (y's run included: it comes earlier in the
+// order) is bounded by what is left of x, and by the product of the L2
+// norm of what is left of x and that of y's terms before the posting's,
+// which the posting keeps (the ℓ2 bounds of L2AP): y is admitted as a
+// candidate only when its product at this term plus that bound can reach
+// the threshold, and a candidate is dropped as soon as what the index
+// added plus the bound cannot. A candidate's score is what the index
+// added plus its run, looked up directly, once what the index added plus
+// the run's bound reaches the threshold. Probing is spread over workers;
+// the result does not depend on their number.
+//
+// Every bound is an upper bound: kept in a float32, it is rounded up, and
+// the comparisons allow 1e-9 of the threshold for the rounding of sums
+// in float64. The cosine reported is Dot's.
 package textsim
 
 import (
@@ -275,7 +284,7 @@ const runShare = 0.5
 // later one probes.
 //
 // The postings of term id are docs[start[id]:start[id+1]], docs ascending,
-// with weights and rests aligned: a probe that only looks for candidates
+// with weights and norms aligned: a probe that only looks for candidates
 // it already has reads four bytes a posting.
 type index struct {
 	vs        []Vector
@@ -283,7 +292,9 @@ type index struct {
 	start     []int32
 	docs      []int32
 	weights   []float64
-	rests     []float32 // the doc's rest, rounded up: read here, not at random
+	// norms are the L2 norms of the doc's terms before the posting's in
+	// the global order (its run included), rounded up.
+	norms []float32
 	// rest[d] bounds what the run of vector d adds to any dot product;
 	// its run is the last runLen[d] positions of its order.
 	rest   []float64
@@ -367,14 +378,19 @@ func (idx *index) post() {
 		idx.start[id+1] += idx.start[id]
 	}
 	n := idx.start[idx.terms]
-	idx.docs, idx.weights, idx.rests = make([]int32, n), make([]float64, n), make([]float32, n)
+	idx.docs, idx.weights, idx.norms = make([]int32, n), make([]float64, n), make([]float32, n)
 	next := slices.Clone(idx.start[:idx.terms])
 	for d, v := range idx.vs {
-		rest := roundUp(idx.rest[d])
-		for _, k := range idx.order[idx.off[d] : idx.off[d+1]-idx.runLen[d]] {
-			j := next[v.Terms[k]]
-			next[v.Terms[k]]++
-			idx.docs[j], idx.weights[j], idx.rests[j] = int32(d), v.Weights[k], rest
+		order := idx.order[idx.off[d]:idx.off[d+1]]
+		sq := 0.0
+		for i := len(order) - 1; i >= 0; i-- { // most frequent first
+			k := order[i]
+			if i < len(order)-int(idx.runLen[d]) {
+				j := next[v.Terms[k]]
+				next[v.Terms[k]]++
+				idx.docs[j], idx.weights[j], idx.norms[j] = int32(d), v.Weights[k], roundUp(math.Sqrt(sq))
+			}
+			sq += v.Weights[k] * v.Weights[k]
 		}
 	}
 }
@@ -396,6 +412,7 @@ type prober struct {
 	seen    []uint64  // bit y: y is a candidate (in touched)
 	xw      []float64 // the probing vector's weights by term id
 	touched []int32
+	xn      []float64 // xn[i]: the L2 norm of the probing vector's order[i:]
 }
 
 func newProber(idx *index, n int) *prober {
@@ -411,31 +428,37 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 		p.xw[id] = vx.Weights[k]
 	}
 	p.touched = p.touched[:0]
-	// Rarest (heaviest) terms first. A vector y first met at order[i]
-	// shares with x only terms of order[i:]: its run holds its most
-	// frequent terms, which come after order[i] (a term y indexes) in the
-	// global order. So y is not admitted when left[i] cannot reach t.
-	left := idx.left[idx.off[x]:idx.off[x+1]]
-	for i, k := range idx.order[idx.off[x]:idx.off[x+1]] {
+	// Rarest (heaviest) terms first. Met in the postings of order[i] (a
+	// term it indexes), a vector y shares with x after it only terms of
+	// order[i+1:] that come before order[i] in y's own order: its run
+	// holds its most frequent terms, which come after order[i] in the
+	// global order, and the rarer terms of x were probed. So what is left
+	// is bounded by left[i+1] and by xn[i+1] times y's norm there; and y
+	// is not admitted at all when left[i] cannot reach t.
+	left, order := idx.left[idx.off[x]:idx.off[x+1]], idx.order[idx.off[x]:idx.off[x+1]]
+	p.xn = suffixNorms(p.xn, vx, order)
+	for i, k := range order {
 		id, wx := vx.Terms[k], vx.Weights[k]
 		lo, hi := idx.start[id], idx.start[id+1]
-		docs, weights := idx.docs[lo:hi], idx.weights[lo:hi]
+		lnext := 0.0
+		if i+1 < len(left) {
+			lnext = left[i+1]
+		}
 		if left[i] >= t {
-			p.admit(x, wx, docs, weights, idx.rests[lo:hi])
+			p.admit(x, wx, p.xn[i+1], lnext, t, lo, hi)
 		} else {
-			p.add(x, wx, docs, weights)
+			p.add(x, wx, p.xn[i+1], lnext, t, lo, hi)
 		}
 	}
 	first := len(out)
 	for _, y := range p.touched {
 		// The index added every shared term outside y's run; add the run.
-		bound := p.acc[y]
+		s := p.acc[y]
 		p.acc[y] = 0
-		p.seen[y>>6] = 0
-		if bound < t {
+		p.seen[y>>6] = 0 // the probe is over: clear, a word at a time
+		if s+idx.rest[y] < t {
 			continue
 		}
-		s := bound - float64(roundUp(idx.rest[y]))
 		vy := idx.vs[y]
 		for _, k := range idx.order[idx.off[y+1]-idx.runLen[y] : idx.off[y+1]] {
 			s += p.xw[vy.Terms[k]] * vy.Weights[k]
@@ -455,32 +478,66 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 	return out
 }
 
-// admit adds wx times the postings of docs before x, admitting those not
-// yet candidates.
-func (p *prober) admit(x int, wx float64, docs []int32, weights []float64, rests []float32) {
+// suffixNorms returns in buf the L2 norms of v's terms at order[i:], for
+// i from 0 to len(order).
+func suffixNorms(buf []float64, v Vector, order []int32) []float64 {
+	buf = slices.Grow(buf[:0], len(order)+1)[:len(order)+1]
+	sq := 0.0
+	buf[len(order)] = 0
+	for i := len(order) - 1; i >= 0; i-- {
+		w := v.Weights[order[i]]
+		sq += w * w
+		buf[i] = math.Sqrt(sq)
+	}
+	return buf
+}
+
+// admit adds wx times the postings lo:hi of docs before x, admitting
+// those not yet candidates that can still reach t: what x and y share
+// after this term is bounded by the product of their norms there (xn for
+// x; y's is in the posting), and by lnext, what x's next terms can add
+// to any dot product. A candidate that can no longer reach t is pruned:
+// its accumulator becomes -Inf.
+func (p *prober) admit(x int, wx, xn, lnext, t float64, lo, hi int32) {
+	idx := p.idx
+	docs, weights, norms := idx.docs[lo:hi], idx.weights[lo:hi], idx.norms[lo:hi]
 	for j, y := range docs {
 		if int(y) >= x {
 			break
 		}
+		v := wx * weights[j]
 		if p.seen[y>>6]&(1<<(y&63)) == 0 {
+			if v+min(xn*float64(norms[j]), lnext) < t {
+				continue
+			}
 			p.seen[y>>6] |= 1 << (y & 63)
 			p.touched = append(p.touched, y)
-			// Start from the run's bound: acc is then the bound on
-			// the score.
-			p.acc[y] = float64(rests[j])
+			p.acc[y] = v
+			continue
 		}
-		p.acc[y] += wx * weights[j]
+		p.acc[y] = prune(p.acc[y]+v, min(xn*float64(norms[j]), lnext), t)
 	}
 }
 
-// add adds wx times the postings of the candidates before x.
-func (p *prober) add(x int, wx float64, docs []int32, weights []float64) {
+// add adds wx times the postings lo:hi of the candidates before x, and
+// prunes them as admit does.
+func (p *prober) add(x int, wx, xn, lnext, t float64, lo, hi int32) {
+	idx := p.idx
+	docs := idx.docs[lo:hi]
 	for j, y := range docs {
 		if int(y) >= x {
 			break
 		}
 		if p.seen[y>>6]&(1<<(y&63)) != 0 {
-			p.acc[y] += wx * weights[j]
+			p.acc[y] = prune(p.acc[y]+wx*idx.weights[lo+int32(j)], min(xn*float64(idx.norms[lo+int32(j)]), lnext), t)
 		}
 	}
+}
+
+// prune returns acc, or -Inf when acc plus what is left cannot reach t.
+func prune(acc, left, t float64) float64 {
+	if acc+left < t {
+		return math.Inf(-1)
+	}
+	return acc
 }

@@ -11,12 +11,21 @@
 // to any dot product (the bound is the smaller of the run's L2 norm and of
 // the sum of its weights times the largest weight any vector gives each
 // term), so frequent, light terms (boilerplate) make no candidates. A
-// vector probes the index rarest term first and admits a new candidate
-// only while what is left of it can still reach the threshold (what the
-// two share in the candidate's run comes later in the order); a
-// candidate's score is what the index added plus its
-// run, looked up directly. Probing is spread over workers; the result does
-// not depend on their number.
+// vector x probes the index rarest term first. What x and a vector y
+// share after the term probed (y's run included: it comes earlier in the
+// order) is bounded by what is left of x, and by the product of the L2
+// norm of what is left of x and that of y's terms before the posting's,
+// which the posting keeps (the ℓ2 bounds of L2AP): y is admitted as a
+// candidate only when its product at this term plus that bound can reach
+// the threshold, and a candidate is dropped as soon as what the index
+// added plus the bound cannot. A candidate's score is what the index
+// added plus its run, looked up directly, once what the index added plus
+// the run's bound reaches the threshold. Probing is spread over workers;
+// the result does not depend on their number.
+//
+// Every bound is an upper bound: kept in a float32, it is rounded up, and
+// the comparisons allow 1e-9 of the threshold for the rounding of sums
+// in float64. The cosine reported is Dot's.
 package textsim
 
 import (
@@ -267,32 +276,35 @@ func AllPairs(ctx context.Context, vs []Vector, threshold float64, workers int) 
 // comparison instead of a lookup of the run.
 const runShare = 0.5
 
-// posting is one indexed term of a vector.
-type posting struct {
-	doc    int32
-	rest   float32 // the doc's rest, rounded up: read here, not at random
-	weight float64
-}
-
 // index holds, for each vector, the terms after its light leading run (in
 // the global order, most frequent term first): the longest run whose
 // contribution to any dot product is bounded below runShare times the
-// threshold. Two
-// vectors that reach the threshold therefore share a term outside the run
-// of the earlier one, which the index finds when the later one probes.
+// threshold. Two vectors that reach the threshold therefore share a term
+// outside the run of the earlier one, which the index finds when the
+// later one probes.
+//
+// The postings of term id are docs[start[id]:start[id+1]], docs ascending,
+// with weights and norms aligned: a probe that only looks for candidates
+// it already has reads four bytes a posting.
 type index struct {
 	vs        []Vector
 	threshold float64
-	postings  [][]posting // by term id, docs ascending
-	// runs[d] are the term positions of vector d in its run; rest[d]
-	// bounds what they add to any dot product.
-	runs [][]int32
-	rest []float64
-	// order[d] are vector d's term positions from the rarest term to the
-	// most frequent; left[d][i] bounds what order[d][i:] add to any dot
-	// product.
-	order [][]int32
-	left  [][]float64
+	start     []int32
+	docs      []int32
+	weights   []float64
+	// norms are the L2 norms of the doc's terms before the posting's in
+	// the global order (its run included), rounded up.
+	norms []float32
+	// rest[d] bounds what the run of vector d adds to any dot product;
+	// its run is the last runLen[d] positions of its order.
+	rest   []float64
+	runLen []int32
+	// order[off[d]:off[d+1]] are vector d's term positions from the
+	// rarest term to the most frequent; left[off[d]+i] bounds what its
+	// order from i on adds to any dot product.
+	off   []int32
+	order []int32
+	left  []float64
 	terms int
 }
 
@@ -311,43 +323,76 @@ func buildIndex(vs []Vector, t float64) *index {
 			freq[id]++
 		}
 	}
-	idx := &index{vs: vs, threshold: t, postings: make([][]posting, terms), terms: terms,
-		runs: make([][]int32, len(vs)), rest: make([]float64, len(vs)), order: make([][]int32, len(vs)), left: make([][]float64, len(vs))}
+	idx := &index{vs: vs, threshold: t, terms: terms, rest: make([]float64, len(vs)), runLen: make([]int32, len(vs)), off: make([]int32, len(vs)+1)}
 	for d, v := range vs {
-		order := make([]int32, len(v.Terms))
-		for k := range order {
-			order[k] = int32(k)
-		}
-		// Most frequent first; ties by term id.
-		slices.SortFunc(order, func(a, b int32) int {
-			fa, fb := freq[v.Terms[a]], freq[v.Terms[b]]
-			if fa != fb {
-				return fb - fa
-			}
-			return int(v.Terms[a] - v.Terms[b])
-		})
-		bound := make([]float64, len(order)) // bound[i]: of order[:i+1]
-		sumMax, sq, run := 0.0, 0.0, 0
-		for i, k := range order {
-			w := v.Weights[k]
-			sumMax, sq = sumMax+w*maxW[v.Terms[k]], sq+w*w
-			bound[i] = min(sumMax, math.Sqrt(sq))
-			if bound[i] < t*runShare {
-				run = i + 1
-			}
-		}
-		if run > 0 {
-			idx.rest[d] = bound[run-1]
-		}
-		idx.runs[d] = slices.Clone(order[:run])
-		for _, k := range order[run:] {
-			idx.postings[v.Terms[k]] = append(idx.postings[v.Terms[k]], posting{doc: int32(d), rest: roundUp(idx.rest[d]), weight: v.Weights[k]})
-		}
-		slices.Reverse(order)
-		slices.Reverse(bound)
-		idx.order[d], idx.left[d] = order, bound
+		idx.off[d+1] = idx.off[d] + int32(len(v.Terms))
 	}
+	idx.order = make([]int32, idx.off[len(vs)])
+	idx.left = make([]float64, idx.off[len(vs)])
+	parallel(len(vs), func(d int) { idx.orderVector(d, freq, maxW) })
+	idx.post()
 	return idx
+}
+
+// orderVector fills vector d's order, left, run and rest.
+func (idx *index) orderVector(d int, freq []int, maxW []float64) {
+	v, t := idx.vs[d], idx.threshold
+	order, bound := idx.order[idx.off[d]:idx.off[d+1]], idx.left[idx.off[d]:idx.off[d+1]]
+	for k := range order {
+		order[k] = int32(k)
+	}
+	// Most frequent first; ties by term id.
+	slices.SortFunc(order, func(a, b int32) int {
+		fa, fb := freq[v.Terms[a]], freq[v.Terms[b]]
+		if fa != fb {
+			return fb - fa
+		}
+		return int(v.Terms[a] - v.Terms[b])
+	})
+	sumMax, sq, run := 0.0, 0.0, 0
+	for i, k := range order { // bound[i]: of order[:i+1]
+		w := v.Weights[k]
+		sumMax, sq = sumMax+w*maxW[v.Terms[k]], sq+w*w
+		bound[i] = min(sumMax, math.Sqrt(sq))
+		if bound[i] < t*runShare {
+			run = i + 1
+		}
+	}
+	if run > 0 {
+		idx.rest[d] = bound[run-1]
+	}
+	idx.runLen[d] = int32(run)
+	slices.Reverse(order)
+	slices.Reverse(bound)
+}
+
+// post fills the postings: every vector's terms but its run, in doc order.
+func (idx *index) post() {
+	idx.start = make([]int32, idx.terms+1)
+	for d, v := range idx.vs {
+		for _, k := range idx.order[idx.off[d] : idx.off[d+1]-idx.runLen[d]] {
+			idx.start[v.Terms[k]+1]++
+		}
+	}
+	for id := range idx.terms {
+		idx.start[id+1] += idx.start[id]
+	}
+	n := idx.start[idx.terms]
+	idx.docs, idx.weights, idx.norms = make([]int32, n), make([]float64, n), make([]float32, n)
+	next := slices.Clone(idx.start[:idx.terms])
+	for d, v := range idx.vs {
+		order := idx.order[idx.off[d]:idx.off[d+1]]
+		sq := 0.0
+		for i := len(order) - 1; i >= 0; i-- { // most frequent first
+			k := order[i]
+			if i < len(order)-int(idx.runLen[d]) {
+				j := next[v.Terms[k]]
+				next[v.Terms[k]]++
+				idx.docs[j], idx.weights[j], idx.norms[j] = int32(d), v.Weights[k], roundUp(math.Sqrt(sq))
+			}
+			sq += v.Weights[k] * v.Weights[k]
+		}
+	}
 }
 
 // roundUp returns the smallest float32 not below x, so that a bound kept
@@ -364,12 +409,14 @@ func roundUp(x float64) float32 {
 type prober struct {
 	idx     *index
 	acc     []float64
+	seen    []uint64  // bit y: y is a candidate (in touched)
 	xw      []float64 // the probing vector's weights by term id
 	touched []int32
+	xn      []float64 // xn[i]: the L2 norm of the probing vector's order[i:]
 }
 
 func newProber(idx *index, n int) *prober {
-	return &prober{idx: idx, acc: make([]float64, n), xw: make([]float64, idx.terms)}
+	return &prober{idx: idx, acc: make([]float64, n), seen: make([]uint64, (n+63)/64), xw: make([]float64, idx.terms)}
 }
 
 // probe appends the pairs (y, x) with y < x and dot >= threshold, in
@@ -381,40 +428,39 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 		p.xw[id] = vx.Weights[k]
 	}
 	p.touched = p.touched[:0]
-	// Rarest (heaviest) terms first. A vector y first met at order[i]
-	// shares with x only terms of order[i:]: its run holds its most
-	// frequent terms, which come after order[i] (a term y indexes) in the
-	// global order. So y is not admitted when left[i] cannot reach t.
-	left := idx.left[x]
-	for i, k := range idx.order[x] {
+	// Rarest (heaviest) terms first. Met in the postings of order[i] (a
+	// term it indexes), a vector y shares with x after it only terms of
+	// order[i+1:] that come before order[i] in y's own order: its run
+	// holds its most frequent terms, which come after order[i] in the
+	// global order, and the rarer terms of x were probed. So what is left
+	// is bounded by left[i+1] and by xn[i+1] times y's norm there; and y
+	// is not admitted at all when left[i] cannot reach t.
+	left, order := idx.left[idx.off[x]:idx.off[x+1]], idx.order[idx.off[x]:idx.off[x+1]]
+	p.xn = suffixNorms(p.xn, vx, order)
+	for i, k := range order {
 		id, wx := vx.Terms[k], vx.Weights[k]
-		for _, e := range idx.postings[id] {
-			if int(e.doc) >= x {
-				break
-			}
-			if p.acc[e.doc] == 0 {
-				if left[i] < t {
-					continue
-				}
-				p.touched = append(p.touched, e.doc)
-				// Start from the run's bound: acc is then the bound on
-				// the score, and positive once touched.
-				p.acc[e.doc] = float64(e.rest)
-			}
-			p.acc[e.doc] += wx * e.weight
+		lo, hi := idx.start[id], idx.start[id+1]
+		lnext := 0.0
+		if i+1 < len(left) {
+			lnext = left[i+1]
+		}
+		if left[i] >= t {
+			p.admit(x, wx, p.xn[i+1], lnext, t, lo, hi)
+		} else {
+			p.add(x, wx, p.xn[i+1], lnext, t, lo, hi)
 		}
 	}
 	first := len(out)
 	for _, y := range p.touched {
 		// The index added every shared term outside y's run; add the run.
-		bound := p.acc[y]
+		s := p.acc[y]
 		p.acc[y] = 0
-		if bound < t {
+		p.seen[y>>6] = 0 // the probe is over: clear, a word at a time
+		if s+idx.rest[y] < t {
 			continue
 		}
-		s := bound - float64(roundUp(idx.rest[y]))
 		vy := idx.vs[y]
-		for _, k := range idx.runs[y] {
+		for _, k := range idx.order[idx.off[y+1]-idx.runLen[y] : idx.off[y+1]] {
 			s += p.xw[vy.Terms[k]] * vy.Weights[k]
 		}
 		if s < t {
@@ -430,4 +476,68 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 	}
 	slices.SortFunc(out[first:], func(a, b Pair) int { return a.A - b.A })
 	return out
+}
+
+// suffixNorms returns in buf the L2 norms of v's terms at order[i:], for
+// i from 0 to len(order).
+func suffixNorms(buf []float64, v Vector, order []int32) []float64 {
+	buf = slices.Grow(buf[:0], len(order)+1)[:len(order)+1]
+	sq := 0.0
+	buf[len(order)] = 0
+	for i := len(order) - 1; i >= 0; i-- {
+		w := v.Weights[order[i]]
+		sq += w * w
+		buf[i] = math.Sqrt(sq)
+	}
+	return buf
+}
+
+// admit adds wx times the postings lo:hi of docs before x, admitting
+// those not yet candidates that can still reach t: what x and y share
+// after this term is bounded by the product of their norms there (xn for
+// x; y's is in the posting), and by lnext, what x's next terms can add
+// to any dot product. A candidate that can no longer reach t is pruned:
+// its accumulator becomes -Inf.
+func (p *prober) admit(x int, wx, xn, lnext, t float64, lo, hi int32) {
+	idx := p.idx
+	docs, weights, norms := idx.docs[lo:hi], idx.weights[lo:hi], idx.norms[lo:hi]
+	for j, y := range docs {
+		if int(y) >= x {
+			break
+		}
+		v := wx * weights[j]
+		if p.seen[y>>6]&(1<<(y&63)) == 0 {
+			if v+min(xn*float64(norms[j]), lnext) < t {
+				continue
+			}
+			p.seen[y>>6] |= 1 << (y & 63)
+			p.touched = append(p.touched, y)
+			p.acc[y] = v
+			continue
+		}
+		p.acc[y] = prune(p.acc[y]+v, min(xn*float64(norms[j]), lnext), t)
+	}
+}
+
+// add adds wx times the postings lo:hi of the candidates before x, and
+// prunes them as admit does.
+func (p *prober) add(x int, wx, xn, lnext, t float64, lo, hi int32) {
+	idx := p.idx
+	docs := idx.docs[lo:hi]
+	for j, y := range docs {
+		if int(y) >= x {
+			break
+		}
+		if p.seen[y>>6]&(1<<(y&63)) != 0 {
+			p.acc[y] = prune(p.acc[y]+wx*idx.weights[lo+int32(j)], min(xn*float64(idx.norms[lo+int32(j)]), lnext), t)
+		}
+	}
+}
+
+// prune returns acc, or -Inf when acc plus what is left cannot reach t.
+func prune(acc, left, t float64) float64 {
+	if acc+left < t {
+		return math.Inf(-1)
+	}
+	return acc
 }

@@ -150,3 +150,62 @@ func TestAllPairsStopsWhenCancelled(t *testing.T) {
 		t.Fatalf("cancelled search returned %d pairs", len(got))
 	}
 }
+
+// stressCorpus generates n texts to strain the pruning bounds: very short
+// and very long texts over a skewed vocabulary, most behind a shared
+// boilerplate, and chains of lightly reworded copies whose cosines spread
+// around any threshold.
+func stressCorpus(seed uint64, n int) []string {
+	r := rand.New(rand.NewPCG(seed, 13))
+	word := func() string { return fmt.Sprintf("t%dx", int(400*math.Pow(r.Float64(), 3))) }
+	texts := make([]string, n)
+	for i := range texts {
+		var ws []string
+		switch {
+		case i > 0 && r.IntN(3) == 0: // a reworded copy, edits to taste
+			ws = strings.Fields(texts[r.IntN(i)])
+			for e := r.IntN(1 + len(ws)/3); e > 0 && len(ws) > 0; e-- {
+				ws[r.IntN(len(ws))] = word()
+			}
+		case r.IntN(4) == 0: // very short
+			ws = make([]string, 1+r.IntN(2))
+		case r.IntN(8) == 0: // very long
+			ws = make([]string, 100+r.IntN(200))
+		default:
+			ws = make([]string, 4+r.IntN(20))
+		}
+		for j := range ws {
+			if ws[j] == "" {
+				ws[j] = word()
+			}
+		}
+		if r.IntN(3) > 0 {
+			ws = append(ws, "which option should the team choose to meet these requirements")
+		}
+		texts[i] = strings.Join(ws, " ")
+	}
+	return texts
+}
+
+// TestAllPairsAtExactThresholds: the search is exact when the threshold
+// is the cosine of a pair, which puts that pair and its equals right on
+// every bound, on a corpus built to strain the bounds.
+func TestAllPairsAtExactThresholds(t *testing.T) {
+	for seed := range uint64(3) {
+		vs := Vectorize(stressCorpus(seed, 500)).Vectors
+		all := bruteForce(vs, 0.15)
+		r := rand.New(rand.NewPCG(seed, 17))
+		for range 10 {
+			th := all[r.IntN(len(all))].Cosine
+			if th > 1 {
+				continue // a text and its copy: 1 and a rounding
+			}
+			want := bruteForce(vs, th)
+			for _, workers := range []int{1, 2} {
+				if got := AllPairs(context.Background(), vs, th, workers); !reflect.DeepEqual(got, want) {
+					t.Fatalf("seed %d, threshold %v, %d workers: %d pairs, brute force %d", seed, th, workers, len(got), len(want))
+				}
+			}
+		}
+	}
+}

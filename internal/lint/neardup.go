@@ -7,14 +7,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode"
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/finding"
 	"github.com/qbank/qbank/internal/rules"
+	"github.com/qbank/qbank/internal/textsim"
 )
 
 // Near-duplicate stems are found by exact Jaccard similarity of word-bigram
@@ -43,9 +42,7 @@ import (
 // stemWords returns the words of a stem: lower-cased runs of letters and
 // digits.
 func stemWords(stem string) []string {
-	return strings.FieldsFunc(strings.ToLower(stem), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	return textsim.Fields(stem)
 }
 
 // shingles returns the distinct word bigrams of a stem (its words when it

@@ -36,7 +36,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode"
 )
 
 // Vector is a sparse unit vector: Terms ascending, Weights aligned.
@@ -180,9 +179,7 @@ func Words(text string) []string {
 type word struct{ surface, folded string }
 
 func words(text string) []word {
-	ws := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	ws := Fields(text)
 	out := make([]word, 0, len(ws))
 	for _, w := range ws {
 		if len(w) < 2 || stopWords[w] {

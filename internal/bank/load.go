@@ -157,32 +157,44 @@ type fileResult struct {
 // not wait for the whole listing. The results are in walk (lexical)
 // order, whatever the scheduling.
 func loadItems(ctx context.Context, root string, exam *blueprint.Exam, opts Options) ([]*fileResult, []finding.Finding) {
+	// Files go to the workers in batches: one channel operation per file
+	// cost more than reading a small file.
+	const batchSize = 32
 	type job struct {
 		path itemPath
 		res  *fileResult
 	}
-	jobs := make(chan job, 256)
+	batches := make(chan []job, 2*opts.Workers)
 	var wg sync.WaitGroup
 	for range opts.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs {
-				*j.res = loadItemFile(j.path, exam, opts)
+			for batch := range batches {
+				for _, j := range batch {
+					*j.res = loadItemFile(j.path, exam, opts)
+				}
 			}
 		}()
 	}
 	var results []*fileResult
+	batch := make([]job, 0, batchSize)
 	fs := walkItems(root, func(p itemPath) bool {
 		if ctx.Err() != nil {
 			return false
 		}
 		r := &fileResult{}
 		results = append(results, r)
-		jobs <- job{p, r}
+		if batch = append(batch, job{p, r}); len(batch) == batchSize {
+			batches <- batch
+			batch = make([]job, 0, batchSize)
+		}
 		return true
 	})
-	close(jobs)
+	if len(batch) > 0 {
+		batches <- batch
+	}
+	close(batches)
 	wg.Wait()
 	return results, fs
 }

@@ -11,8 +11,8 @@ import (
 //		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 //	})
 //
-// does, several times faster on ASCII text (one pass over the bytes, the
-// words sharing one lower-cased copy). Text with other characters takes
+// does, faster on ASCII text (the words share one lower-cased copy, or s
+// itself). Text with other characters takes
 // that definition.
 func Fields(s string) []string {
 	for i := 0; i < len(s); i++ {
@@ -20,32 +20,34 @@ func Fields(s string) []string {
 			return strings.FieldsFunc(strings.ToLower(s), notLetterOrDigit)
 		}
 	}
-	// One pass: each byte lower-cased through a table into one copy of
-	// s, the words noted as slices of it.
-	buf := make([]byte, len(s))
-	bounds := make([]int32, 0, len(s)/4+2)
-	inWord := false
-	for i := 0; i < len(s); i++ {
-		c := asciiFold[s[i]]
-		buf[i] = c
-		if (c != 0) != inWord {
-			bounds = append(bounds, int32(i))
-			inWord = !inWord
+	// The words are slices of one lower-cased copy (s itself when it has
+	// no upper case), counted first so that out is allocated once.
+	lower := lowerASCII(s)
+	n := 0
+	for i := 0; i < len(lower); i++ {
+		if asciiFold[lower[i]] != 0 && (i == 0 || asciiFold[lower[i-1]] == 0) {
+			n++
 		}
 	}
-	if inWord {
-		bounds = append(bounds, int32(len(s)))
+	out := make([]string, 0, n)
+	start := -1
+	for i := 0; i < len(lower); i++ {
+		switch word := asciiFold[lower[i]] != 0; {
+		case word && start < 0:
+			start = i
+		case !word && start >= 0:
+			out = append(out, lower[start:i])
+			start = -1
+		}
 	}
-	lower := string(buf)
-	out := make([]string, len(bounds)/2)
-	for k := range out {
-		out[k] = lower[bounds[2*k]:bounds[2*k+1]]
+	if start >= 0 {
+		out = append(out, lower[start:])
 	}
 	return out
 }
 
 // asciiFold maps an ASCII letter or digit to its lower case, and every
-// other byte to 0.
+// other byte to 0: non-zero means a byte of a word.
 var asciiFold = func() (t [256]byte) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = byte(c)
@@ -55,5 +57,27 @@ var asciiFold = func() (t [256]byte) {
 	}
 	return t
 }()
+
+// lowerASCII lower-cases ASCII text, copying only the runs between upper
+// case letters (strings.ToLower writes it a byte at a time).
+func lowerASCII(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			if last == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[last:i])
+			b.WriteByte(c + 'a' - 'A')
+			last = i + 1
+		}
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
 
 func notLetterOrDigit(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }

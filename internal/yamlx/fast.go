@@ -1,6 +1,7 @@
 package yamlx
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -42,6 +43,7 @@ func parseFast(data []byte) (doc *yaml.Node, ok bool) {
 		return nil, false
 	}
 	p.next = first
+	p.slab = make([]yaml.Node, p.estimateNodes())
 	root, ok := p.mapping(0, first, p.lines[first].start)
 	if !ok || p.skipBlank() < len(p.lines) {
 		return nil, false
@@ -79,7 +81,7 @@ func (p *fastParser) splitLines() bool {
 	if len(data) == 0 {
 		return false
 	}
-	p.lines = make([]fastLine, 0, 48)
+	p.lines = make([]fastLine, 0, bytes.Count(data, []byte{'\n'})+1)
 	start, indent, leading := 0, 0, true
 	for i := 0; i < len(data); {
 		c := data[i]
@@ -148,9 +150,37 @@ func (p *fastParser) skipBlank() int {
 	return p.next
 }
 
+// estimateNodes estimates from the lines how many nodes the tree will
+// have, so that they are allocated at once and few are left unused: two
+// for the document and its mapping, two per "key:", one per dash, and one
+// per element of a flow sequence. Lines of block scalars that look like
+// these count too; the estimate only sizes an allocation.
+func (p *fastParser) estimateNodes() int {
+	n := 2
+	for i := range p.lines {
+		l := p.lines[i]
+		off := l.start + l.indent
+		if off == l.end || p.data[off] == '#' {
+			continue
+		}
+		if p.data[off] == '-' && (off+1 == l.end || p.data[off+1] == ' ') {
+			n++
+			for off++; off < l.end && p.data[off] == ' '; off++ {
+			}
+		}
+		if off < l.end && p.looksLikeKey(i, off) {
+			n += 2
+		}
+		if k := bytes.IndexByte(p.data[off:l.end], '['); k >= 0 {
+			n += 1 + bytes.Count(p.data[off+k:l.end], []byte{','})
+		}
+	}
+	return n
+}
+
 func (p *fastParser) newNode(kind yaml.Kind, tag, value string, line, col int) *yaml.Node {
 	if len(p.slab) == 0 {
-		p.slab = make([]yaml.Node, 64)
+		p.slab = make([]yaml.Node, 16) // the estimate fell short
 	}
 	n := &p.slab[0]
 	p.slab = p.slab[1:]

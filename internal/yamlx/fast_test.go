@@ -168,6 +168,13 @@ func TestFastParseAgreesOnTheBank(t *testing.T) {
 				t.Errorf("%s: item file not taken by the fast path", path)
 			}
 		}
+		if accepted {
+			// One allocation of nodes suffices, and wastes little.
+			doc, _ := yamlx.ParseFast(data)
+			if n, est := countNodes(doc), yamlx.EstimateNodes(data); est < n || est > n+n/4+4 {
+				t.Errorf("%s: %d nodes, estimated %d", path, n, est)
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -222,4 +229,12 @@ func FuzzFastParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		agree(t, "input", data)
 	})
+}
+
+func countNodes(n *yaml.Node) int {
+	c := 1
+	for _, k := range n.Content {
+		c += countNodes(k)
+	}
+	return c
 }

@@ -92,7 +92,7 @@ func Vectorize(texts []string) *Model {
 			if !ok {
 				id = int32(len(m.Words))
 				dict[w.folded] = id
-				m.Words = append(m.Words, w.surface)
+				m.Words = append(m.Words, strings.Clone(w.surface)) // not the whole text it is cut from
 				m.DF = append(m.DF, 0)
 			}
 			ids[j] = id

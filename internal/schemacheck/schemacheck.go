@@ -61,7 +61,7 @@ func ValidateValue(kind Kind, doc *yaml.Node, file, item string) (any, []finding
 		}
 		return nil, fs
 	}
-	if kind == Item && validItemValue(v) {
+	if kind == Item && ValidItemDocument(doc) {
 		return v, nil
 	}
 	err = compiled[kind]().Validate(v)

@@ -223,7 +223,7 @@ func (p *fastParser) mapping(indent, i, off int) (*yaml.Node, bool) {
 		}
 		m.Content = append(m.Content, key, value)
 		oneLine := !p.restBlank(i, after) && value.Style != yaml.LiteralStyle
-		i = p.skipBlank()
+		p.skipBlank()
 		if head, ok = p.commentsAbove(indent, oneLine); !ok {
 			return nil, false
 		}

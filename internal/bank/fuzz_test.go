@@ -1,10 +1,12 @@
 package bank
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/qbank/qbank/internal/blueprint"
 	"github.com/qbank/qbank/internal/testbank"
+	"github.com/qbank/qbank/internal/yamlx"
 )
 
 // FuzzParseItemFile feeds arbitrary bytes through the item loader (strict
@@ -29,8 +31,12 @@ func FuzzParseItemFile(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
+	arena := new(yamlx.Arena) // reused across inputs, as a loader worker does
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res := parseItemFile(data, "items/alpha/AL-0001.yaml", exam, nil)
+		res := parseItemFile(data, "items/alpha/AL-0001.yaml", exam, nil, nil)
+		if inArena := parseItemFile(data, "items/alpha/AL-0001.yaml", exam, nil, arena); !reflect.DeepEqual(res, inArena) {
+			t.Fatalf("parsing in an arena changes the result:\n%+v\n%+v", res, inArena)
+		}
 		for _, fd := range res.findings {
 			if fd.Line < 1 || fd.Column < 1 || fd.Message == "" {
 				t.Fatalf("finding without position or message: %+v", fd)

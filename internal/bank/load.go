@@ -46,6 +46,10 @@ type Options struct {
 	// Workers bounds concurrent file loads (DefaultWorkersPerCPU per CPU
 	// when 0).
 	Workers int
+	// KeepTrees keeps each item file's tree (File.Doc) valid after Visit
+	// returns. By default the loader builds the next file's tree in the
+	// same memory (a yamlx.Arena per worker), so Visit must keep no node.
+	KeepTrees bool
 }
 
 // File is one item file as the loader saw it, handed to Options.Visit.
@@ -55,6 +59,7 @@ type File struct {
 	// Data is the file's content.
 	Data []byte
 	// Doc is the parsed document; nil when the file is not valid YAML.
+	// Its nodes are reused once Visit returns (unless Options.KeepTrees).
 	Doc *yaml.Node
 	// Item is the decoded item; nil when the file failed to parse or the
 	// schema (Valid tells which).
@@ -170,9 +175,13 @@ func loadItems(ctx context.Context, root string, exam *blueprint.Exam, opts Opti
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var arena *yamlx.Arena
+			if !opts.KeepTrees {
+				arena = new(yamlx.Arena)
+			}
 			for batch := range batches {
 				for _, j := range batch {
-					*j.res = loadItemFile(j.path, exam, opts)
+					*j.res = loadItemFile(j.path, exam, opts, arena)
 				}
 			}
 		}()
@@ -398,23 +407,31 @@ func yamlFindings(path, item string, err error) []finding.Finding {
 	return fs
 }
 
-func loadItemFile(p itemPath, exam *blueprint.Exam, opts Options) fileResult {
+func loadItemFile(p itemPath, exam *blueprint.Exam, opts Options, arena *yamlx.Arena) fileResult {
 	path := p.path
 	data, rerr := readFile(path, opts.MaxFileSize, p.regular)
 	if rerr != nil {
 		return fileResult{findings: []finding.Finding{rerr.finding(path)}}
 	}
-	return parseItemFile(data, path, exam, opts.Visit)
+	return parseItemFile(data, path, exam, opts.Visit, arena)
 }
 
 // parseItemFile parses, validates and decodes one item file's content and
 // hands it to visit. A valid item is read straight from its tree
 // (schemacheck.ValidItemDocument); any other goes through the schema
-// validator, which explains what is wrong.
-func parseItemFile(data []byte, path string, exam *blueprint.Exam, visit func(*File) []finding.Finding) fileResult {
+// validator, which explains what is wrong. With an arena, the tree is
+// built in it and the arena is reset once visit is done.
+func parseItemFile(data []byte, path string, exam *blueprint.Exam, visit func(*File) []finding.Finding, arena *yamlx.Arena) fileResult {
 	f := &File{Path: path, Data: data, Exam: exam}
 	var res fileResult
-	doc, err := yamlx.Parse(data)
+	var doc *yaml.Node
+	var err error
+	if arena != nil {
+		defer arena.Reset()
+		doc, err = arena.Parse(data)
+	} else {
+		doc, err = yamlx.Parse(data)
+	}
 	switch {
 	case err != nil:
 		res.findings = yamlFindings(path, "", err)

@@ -238,3 +238,48 @@ func countNodes(n *yaml.Node) int {
 	}
 	return c
 }
+
+// TestArenaTreesAreYAMLv3Trees parses every file of the bank in one arena,
+// resetting it between files as the loader does, and two files without a
+// reset between them: each tree is yaml.v3's, and a tree stays whole
+// until the reset.
+func TestArenaTreesAreYAMLv3Trees(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "bank", "*", "*", "*.yaml"))
+	more, _ := filepath.Glob(filepath.Join("..", "..", "bank", "*.yaml"))
+	files = append(files, more...)
+	if len(files) < 300 {
+		t.Fatalf("%d files", len(files))
+	}
+	var arena yamlx.Arena
+	var previous []byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first *yaml.Node
+		if previous != nil {
+			if first, err = arena.Parse(previous); err != nil {
+				t.Fatal(err)
+			}
+		}
+		doc, err := arena.Parse(data)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, c := range []struct {
+			tree *yaml.Node
+			data []byte
+		}{{doc, data}, {first, previous}} {
+			if c.tree == nil {
+				continue
+			}
+			slow, _ := yamlV3(c.data)
+			if d := diffNodes("", c.tree, slow); d != "" {
+				t.Fatalf("%s: %s", f, d)
+			}
+		}
+		arena.Reset()
+		previous = data
+	}
+}

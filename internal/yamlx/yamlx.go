@@ -38,7 +38,10 @@ const locateBudget = 1 << 20
 // Parse parses data, which must hold exactly one YAML document, and returns
 // its document node. Every error is an *Error or a []*Error (duplicate keys)
 // joined with errors.Join; use Errors to list them.
-func Parse(data []byte) (*yaml.Node, error) {
+func Parse(data []byte) (*yaml.Node, error) { return parse(data, nil) }
+
+// parse is Parse with the fast path building in arena a (nil: on the heap).
+func parse(data []byte, a *Arena) (*yaml.Node, error) {
 	if enc := utf16or32(data); enc != "" {
 		return nil, errorAt(1, 1, "the file is %s text; save it as UTF-8", enc)
 	}
@@ -56,7 +59,7 @@ func Parse(data []byte) (*yaml.Node, error) {
 		line, col := position(data, bad)
 		return nil, errorAt(line, col, "invalid UTF-8: byte 0x%02X at line %d, column %d; save the file as UTF-8", data[bad], line, col)
 	}
-	if doc, ok := parseFast(data); ok {
+	if doc, ok := parseFast(data, a); ok {
 		if errs := duplicateKeys(doc.Content[0], 0); len(errs) > 0 {
 			return nil, joinErrors(errs)
 		}

@@ -512,10 +512,7 @@ func pos(n *yaml.Node) finding.Pos {
 // items that failed the schema) by leaving fields empty; a scalar counts
 // as what ToValue makes of it.
 func decodeItem(doc *yaml.Node, path string) *Item {
-	m := resolve(doc)
-	if m != nil && m.Kind == yaml.DocumentNode && len(m.Content) > 0 {
-		m = resolve(m.Content[0])
-	}
+	m := yamlx.Resolve(doc)
 	it := &Item{
 		ID:          nodeStr(field(m, "id")),
 		Revision:    nodeInt(field(m, "revision")),
@@ -532,10 +529,10 @@ func decodeItem(doc *yaml.Node, path string) *Item {
 		Author:      nodeStr(field(m, "author")),
 		File:        path,
 	}
-	if opts := resolve(field(m, "options")); opts != nil && opts.Kind == yaml.SequenceNode && len(opts.Content) > 0 {
+	if opts := yamlx.Resolve(field(m, "options")); opts != nil && opts.Kind == yaml.SequenceNode && len(opts.Content) > 0 {
 		it.Options = make([]Option, 0, len(opts.Content))
 		for _, o := range opts.Content {
-			o = resolve(o)
+			o = yamlx.Resolve(o)
 			correct, _ := scalarValue(field(o, "correct")).(bool)
 			it.Options = append(it.Options, Option{Text: nodeStr(field(o, "text")), Correct: correct, Why: nodeStr(field(o, "why"))})
 		}
@@ -552,14 +549,6 @@ func decodeItem(doc *yaml.Node, path string) *Item {
 	return it
 }
 
-// resolve follows an alias to the node it names.
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
 // field returns the value of key in mapping m: the last one, as
 // yamlx.ToValue keeps it; nil when m is no mapping or lacks the key.
 func field(m *yaml.Node, key string) *yaml.Node {
@@ -568,7 +557,7 @@ func field(m *yaml.Node, key string) *yaml.Node {
 	}
 	var v *yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if k := resolve(m.Content[i]); k != nil && k.Kind == yaml.ScalarNode && k.Value == key {
+		if k := yamlx.Resolve(m.Content[i]); k != nil && k.Kind == yaml.ScalarNode && k.Value == key {
 			v = m.Content[i+1]
 		}
 	}
@@ -578,7 +567,7 @@ func field(m *yaml.Node, key string) *yaml.Node {
 // scalarValue is what yamlx.ToValue makes of a scalar node (nil for
 // anything else).
 func scalarValue(n *yaml.Node) any {
-	n = resolve(n)
+	n = yamlx.Resolve(n)
 	if n == nil || n.Kind != yaml.ScalarNode {
 		return nil
 	}
@@ -597,24 +586,15 @@ func nodeStr(n *yaml.Node) string {
 	if n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
 		return n.Value // the common case, without boxing the string
 	}
-	s, _ := scalarValue(n).(string)
-	return s
+	return str(scalarValue(n))
 }
 
 // nodeInt is the number value of n, whole part, 0 for anything else.
-func nodeInt(n *yaml.Node) int {
-	switch v := scalarValue(n).(type) {
-	case int64:
-		return int(v)
-	case float64:
-		return int(v)
-	}
-	return 0
-}
+func nodeInt(n *yaml.Node) int { return integer(scalarValue(n)) }
 
 // nodeStrs lists the string values of sequence n, skipping others.
 func nodeStrs(n *yaml.Node) []string {
-	n = resolve(n)
+	n = yamlx.Resolve(n)
 	if n == nil || n.Kind != yaml.SequenceNode {
 		return nil
 	}

@@ -9,14 +9,15 @@ import (
 )
 
 // parseFast parses the plain shape that almost every bank file has, and
-// returns the very tree yaml.v3 builds for it, about ten times faster
-// (issue 13: yaml.v3 was half the CPU of a 100,000-item lint). It accepts
-// only:
+// returns the very tree yaml.v3 builds for it, about four times faster
+// with a ninth of the allocations (issue 13: yaml.v3 was half the CPU of a
+// 100,000-item lint). It accepts only:
 //
 //   - printable UTF-8 text without tabs, carriage returns or a byte order
 //     mark, lines ending in "\n";
-//   - full-line comments at the very top, directly above the first key
-//     (they become its head comment), and no other comment;
+//   - full-line comments in column 1 directly above the first key, or
+//     above a later top-level key that follows a one-line value (they
+//     become the key's head comment), and no other comment;
 //   - block mappings whose keys are simple words ([A-Za-z_][A-Za-z0-9_-]*);
 //   - block sequences ("- " items) of scalars or of mappings;
 //   - values that are one-line plain scalars, one-line quoted scalars
@@ -40,7 +41,7 @@ func parseFast(data []byte, a *Arena) (doc *yaml.Node, ok bool) {
 	}
 	// Comment lines at the top, then the first key at column 1.
 	first := 0
-	for first < len(p.lines) && p.lineText(first) != "" && p.data[p.lines[first].start] == '#' {
+	for first < len(p.lines) && p.lines[first].start < p.lines[first].end && p.data[p.lines[first].start] == '#' {
 		first++
 	}
 	if first == len(p.lines) || p.blank(first) || p.lines[first].indent != 0 {
@@ -353,15 +354,8 @@ func (p *fastParser) entries(i, indent int, dash bool) int {
 // key reads "word:" at byte off of line i and returns the key node and the
 // offset after the colon.
 func (p *fastParser) key(i, off int) (*yaml.Node, int, bool) {
-	l := p.lines[i]
-	j := off
-	if j >= l.end || !isKeyStart(p.data[j]) {
-		return nil, 0, false
-	}
-	for j < l.end && isKeyByte(p.data[j]) {
-		j++
-	}
-	if j-off > maxKeyLength || j == l.end || p.data[j] != ':' || (j+1 < l.end && p.data[j+1] != ' ') {
+	j := p.keyEnd(i, off)
+	if j < 0 || j-off > maxKeyLength {
 		return nil, 0, false
 	}
 	word := keyString(p.data[off:j])
@@ -749,14 +743,21 @@ func (p *fastParser) sequence(indent, parent int) (*yaml.Node, bool) {
 
 // looksLikeKey reports whether "word:" followed by a space or the end of
 // the line starts at byte off of line i.
-func (p *fastParser) looksLikeKey(i, off int) bool {
+func (p *fastParser) looksLikeKey(i, off int) bool { return p.keyEnd(i, off) >= 0 }
+
+// keyEnd returns the end of the word of "word:" at byte off of line i
+// (the colon followed by a space or the end of the line), or -1.
+func (p *fastParser) keyEnd(i, off int) int {
 	l := p.lines[i]
-	if !isKeyStart(p.data[off]) {
-		return false
+	if off >= l.end || !isKeyStart(p.data[off]) {
+		return -1
 	}
 	j := off
 	for j < l.end && isKeyByte(p.data[j]) {
 		j++
 	}
-	return j < l.end && p.data[j] == ':' && (j+1 == l.end || p.data[j+1] == ' ')
+	if j < l.end && p.data[j] == ':' && (j+1 == l.end || p.data[j+1] == ' ') {
+		return j
+	}
+	return -1
 }

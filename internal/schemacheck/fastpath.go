@@ -1,6 +1,9 @@
 package schemacheck
 
-import "gopkg.in/yaml.v3"
+import (
+	"github.com/qbank/qbank/internal/yamlx"
+	"gopkg.in/yaml.v3"
+)
 
 // The item schema's fast path. Almost every item file of a bank is valid,
 // and the jsonschema library, which builds an error tree for every keyword
@@ -181,29 +184,15 @@ func isStr(n *yaml.Node, valid func(string) bool) bool {
 
 // isBool reports whether n is a boolean in one of yaml.v3's spellings.
 func isBool(n *yaml.Node) bool {
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-		return false
-	}
-	switch n.Value {
-	case "true", "True", "TRUE", "false", "False", "FALSE":
-		return true
-	}
-	return false
+	_, ok := yamlx.Bool(n.Value)
+	return ok && n.Kind == yaml.ScalarNode && n.Tag == "!!bool"
 }
 
 // isPositiveDecimal reports whether n is an integer of at least 1 written
 // in plain decimal (no sign, leading zero, underscore or base prefix).
 func isPositiveDecimal(n *yaml.Node) bool {
-	s := n.Value
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || s == "" || len(s) > 18 || s[0] == '0' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
+	v, ok := yamlx.Decimal(n.Value)
+	return ok && v >= 1 && n.Kind == yaml.ScalarNode && n.Tag == "!!int"
 }
 
 // uniqueStrNodes reports whether n is a sequence of distinct valid

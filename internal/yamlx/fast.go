@@ -490,8 +490,7 @@ func plainTag(s string) (string, bool) {
 	case c == '-':
 		return "", false
 	}
-	switch s {
-	case "true", "True", "TRUE", "false", "False", "FALSE":
+	if _, ok := Bool(s); ok {
 		return "!!bool", true
 	}
 	if _, special := specialPlain[s]; special {
@@ -510,9 +509,10 @@ func numericLookingTag(s string) (string, bool) {
 	for digits < len(s) && s[digits] >= '0' && s[digits] <= '9' {
 		digits++
 	}
+	if _, ok := Decimal(s); ok {
+		return "!!int", true // not 0123, octal to yaml.v3, nor 08, a float
+	}
 	switch {
-	case digits == len(s) && digits <= 18 && (s[0] != '0' || len(s) == 1):
-		return "!!int", true // 0123 is octal to yaml.v3, 08 a float
 	case digits == 4 && len(s) > 4 && s[4] == '-':
 		return "", false // maybe a timestamp
 	}

@@ -93,11 +93,8 @@ func scalar(n *yaml.Node) (any, error) {
 	case "!!null":
 		return nil, nil
 	case "!!bool":
-		switch n.Value { // what yaml.v3 resolves to !!bool, without its decoder
-		case "true", "True", "TRUE":
-			return true, nil
-		case "false", "False", "FALSE":
-			return false, nil
+		if b, ok := Bool(n.Value); ok {
+			return b, nil
 		}
 		var b bool
 		if err := n.Decode(&b); err != nil {
@@ -105,7 +102,7 @@ func scalar(n *yaml.Node) (any, error) {
 		}
 		return b, nil
 	case "!!int":
-		if i, ok := decimal(n.Value); ok {
+		if i, ok := Decimal(n.Value); ok {
 			return i, nil
 		}
 		var i int64
@@ -139,10 +136,23 @@ func scalar(n *yaml.Node) (any, error) {
 	return n.Value, nil
 }
 
-// decimal parses a plain decimal integer without a sign or a leading
-// zero (what yaml.v3's decoder reads the same way), and refuses the rest:
-// octal, hexadecimal, binary, underscores and signs go through yaml.v3.
-func decimal(s string) (int64, bool) {
+// Bool reads the spellings of a plain scalar that yaml.v3 resolves to
+// !!bool; ok is false for any other text.
+func Bool(s string) (value, ok bool) {
+	switch s {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
+}
+
+// Decimal parses a plain decimal integer of at most 18 digits without a
+// sign or a leading zero (what yaml.v3 resolves to !!int and reads the
+// same way), and refuses the rest: octal, hexadecimal, binary,
+// underscores and signs are left to yaml.v3.
+func Decimal(s string) (int64, bool) {
 	if len(s) == 0 || len(s) > 18 || (s[0] == '0' && len(s) > 1) {
 		return 0, false
 	}

@@ -141,72 +141,112 @@ func SimilarStems(ctx context.Context, stems []string, threshold float64) []Pair
 	return pairs
 }
 
-// tokenSets returns each stem's distinct shingles as token ranks (0 the
-// rarest shingle of all stems, ties by first appearance), sorted.
+// tokenSets returns each stem's distinct shingles as token ranks, sorted:
+// 0 is the rarest shingle of all stems, ties by the shingle's word ids.
+// Any such global order keeps the join exact; rarest first makes the
+// prefixes selective.
+//
+// Words get ids in one pass (textsim.Intern), and a shingle is a pair of
+// word ids (hi, lo); a stem of one word is that word alone (hi = the
+// number of words, which no bigram has). The shingles are numbered by a
+// bucket sort on hi, so no dictionary of them is built: the buckets are
+// sorted and counted in parallel.
 func tokenSets(stems []string) [][]int32 {
 	words := make([][]string, len(stems))
 	parallel(len(stems), func(i int) { words[i] = stemWords(stems[i]) })
-	// A shingle is a pair of word ids (hi, lo); a stem of one word is the
-	// word alone (hi = -1), which no bigram can equal.
-	wordID := map[string]uint32{}
-	id := func(w string) uint32 {
-		v, ok := wordID[w]
-		if !ok {
-			v = uint32(len(wordID))
-			wordID[w] = v
-		}
-		return v
-	}
-	tokID := map[uint64]int32{}
-	var freq []int32
-	sets := make([][]int32, len(stems))
-	for i, ws := range words {
-		var keys []uint64
+	ids, vocabulary := textsim.Intern(words, func(w string) string { return w })
+	single := uint64(len(vocabulary))
+	keys := make([][]uint64, len(stems))
+	parallel(len(stems), func(i int) {
+		ws := ids[i]
+		var k []uint64
 		switch {
 		case len(ws) == 1:
-			keys = []uint64{uint64(math.MaxUint32)<<32 | uint64(id(ws[0]))}
+			k = []uint64{single<<32 | uint64(ws[0])}
 		case len(ws) > 1:
-			keys = make([]uint64, 0, len(ws)-1)
-			prev := id(ws[0])
-			for _, w := range ws[1:] {
-				cur := id(w)
-				keys = append(keys, uint64(prev)<<32|uint64(cur))
-				prev = cur
+			k = make([]uint64, len(ws)-1)
+			for j := 1; j < len(ws); j++ {
+				k[j-1] = uint64(ws[j-1])<<32 | uint64(ws[j])
 			}
+			slices.Sort(k)
+			k = slices.Compact(k)
 		}
-		set := make([]int32, 0, len(keys))
-		for _, k := range keys {
-			t, ok := tokID[k]
-			if !ok {
-				t = int32(len(freq))
-				tokID[k] = t
-				freq = append(freq, 0)
+		keys[i], words[i] = k, nil
+	})
+	// Bucket the shingles by hi; within a bucket, the distinct lo values
+	// sorted are the shingles in token order, each with its frequency
+	// (the number of stems that have it: a stem's keys are distinct).
+	buckets := int(single) + 1
+	start := make([]int32, buckets+1)
+	for _, k := range keys {
+		for _, key := range k {
+			start[key>>32+1]++
+		}
+	}
+	for b := range buckets {
+		start[b+1] += start[b]
+	}
+	lo := make([]uint32, start[buckets])
+	next := slices.Clone(start[:buckets])
+	for _, k := range keys {
+		for _, key := range k {
+			lo[next[key>>32]] = uint32(key)
+			next[key>>32]++
+		}
+	}
+	freq := make([]int32, len(lo))
+	distinct := next // reused: distinct[b] is bucket b's number of tokens
+	parallel(buckets, func(b int) {
+		l, f := lo[start[b]:start[b+1]], freq[start[b]:start[b+1]]
+		slices.Sort(l)
+		n := 0
+		for j, v := range l {
+			if j > 0 && v == l[j-1] {
+				f[n-1]++
+				continue
 			}
-			set = append(set, t)
+			l[n], f[n] = v, 1
+			n++
+		}
+		distinct[b] = int32(n)
+	})
+	// first[b]: bucket b's first token number.
+	first := make([]int32, buckets+1)
+	for b := range buckets {
+		first[b+1] = first[b] + distinct[b]
+	}
+	tokenFreq := make([]int32, first[buckets])
+	maxFreq := int32(0)
+	for b := range buckets {
+		copy(tokenFreq[first[b]:first[b+1]], freq[start[b]:start[b]+distinct[b]])
+	}
+	for _, f := range tokenFreq {
+		maxFreq = max(maxFreq, f)
+	}
+	// Rank tokens by (frequency, number): a counting sort.
+	byFreq := make([]int32, maxFreq+2)
+	for _, f := range tokenFreq {
+		byFreq[f+1]++
+	}
+	for f := range maxFreq + 1 {
+		byFreq[f+1] += byFreq[f]
+	}
+	rank := make([]int32, len(tokenFreq))
+	for t, f := range tokenFreq {
+		rank[t] = byFreq[f]
+		byFreq[f]++
+	}
+	sets := make([][]int32, len(stems))
+	parallel(len(stems), func(i int) {
+		set := ids[i][:len(keys[i])] // the word ids are no longer needed
+		for j, key := range keys[i] {
+			b := key >> 32
+			tokens := lo[start[b] : start[b]+distinct[b]]
+			p, _ := slices.BinarySearch(tokens, uint32(key))
+			set[j] = rank[first[b]+int32(p)]
 		}
 		slices.Sort(set)
-		set = slices.Compact(set)
-		for _, t := range set {
-			freq[t]++
-		}
-		sets[i] = set
-	}
-	// Rank tokens by (frequency, first appearance).
-	byFreq := make([]int32, len(freq))
-	for t := range byFreq {
-		byFreq[t] = int32(t)
-	}
-	slices.SortStableFunc(byFreq, func(a, b int32) int { return int(freq[a] - freq[b]) })
-	rank := make([]int32, len(freq))
-	for r, t := range byFreq {
-		rank[t] = int32(r)
-	}
-	parallel(len(sets), func(i int) {
-		s := sets[i]
-		for k, t := range s {
-			s[k] = rank[t]
-		}
-		slices.Sort(s)
+		sets[i], keys[i], ids[i] = set, nil, nil
 	})
 	return sets
 }

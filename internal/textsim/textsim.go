@@ -83,20 +83,14 @@ func Vectorize(texts []string) *Model {
 	parallel(len(texts), func(i int) { toks[i] = words(texts[i]) })
 	// Term ids in order of first appearance, so the model does not depend
 	// on scheduling; each text's terms with their counts.
-	dict := map[string]int32{}
+	ids, firsts := Intern(toks, func(w word) string { return w.folded })
+	m.Words = make([]string, len(firsts))
+	for id, w := range firsts {
+		m.Words[id] = strings.Clone(w.surface) // not the whole text it is cut from
+	}
 	tfs := make([][]int32, len(texts))
-	for i, ws := range toks {
-		ids := make([]int32, len(ws))
-		for j, w := range ws {
-			id, ok := dict[w.folded]
-			if !ok {
-				id = int32(len(m.Words))
-				dict[w.folded] = id
-				m.Words = append(m.Words, strings.Clone(w.surface)) // not the whole text it is cut from
-				m.DF = append(m.DF, 0)
-			}
-			ids[j] = id
-		}
+	parallel(len(texts), func(i int) {
+		ids := ids[i]
 		slices.Sort(ids)
 		terms, tf := ids[:0], []int32{}
 		for j, id := range ids {
@@ -106,10 +100,15 @@ func Vectorize(texts []string) *Model {
 			}
 			terms = append(terms, id)
 			tf = append(tf, 1)
-			m.DF[id]++
 		}
 		m.Vectors[i].Terms, tfs[i] = terms, tf
 		toks[i] = nil
+	})
+	m.DF = make([]int, len(firsts))
+	for _, v := range m.Vectors {
+		for _, id := range v.Terms {
+			m.DF[id]++
+		}
 	}
 	n := len(texts)
 	parallel(n, func(i int) {

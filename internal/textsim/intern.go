@@ -1,0 +1,114 @@
+package textsim
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Intern numbers the distinct keys of the elements of seqs in order of
+// first appearance, sequence by sequence and element by element: ids[i][j]
+// is the number of key(seqs[i][j]), and firsts[n] is the element where
+// key number n first appears.
+//
+// The numbering is that of one pass over all the sequences, whatever the
+// number of CPUs, but the pass is not serial: contiguous chunks of
+// sequences are numbered in parallel, each with a dictionary of its own;
+// the chunks' dictionaries are then merged in chunk order, which costs one
+// lookup per distinct key of a chunk rather than one per element, and the
+// chunks' numbers are translated in parallel.
+func Intern[T any](seqs [][]T, key func(T) string) (ids [][]int32, firsts []T) {
+	// A chunk must be large enough for its dictionary to repeat most keys
+	// of the next chunk's, or the merge does the work again.
+	const minChunk = 2048
+	chunks := min(2*runtime.GOMAXPROCS(0), len(seqs)/minChunk)
+	return intern(seqs, key, max(chunks, 1))
+}
+
+// intern is Intern with the number of chunks given.
+func intern[T any](seqs [][]T, key func(T) string, chunks int) ([][]int32, []T) {
+	ids := make([][]int32, len(seqs))
+	type dictionary struct {
+		firsts []T
+		global []int32 // the global number of each of firsts
+	}
+	dicts := make([]dictionary, chunks)
+	bounds := func(c int) (int, int) { return c * len(seqs) / chunks, (c + 1) * len(seqs) / chunks }
+	forEach(chunks, func(c int) {
+		local := map[string]int32{}
+		var firsts []T
+		lo, hi := bounds(c)
+		for i := lo; i < hi; i++ {
+			s := make([]int32, len(seqs[i]))
+			for j, e := range seqs[i] {
+				k := key(e)
+				n, ok := local[k]
+				if !ok {
+					n = int32(len(firsts))
+					local[k] = n
+					firsts = append(firsts, e)
+				}
+				s[j] = n
+			}
+			ids[i] = s
+		}
+		dicts[c].firsts = firsts
+	})
+	// The first chunk's numbers are already the global ones.
+	all := dicts[0].firsts
+	if chunks == 1 {
+		return ids, all
+	}
+	global := make(map[string]int32, 2*len(all))
+	for n, e := range all {
+		global[key(e)] = int32(n)
+	}
+	for c := 1; c < chunks; c++ {
+		d := &dicts[c]
+		d.global = make([]int32, len(d.firsts))
+		for n, e := range d.firsts {
+			k := key(e)
+			g, ok := global[k]
+			if !ok {
+				g = int32(len(all))
+				global[k] = g
+				all = append(all, e)
+			}
+			d.global[n] = g
+		}
+	}
+	forEach(chunks-1, func(c int) {
+		d := &dicts[c+1]
+		lo, hi := bounds(c + 1)
+		for _, s := range ids[lo:hi] {
+			for j, n := range s {
+				s[j] = d.global[n]
+			}
+		}
+	})
+	return ids, all
+}
+
+// forEach calls f(0) ... f(n-1), each task on the next free CPU: for a few
+// large tasks, where parallel's chunks would be too coarse.
+func forEach(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

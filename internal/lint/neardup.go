@@ -173,9 +173,14 @@ func tokenSets(stems []string) [][]int32 {
 		}
 		keys[i], words[i] = k, nil
 	})
-	// Bucket the shingles by hi; within a bucket, the distinct lo values
-	// sorted are the shingles in token order, each with its frequency
-	// (the number of stems that have it: a stem's keys are distinct).
+	// occ: the shingles of all stems in a row, keys[i] at off[i].
+	off := make([]int, len(stems)+1)
+	for i, k := range keys {
+		off[i+1] = off[i] + len(k)
+	}
+	// Bucket the shingles by hi, each entry lo<<32 | occ; sorted, a
+	// bucket's runs of one lo are its tokens in order, and a run's length
+	// is the token's frequency (a stem's keys are distinct).
 	buckets := int(single) + 1
 	start := make([]int32, buckets+1)
 	for _, k := range keys {
@@ -186,27 +191,24 @@ func tokenSets(stems []string) [][]int32 {
 	for b := range buckets {
 		start[b+1] += start[b]
 	}
-	lo := make([]uint32, start[buckets])
+	entries := make([]uint64, off[len(stems)])
 	next := slices.Clone(start[:buckets])
-	for _, k := range keys {
-		for _, key := range k {
-			lo[next[key>>32]] = uint32(key)
+	for i, k := range keys {
+		for j, key := range k {
+			entries[next[key>>32]] = uint64(uint32(key))<<32 | uint64(off[i]+j)
 			next[key>>32]++
 		}
+		keys[i] = nil
 	}
-	freq := make([]int32, len(lo))
 	distinct := next // reused: distinct[b] is bucket b's number of tokens
 	parallel(buckets, func(b int) {
-		l, f := lo[start[b]:start[b+1]], freq[start[b]:start[b+1]]
-		slices.Sort(l)
+		e := entries[start[b]:start[b+1]]
+		slices.Sort(e)
 		n := 0
-		for j, v := range l {
-			if j > 0 && v == l[j-1] {
-				f[n-1]++
-				continue
+		for j := range e {
+			if j == 0 || e[j]>>32 != e[j-1]>>32 {
+				n++
 			}
-			l[n], f[n] = v, 1
-			n++
 		}
 		distinct[b] = int32(n)
 	})
@@ -216,14 +218,23 @@ func tokenSets(stems []string) [][]int32 {
 		first[b+1] = first[b] + distinct[b]
 	}
 	tokenFreq := make([]int32, first[buckets])
+	tokenOf := make([]int32, len(entries)) // by occ
+	parallel(buckets, func(b int) {
+		e := entries[start[b]:start[b+1]]
+		t := first[b] - 1
+		for j, v := range e {
+			if j == 0 || v>>32 != e[j-1]>>32 {
+				t++
+			}
+			tokenFreq[t]++
+			tokenOf[uint32(v)] = t
+		}
+	})
+	// Rank tokens by (frequency, number): a counting sort.
 	maxFreq := int32(0)
-	for b := range buckets {
-		copy(tokenFreq[first[b]:first[b+1]], freq[start[b]:start[b]+distinct[b]])
-	}
 	for _, f := range tokenFreq {
 		maxFreq = max(maxFreq, f)
 	}
-	// Rank tokens by (frequency, number): a counting sort.
 	byFreq := make([]int32, maxFreq+2)
 	for _, f := range tokenFreq {
 		byFreq[f+1]++
@@ -238,15 +249,12 @@ func tokenSets(stems []string) [][]int32 {
 	}
 	sets := make([][]int32, len(stems))
 	parallel(len(stems), func(i int) {
-		set := ids[i][:len(keys[i])] // the word ids are no longer needed
-		for j, key := range keys[i] {
-			b := key >> 32
-			tokens := lo[start[b] : start[b]+distinct[b]]
-			p, _ := slices.BinarySearch(tokens, uint32(key))
-			set[j] = rank[first[b]+int32(p)]
+		set := ids[i][:off[i+1]-off[i]] // the word ids are no longer needed
+		for j, t := range tokenOf[off[i]:off[i+1]] {
+			set[j] = rank[t]
 		}
 		slices.Sort(set)
-		sets[i], keys[i], ids[i] = set, nil, nil
+		sets[i], ids[i] = set, nil
 	})
 	return sets
 }

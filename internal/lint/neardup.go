@@ -287,7 +287,10 @@ type join struct {
 	threshold float64
 	order     []int32     // set indexes by size (ties by index)
 	sizeStart []int32     // sizeStart[s]: first place in order of a set of size >= s
-	index     [][]posting // by token: postings in probe order
+	// The postings of token t, in probe order, are
+	// postings[start[t]:start[t+1]].
+	start    []int32
+	postings []posting
 }
 
 func newJoin(sets [][]int32, threshold float64) *join {
@@ -317,15 +320,25 @@ func newJoin(sets [][]int32, threshold float64) *join {
 			ntok = max(ntok, int(s[len(s)-1])+1)
 		}
 	}
-	j.index = make([][]posting, ntok)
-	for at, x := range j.order {
-		s := sets[x]
-		if len(s) == 0 {
-			continue
+	// prefix is how many of a set's tokens are indexed.
+	prefix := func(s []int32) []int32 {
+		return s[:max(len(s)-minOverlap(len(s), len(s), threshold)+1, 0)]
+	}
+	j.start = make([]int32, ntok+1)
+	for _, x := range j.order {
+		for _, t := range prefix(sets[x]) {
+			j.start[t+1]++
 		}
-		n := len(s) - minOverlap(len(s), len(s), threshold) + 1
-		for pos, t := range s[:max(n, 0)] {
-			j.index[t] = append(j.index[t], posting{int32(at), int32(pos)})
+	}
+	for t := range ntok {
+		j.start[t+1] += j.start[t]
+	}
+	j.postings = make([]posting, j.start[ntok])
+	next := slices.Clone(j.start[:ntok])
+	for at, x := range j.order {
+		for pos, t := range prefix(sets[x]) {
+			j.postings[next[t]] = posting{int32(at), int32(pos)}
+			next[t]++
 		}
 	}
 	return j
@@ -363,7 +376,7 @@ func (p *probeState) probe(k int, out []Pair) []Pair {
 	from := j.sizeStart[minSize]
 	prefix := lx - minOverlap(lx, minSize, j.threshold) + 1
 	for i, t := range sx[:prefix] {
-		list := j.index[t]
+		list := j.postings[j.start[t]:j.start[t+1]]
 		// Postings are in probe order: skip the too small, stop at k.
 		lo, _ := slices.BinarySearchFunc(list, from, func(e posting, at int32) int { return int(e.at - at) })
 		for _, e := range list[lo:] {

@@ -92,7 +92,7 @@ func Vectorize(texts []string) *Model {
 	parallel(len(texts), func(i int) {
 		ids := ids[i]
 		slices.Sort(ids)
-		terms, tf := ids[:0], []int32{}
+		terms, tf := ids[:0], make([]int32, 0, len(ids))
 		for j, id := range ids {
 			if j > 0 && id == ids[j-1] {
 				tf[len(tf)-1]++
@@ -111,16 +111,23 @@ func Vectorize(texts []string) *Model {
 		}
 	}
 	n := len(texts)
+	idf := make([]float64, len(m.DF)) // a logarithm per term, not per text
+	for id, df := range m.DF {
+		idf[id] = math.Log(float64(n) / float64(df))
+	}
 	parallel(n, func(i int) {
 		v, tf := &m.Vectors[i], tfs[i]
 		terms := v.Terms[:0]
-		var weights []float64
+		weights := make([]float64, 0, len(v.Terms))
 		norm := 0.0
 		for k, id := range v.Terms {
 			if m.DF[id] == n {
 				continue // in every text: weighs nothing
 			}
-			w := (1 + math.Log(float64(tf[k]))) * math.Log(float64(n)/float64(m.DF[id]))
+			w := idf[id] // times 1 + ln 1
+			if tf[k] > 1 {
+				w *= 1 + math.Log(float64(tf[k]))
+			}
 			terms = append(terms, id)
 			weights = append(weights, w)
 			norm += w * w

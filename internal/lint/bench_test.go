@@ -37,8 +37,9 @@ func BenchmarkLint(b *testing.B) {
 // BenchmarkLintPhases measures lint's own phases on the bank
 // synth.BenchBank gives (10,000 varied items unless QBANK_BENCH_* say
 // otherwise; package bank's BenchmarkLoadPhases has read, parse and
-// schema): the single-item rules on every file, and the near-duplicate
-// search over every stem. Each op is the whole bank.
+// schema): the single-item rules on every file, the near-duplicate
+// search over every stem, and the probable-enemy search (vectorising
+// included). Each op is the whole bank.
 func BenchmarkLintPhases(b *testing.B) {
 	dir, _, err := synth.BenchBank(context.Background(), b.TempDir())
 	if err != nil {
@@ -72,6 +73,12 @@ func BenchmarkLintPhases(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			SimilarStems(context.Background(), stems, cfg.NearDuplicateThreshold)
+		}
+	})
+	b.Run("probable-enemy", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			probableEnemies(context.Background(), bk, cfg)
 		}
 	})
 }

@@ -32,7 +32,7 @@ func BenchmarkLoadPhases(b *testing.B) {
 	docs := make([]*yaml.Node, len(paths))
 	for i, p := range paths {
 		var rerr *readError
-		if data[i], rerr = readFile(p.path, DefaultMaxFileSize, p.regular); rerr != nil {
+		if data[i], rerr = readFile(p.path, DefaultMaxFileSize, p.regular, nil); rerr != nil {
 			b.Fatal(rerr.msg)
 		}
 		if docs[i], err = yamlx.Parse(data[i]); err != nil {
@@ -42,7 +42,7 @@ func BenchmarkLoadPhases(b *testing.B) {
 	b.Run("read", func(b *testing.B) {
 		for b.Loop() {
 			for _, p := range paths {
-				if _, rerr := readFile(p.path, DefaultMaxFileSize, p.regular); rerr != nil {
+				if _, rerr := readFile(p.path, DefaultMaxFileSize, p.regular, nil); rerr != nil {
 					b.Fatal(rerr.msg)
 				}
 			}

@@ -9,8 +9,9 @@ import "syscall"
 // (registration with the network poller, which regular files refuse, and a
 // finaliser). ok is false on anything unusual (an error, a file that is not
 // regular, too large, or read short); then the caller reads the file the
-// portable way, which finds and words the problem.
-func fastRead(path string, max int64) (data []byte, ok bool) {
+// portable way, which finds and words the problem. The file is read into
+// buf when it is large enough.
+func fastRead(path string, max int64, buf []byte) (data []byte, ok bool) {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, false
@@ -21,10 +22,14 @@ func fastRead(path string, max int64) (data []byte, ok bool) {
 		return nil, false
 	}
 	// One byte more than the size: a file that grew since reads long.
-	buf := make([]byte, st.Size+1)
+	if int64(cap(buf)) > st.Size {
+		buf = buf[:st.Size+1]
+	} else {
+		buf = make([]byte, st.Size+1)
+	}
 	n, err := syscall.Read(fd, buf)
 	if err != nil || int64(n) != st.Size {
 		return nil, false
 	}
-	return buf[:n:n], true
+	return buf[:n], true
 }

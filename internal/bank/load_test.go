@@ -1,11 +1,15 @@
 package bank
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/qbank/qbank/internal/finding"
@@ -323,5 +327,49 @@ func TestLoadStatsRejectsUnknownFields(t *testing.T) {
 	}
 	if len(fs) != 1 || fs[0].Line != 2 || !strings.Contains(fs[0].Message, "fit") {
 		t.Errorf("findings = %v; want one at line 2 naming the unknown key", fs)
+	}
+}
+
+// One worker reads every file into the same buffer and builds every tree
+// in the same arena: Visit must still see each file's own bytes, and the
+// bank must equal the one loaded with fresh memory for every file
+// (KeepTrees). Files alternate long and short, so a short file is read
+// over the remains of a long one.
+func TestLoadReusesMemoryWithoutMixingFiles(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	for i := range 40 {
+		id := fmt.Sprintf("AL-%04d", i+1)
+		item := testbank.SmallItem(id, fmt.Sprintf("topic %d", i))
+		if i%2 == 0 {
+			item = strings.Replace(item, "stem: ", "stem: "+strings.Repeat("Long words pad this stem. ", 40+i), 1)
+		}
+		if i%7 == 3 {
+			item = strings.Replace(item, "revision: 1", "revision: one", 1) // fails the schema
+		}
+		files["items/alpha/"+id+".yaml"] = item
+	}
+	testbank.WriteSmall(t, dir, files)
+	load := func(keep bool) (*Bank, []finding.Finding) {
+		var mu sync.Mutex
+		visit := func(f *File) []finding.Finding {
+			want, err := os.ReadFile(f.Path)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil || !bytes.Equal(f.Data, want) {
+				t.Errorf("%s: Visit saw %d bytes that are not the file's", f.Path, len(f.Data))
+			}
+			return nil
+		}
+		b, fs, err := Load(context.Background(), dir, Options{Workers: 1, KeepTrees: keep, Visit: visit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b, fs
+	}
+	reused, reusedFindings := load(false)
+	fresh, freshFindings := load(true)
+	if len(reused.Items) != 34 || !reflect.DeepEqual(reused, fresh) || !reflect.DeepEqual(reusedFindings, freshFindings) {
+		t.Errorf("reusing memory changes the bank: %d items and %d findings, %d and %d with fresh memory", len(reused.Items), len(reusedFindings), len(fresh.Items), len(freshFindings))
 	}
 }

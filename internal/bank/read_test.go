@@ -41,14 +41,14 @@ func TestReadFileFastAndPortableAgree(t *testing.T) {
 		paths["fifo"] = fifo // read only the portable way: opening would block
 	}
 	for name, p := range paths {
-		want, werr := readFile(p, max, false)
+		want, werr := readFile(p, max, false, nil)
 		if name == "fifo" {
 			if werr == nil || !strings.Contains(werr.msg, "not a regular file") {
 				t.Errorf("fifo: %v", werr)
 			}
 			continue
 		}
-		got, gerr := readFile(p, max, true)
+		got, gerr := readFile(p, max, true, nil)
 		if !bytes.Equal(got, want) || (gerr == nil) != (werr == nil) || gerr != nil && gerr.msg != werr.msg {
 			t.Errorf("%s: fast %d bytes %v; portable %d bytes %v", name, len(got), gerr, len(want), werr)
 		}

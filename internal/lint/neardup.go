@@ -285,8 +285,8 @@ type posting struct {
 type join struct {
 	sets      [][]int32
 	threshold float64
-	order     []int32     // set indexes by size (ties by index)
-	sizeStart []int32     // sizeStart[s]: first place in order of a set of size >= s
+	order     []int32 // set indexes by size (ties by index)
+	sizeStart []int32 // sizeStart[s]: first place in order of a set of size >= s
 	// The postings of token t, in probe order, are
 	// postings[start[t]:start[t+1]].
 	start    []int32

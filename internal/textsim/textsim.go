@@ -298,6 +298,11 @@ type index struct {
 	// its run is the last runLen[d] positions of its order.
 	rest   []float64
 	runLen []int32
+	// The same, for a probe that has y as a candidate: heads[y] and
+	// runs[heads[y].at:heads[y+1].at] hold what it reads of y, in two
+	// places instead of six (rest, off, runLen, order, Terms, Weights).
+	heads []runHead
+	runs  []runTerm
 	// order[off[d]:off[d+1]] are vector d's term positions from the
 	// rarest term to the most frequent; left[off[d]+i] bounds what its
 	// order from i on adds to any dot product.
@@ -305,6 +310,19 @@ type index struct {
 	order []int32
 	left  []float64
 	terms int
+}
+
+// runHead is rest, rounded up to a float32, and where a vector's run
+// starts in index.runs.
+type runHead struct {
+	rest float32
+	at   int32
+}
+
+// runTerm is a term of a run and the vector's weight for it, rounded up.
+type runTerm struct {
+	term   int32
+	weight float32
 }
 
 // posting is one vector's weight for a term, rounded up to a float32, and
@@ -338,6 +356,7 @@ func buildIndex(vs []Vector, t float64) *index {
 	idx.left = make([]float64, idx.off[len(vs)])
 	parallel(len(vs), func(d int) { idx.orderVector(d, freq, maxW) })
 	idx.post()
+	idx.fillRuns()
 	return idx
 }
 
@@ -402,6 +421,25 @@ func (idx *index) post() {
 	}
 }
 
+// fillRuns fills heads and runs.
+func (idx *index) fillRuns() {
+	idx.heads = make([]runHead, len(idx.vs)+1)
+	at := int32(0)
+	for d := range idx.vs {
+		idx.heads[d] = runHead{roundUp(idx.rest[d]), at}
+		at += idx.runLen[d]
+	}
+	idx.heads[len(idx.vs)].at = at
+	idx.runs = make([]runTerm, at)
+	parallel(len(idx.vs), func(d int) {
+		v := idx.vs[d]
+		run := idx.runs[idx.heads[d].at:idx.heads[d+1].at]
+		for i, k := range idx.order[idx.off[d+1]-idx.runLen[d] : idx.off[d+1]] {
+			run[i] = runTerm{v.Terms[k], roundUp(v.Weights[k])}
+		}
+	})
+}
+
 // roundUp returns the smallest float32 not below x, so that a bound kept
 // in a float32 stays a bound.
 func roundUp(x float64) float32 {
@@ -463,18 +501,18 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 		s := p.acc[y]
 		p.acc[y] = 0
 		p.seen[y>>6] = 0 // the probe is over: clear, a word at a time
-		if s+idx.rest[y] < t {
+		head := idx.heads[y]
+		if s+float64(head.rest) < t {
 			continue
 		}
-		vy := idx.vs[y]
-		for _, k := range idx.order[idx.off[y+1]-idx.runLen[y] : idx.off[y+1]] {
-			s += p.xw[vy.Terms[k]] * vy.Weights[k]
+		for _, r := range idx.runs[head.at:idx.heads[y+1].at] {
+			s += p.xw[r.term] * float64(r.weight)
 		}
 		if s < t {
 			continue
 		}
 		// The same sum in term order, as the definition computes it.
-		if c := Dot(vy, vx); c >= idx.threshold {
+		if c := Dot(idx.vs[y], vx); c >= idx.threshold {
 			out = append(out, Pair{A: int(y), B: x, Cosine: c})
 		}
 	}

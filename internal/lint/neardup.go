@@ -3,6 +3,7 @@ package lint
 import (
 	"context"
 	"fmt"
+	"iter"
 	"math"
 	"path/filepath"
 	"runtime"
@@ -146,15 +147,13 @@ func SimilarStems(ctx context.Context, stems []string, threshold float64) []Pair
 // Any such global order keeps the join exact; rarest first makes the
 // prefixes selective.
 //
-// Words get ids in one pass (textsim.Intern), and a shingle is a pair of
+// Words get ids in one pass (textsim.InternSeq), and a shingle is a pair of
 // word ids (hi, lo); a stem of one word is that word alone (hi = the
 // number of words, which no bigram has). The shingles are numbered by a
 // bucket sort on hi, so no dictionary of them is built: the buckets are
 // sorted and counted in parallel.
 func tokenSets(stems []string) [][]int32 {
-	words := make([][]string, len(stems))
-	parallel(len(stems), func(i int) { words[i] = stemWords(stems[i]) })
-	ids, vocabulary := textsim.Intern(words, func(w string) string { return w })
+	ids, vocabulary := textsim.InternSeq(len(stems), func(i int) iter.Seq[string] { return textsim.FieldsSeq(stems[i]) }, func(w string) string { return w })
 	single := uint64(len(vocabulary))
 	keys := make([][]uint64, len(stems))
 	parallel(len(stems), func(i int) {
@@ -171,7 +170,7 @@ func tokenSets(stems []string) [][]int32 {
 			slices.Sort(k)
 			k = slices.Compact(k)
 		}
-		keys[i], words[i] = k, nil
+		keys[i] = k
 	})
 	// occ: the shingles of all stems in a row, keys[i] at off[i].
 	off := make([]int, len(stems)+1)

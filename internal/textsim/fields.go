@@ -1,6 +1,7 @@
 package textsim
 
 import (
+	"iter"
 	"strings"
 	"unicode"
 )
@@ -44,6 +45,46 @@ func Fields(s string) []string {
 		out = append(out, lower[start:])
 	}
 	return out
+}
+
+// FieldsSeq yields the words of Fields(s) one by one. On ASCII text a
+// word is a slice of s, or a lower-cased copy of the word alone when it
+// has upper case, so a caller that keeps only some words (or none: an
+// index of them) allocates little. Text with other characters takes the
+// definition.
+func FieldsSeq(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for i := 0; i < len(s); i++ {
+			if s[i] >= 0x80 {
+				for _, w := range strings.FieldsFunc(strings.ToLower(s), notLetterOrDigit) {
+					if !yield(w) {
+						return
+					}
+				}
+				return
+			}
+		}
+		start, upper := -1, false
+		for i := 0; i <= len(s); i++ {
+			if i < len(s) && asciiFold[s[i]] != 0 {
+				if start < 0 {
+					start, upper = i, false
+				}
+				upper = upper || s[i] <= 'Z' && s[i] >= 'A'
+				continue
+			}
+			if start >= 0 {
+				w := s[start:i]
+				if upper {
+					w = lowerASCII(w)
+				}
+				if !yield(w) {
+					return
+				}
+				start = -1
+			}
+		}
+	}
 }
 
 // asciiFold maps an ASCII letter or digit to its lower case, and every

@@ -24,8 +24,30 @@ func TestFieldsIsTheDefinition(t *testing.T) {
 		cases = append(cases, b.String())
 	}
 	for _, s := range cases {
-		if got, want := Fields(s), fieldsByDefinition(s); !slices.Equal(got, want) {
-			t.Fatalf("Fields(%q) = %q, want %q", s, got, want)
+		checkFields(t, s)
+	}
+}
+
+// checkFields requires Fields and FieldsSeq to give the definition's words.
+func checkFields(t *testing.T, s string) {
+	t.Helper()
+	want := fieldsByDefinition(s)
+	if got := Fields(s); !slices.Equal(got, want) {
+		t.Fatalf("Fields(%q) = %q, want %q", s, got, want)
+	}
+	if got := slices.Collect(FieldsSeq(s)); !slices.Equal(got, want) {
+		t.Fatalf("FieldsSeq(%q) yields %q, want %q", s, got, want)
+	}
+	// A caller may stop early.
+	for stop := range len(want) {
+		var got []string
+		for w := range FieldsSeq(s) {
+			if got = append(got, w); len(got) == stop+1 {
+				break
+			}
+		}
+		if !slices.Equal(got, want[:stop+1]) {
+			t.Fatalf("FieldsSeq(%q) stopped after %d words yields %q", s, stop+1, got)
 		}
 	}
 }
@@ -33,11 +55,7 @@ func TestFieldsIsTheDefinition(t *testing.T) {
 func FuzzFields(f *testing.F) {
 	f.Add("Which AWS service meets these requirements? (Select TWO.)")
 	f.Add("Ünïcode İ ß")
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := Fields(s), fieldsByDefinition(s); !slices.Equal(got, want) {
-			t.Fatalf("Fields(%q) = %q, want %q", s, got, want)
-		}
-	})
+	f.Fuzz(checkFields)
 }
 
 func BenchmarkFields(b *testing.B) {
@@ -45,6 +63,12 @@ func BenchmarkFields(b *testing.B) {
 	b.Run("Fields", func(b *testing.B) {
 		for b.Loop() {
 			Fields(s)
+		}
+	})
+	b.Run("FieldsSeq", func(b *testing.B) {
+		for b.Loop() {
+			for range FieldsSeq(s) {
+			}
 		}
 	})
 	b.Run("definition", func(b *testing.B) {

@@ -1,7 +1,9 @@
 package textsim
 
 import (
+	"iter"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -18,41 +20,51 @@ import (
 // lookup per distinct key of a chunk rather than one per element, and the
 // chunks' numbers are translated in parallel.
 func Intern[T any](seqs [][]T, key func(T) string) (ids [][]int32, firsts []T) {
+	return InternSeq(len(seqs), func(i int) iter.Seq[T] { return slices.Values(seqs[i]) }, key)
+}
+
+// InternSeq is Intern over n sequences that seq(i) yields, so that they
+// need not be kept: words, say, as a text is split.
+func InternSeq[T any](n int, seq func(i int) iter.Seq[T], key func(T) string) (ids [][]int32, firsts []T) {
 	// A chunk must be large enough for its dictionary to repeat most keys
 	// of the next chunk's, or the merge does the work again.
 	const minChunk = 2048
-	chunks := min(2*runtime.GOMAXPROCS(0), len(seqs)/minChunk)
-	return intern(seqs, key, max(chunks, 1))
+	chunks := 1
+	if procs := runtime.GOMAXPROCS(0); procs > 1 {
+		chunks = max(min(2*procs, n/minChunk), 1)
+	}
+	return intern(n, seq, key, chunks)
 }
 
-// intern is Intern with the number of chunks given.
-func intern[T any](seqs [][]T, key func(T) string, chunks int) ([][]int32, []T) {
-	ids := make([][]int32, len(seqs))
+// intern is InternSeq with the number of chunks given.
+func intern[T any](n int, seq func(i int) iter.Seq[T], key func(T) string, chunks int) ([][]int32, []T) {
+	ids := make([][]int32, n)
 	type dictionary struct {
 		firsts []T
 		global []int32 // the global number of each of firsts
 	}
 	dicts := make([]dictionary, chunks)
-	bounds := func(c int) (int, int) { return c * len(seqs) / chunks, (c + 1) * len(seqs) / chunks }
+	bounds := func(c int) (int, int) { return c * n / chunks, (c + 1) * n / chunks }
 	forEach(chunks, func(c int) {
 		local := map[string]int32{}
-		var firsts []T
+		var scratch []int32
+		var elems []T
 		lo, hi := bounds(c)
 		for i := lo; i < hi; i++ {
-			s := make([]int32, len(seqs[i]))
-			for j, e := range seqs[i] {
+			scratch = scratch[:0]
+			for e := range seq(i) {
 				k := key(e)
-				n, ok := local[k]
+				id, ok := local[k]
 				if !ok {
-					n = int32(len(firsts))
-					local[k] = n
-					firsts = append(firsts, e)
+					id = int32(len(elems))
+					local[k] = id
+					elems = append(elems, e)
 				}
-				s[j] = n
+				scratch = append(scratch, id)
 			}
-			ids[i] = s
+			ids[i] = append(make([]int32, 0, len(scratch)), scratch...)
 		}
-		dicts[c].firsts = firsts
+		dicts[c].firsts = elems
 	})
 	// The first chunk's numbers are already the global ones.
 	all := dicts[0].firsts

@@ -2,8 +2,10 @@ package textsim
 
 import (
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -52,7 +54,7 @@ func TestInternIsOnePass(t *testing.T) {
 			if chunks > max(tc.seqs, 1) {
 				continue
 			}
-			ids, firsts := intern(seqs, key, chunks)
+			ids, firsts := intern(len(seqs), func(i int) iter.Seq[elem] { return slices.Values(seqs[i]) }, key, chunks)
 			if !reflect.DeepEqual(ids, wantIDs) || !reflect.DeepEqual(firsts, wantFirsts) {
 				t.Errorf("%d sequences of a vocabulary of %d, %d chunks: numbering differs from one serial pass", tc.seqs, tc.vocabulary, chunks)
 			}

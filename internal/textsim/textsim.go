@@ -30,6 +30,7 @@ package textsim
 
 import (
 	"context"
+	"iter"
 	"math"
 	"runtime"
 	"slices"
@@ -79,11 +80,9 @@ type Model struct {
 // nothing; a text with no weighty word has an empty vector.
 func Vectorize(texts []string) *Model {
 	m := &Model{Vectors: make([]Vector, len(texts))}
-	toks := make([][]word, len(texts))
-	parallel(len(texts), func(i int) { toks[i] = words(texts[i]) })
 	// Term ids in order of first appearance, so the model does not depend
 	// on scheduling; each text's terms with their counts.
-	ids, firsts := Intern(toks, func(w word) string { return w.folded })
+	ids, firsts := InternSeq(len(texts), func(i int) iter.Seq[word] { return contentWords(texts[i]) }, func(w word) string { return w.folded })
 	m.Words = make([]string, len(firsts))
 	for id, w := range firsts {
 		m.Words[id] = strings.Clone(w.surface) // not the whole text it is cut from
@@ -102,7 +101,6 @@ func Vectorize(texts []string) *Model {
 			tf = append(tf, 1)
 		}
 		m.Vectors[i].Terms, tfs[i] = terms, tf
-		toks[i] = nil
 	})
 	m.DF = make([]int, len(firsts))
 	for _, v := range m.Vectors {
@@ -185,15 +183,21 @@ func Words(text string) []string {
 type word struct{ surface, folded string }
 
 func words(text string) []word {
-	ws := Fields(text)
-	out := make([]word, 0, len(ws))
-	for _, w := range ws {
-		if len(w) < 2 || stopWords[w] {
-			continue
+	return slices.Collect(contentWords(text))
+}
+
+// contentWords yields the content words of a text with their folded form.
+func contentWords(text string) iter.Seq[word] {
+	return func(yield func(word) bool) {
+		for w := range FieldsSeq(text) {
+			if len(w) < 2 || stopWords[w] {
+				continue
+			}
+			if !yield(word{w, fold(w)}) {
+				return
+			}
 		}
-		out = append(out, word{w, fold(w)})
 	}
-	return out
 }
 
 func fold(w string) string {

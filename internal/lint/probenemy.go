@@ -3,6 +3,7 @@ package lint
 import (
 	"context"
 	"fmt"
+	"iter"
 	"math"
 	"path/filepath"
 	"slices"
@@ -26,16 +27,17 @@ import (
 // out.
 
 // enemyText is what the rule compares: the stem and the correct options.
-func enemyText(it *bank.Item) string {
-	var b strings.Builder
-	b.WriteString(it.Stem)
-	for _, o := range it.Options {
-		if o.Correct {
-			b.WriteString("\n")
-			b.WriteString(o.Text)
+func enemyText(it *bank.Item) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		if !yield(it.Stem) {
+			return
+		}
+		for _, o := range it.Options {
+			if o.Correct && !yield(o.Text) {
+				return
+			}
 		}
 	}
-	return b.String()
 }
 
 // keyTexts returns an item's key texts folded for comparison.
@@ -68,11 +70,7 @@ func probableEnemies(ctx context.Context, b *bank.Bank, cfg *config.Config) []fi
 			items = append(items, it)
 		}
 	}
-	texts := make([]string, len(items))
-	for i, it := range items {
-		texts[i] = enemyText(it)
-	}
-	m := textsim.Vectorize(texts)
+	m := textsim.VectorizeSeq(len(items), func(i int) iter.Seq[string] { return enemyText(items[i]) })
 	nearDup := cfg.NearDuplicateThreshold
 	if cfg.SeverityOf(rules.NearDuplicate.ID, rules.NearDuplicate.Severity) == finding.Off {
 		nearDup = math.Inf(1) // near-duplicate reports nothing: this rule does

@@ -79,16 +79,35 @@ type Model struct {
 // ln(N / df), normalised to unit length. A word in every text weighs
 // nothing; a text with no weighty word has an empty vector.
 func Vectorize(texts []string) *Model {
-	m := &Model{Vectors: make([]Vector, len(texts))}
+	return VectorizeSeq(len(texts), func(i int) iter.Seq[string] {
+		return func(yield func(string) bool) { yield(texts[i]) }
+	})
+}
+
+// VectorizeSeq is Vectorize of n texts that come in parts: text i is what
+// parts(i) yields, as if joined by line breaks, without joining them.
+func VectorizeSeq(n int, parts func(i int) iter.Seq[string]) *Model {
+	m := &Model{Vectors: make([]Vector, n)}
+	words := func(i int) iter.Seq[word] {
+		return func(yield func(word) bool) {
+			for part := range parts(i) {
+				for w := range contentWords(part) {
+					if !yield(w) {
+						return
+					}
+				}
+			}
+		}
+	}
 	// Term ids in order of first appearance, so the model does not depend
 	// on scheduling; each text's terms with their counts.
-	ids, firsts := InternSeq(len(texts), func(i int) iter.Seq[word] { return contentWords(texts[i]) }, func(w word) string { return w.folded })
+	ids, firsts := InternSeq(n, words, func(w word) string { return w.folded })
 	m.Words = make([]string, len(firsts))
 	for id, w := range firsts {
 		m.Words[id] = strings.Clone(w.surface) // not the whole text it is cut from
 	}
-	tfs := make([][]int32, len(texts))
-	parallel(len(texts), func(i int) {
+	tfs := make([][]int32, n)
+	parallel(n, func(i int) {
 		ids := ids[i]
 		slices.Sort(ids)
 		terms, tf := ids[:0], make([]int32, 0, len(ids))
@@ -108,7 +127,6 @@ func Vectorize(texts []string) *Model {
 			m.DF[id]++
 		}
 	}
-	n := len(texts)
 	idf := make([]float64, len(m.DF)) // a logarithm per term, not per text
 	for id, df := range m.DF {
 		idf[id] = math.Log(float64(n) / float64(df))

@@ -3,9 +3,11 @@ package textsim
 import (
 	"context"
 	"fmt"
+	"iter"
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -207,5 +209,25 @@ func TestAllPairsAtExactThresholds(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// VectorizeSeq of texts in parts is Vectorize of the parts joined by line
+// breaks: the same words, ids, weights and vectors.
+func TestVectorizeSeqIsVectorizeOfJoinedParts(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	words := corpus(8, 3000, 400, "Which AWS service should the company use")
+	parts := make([][]string, 600)
+	joined := make([]string, len(parts))
+	for i := range parts {
+		for range r.IntN(4) { // some texts have no parts at all
+			parts[i] = append(parts[i], words[r.IntN(len(words))])
+		}
+		joined[i] = strings.Join(parts[i], "\n")
+	}
+	want := Vectorize(joined)
+	got := VectorizeSeq(len(parts), func(i int) iter.Seq[string] { return slices.Values(parts[i]) })
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("VectorizeSeq differs from Vectorize of the joined parts: %d and %d words", len(got.Words), len(want.Words))
 	}
 }

@@ -325,6 +325,10 @@ type index struct {
 	// places instead of six (rest, off, runLen, order, Terms, Weights).
 	heads []runHead
 	runs  []runTerm
+	// maxRest is the largest heads[d].rest: a candidate whose score so far
+	// plus maxRest cannot reach the threshold is dropped without a look
+	// at its own head (a cache miss for each of most candidates).
+	maxRest float64
 	// order[off[d]:off[d+1]] are vector d's term positions from the
 	// rarest term to the most frequent; left[off[d]+i] bounds what its
 	// order from i on adds to any dot product.
@@ -452,6 +456,9 @@ func (idx *index) fillRuns() {
 		at += idx.runLen[d]
 	}
 	idx.heads[len(idx.vs)].at = at
+	for _, h := range idx.heads {
+		idx.maxRest = max(idx.maxRest, float64(h.rest))
+	}
 	idx.runs = make([]runTerm, at)
 	parallel(len(idx.vs), func(d int) {
 		v := idx.vs[d]
@@ -523,6 +530,9 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 		s := p.acc[y]
 		p.acc[y] = 0
 		p.seen[y>>6] = 0 // the probe is over: clear, a word at a time
+		if s+idx.maxRest < t {
+			continue
+		}
 		head := idx.heads[y]
 		if s+float64(head.rest) < t {
 			continue

@@ -479,18 +479,27 @@ func roundUp(x float64) float32 {
 	return f
 }
 
-// prober scores one vector against the index with a dense accumulator.
+// candidate is a vector met in a probe and its score so far.
+type candidate struct {
+	doc int32
+	sum float64
+}
+
+// prober scores one vector against the index.
 type prober struct {
-	idx     *index
-	acc     []float64
-	seen    []uint64  // bit y: y is a candidate (in touched)
-	xw      []float64 // the probing vector's weights by term id
-	touched []int32
-	xn      []float64 // xn[i]: the L2 norm of the probing vector's order[i:]
+	idx *index
+	// The candidates of the probe in hand, in the order met, with their
+	// scores: the final pass reads them in a row. slot[y] is y's place
+	// among them when seen says y is one.
+	cands []candidate
+	slot  []int32
+	seen  []uint64  // bit y: y is a candidate
+	xw    []float64 // the probing vector's weights by term id
+	xn    []float64 // xn[i]: the L2 norm of the probing vector's order[i:]
 }
 
 func newProber(idx *index, n int) *prober {
-	return &prober{idx: idx, acc: make([]float64, n), seen: make([]uint64, (n+63)/64), xw: make([]float64, idx.terms)}
+	return &prober{idx: idx, slot: make([]int32, n), seen: make([]uint64, (n+63)/64), xw: make([]float64, idx.terms)}
 }
 
 // probe appends the pairs (y, x) with y < x and dot >= threshold, in
@@ -501,7 +510,7 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 	for k, id := range vx.Terms {
 		p.xw[id] = vx.Weights[k]
 	}
-	p.touched = p.touched[:0]
+	p.cands = p.cands[:0]
 	// Rarest (heaviest) terms first. Met in the postings of order[i] (a
 	// term it indexes), a vector y shares with x after it only terms of
 	// order[i+1:] that come before order[i] in y's own order: its run
@@ -525,10 +534,10 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 		}
 	}
 	first := len(out)
-	for _, y := range p.touched {
+	for _, c := range p.cands {
+		y := c.doc
 		// The index added every shared term outside y's run; add the run.
-		s := p.acc[y]
-		p.acc[y] = 0
+		s := c.sum
 		p.seen[y>>6] = 0 // the probe is over: clear, a word at a time
 		if s+idx.maxRest < t {
 			continue
@@ -574,7 +583,7 @@ func suffixNorms(buf []float64, v Vector, order []int32) []float64 {
 // after this term is bounded by the product of their norms there (xn for
 // x; y's is in the posting), and by lnext, what x's next terms can add
 // to any dot product. A candidate that can no longer reach t is pruned:
-// its accumulator becomes -Inf.
+// its score becomes -Inf.
 func (p *prober) admit(x int, wx, xn, lnext, t float64, lo, hi int32) {
 	for _, e := range p.idx.postings[lo:hi] {
 		y := e.doc
@@ -587,11 +596,12 @@ func (p *prober) admit(x int, wx, xn, lnext, t float64, lo, hi int32) {
 				continue
 			}
 			p.seen[y>>6] |= 1 << (y & 63)
-			p.touched = append(p.touched, y)
-			p.acc[y] = v
+			p.slot[y] = int32(len(p.cands))
+			p.cands = append(p.cands, candidate{y, v})
 			continue
 		}
-		p.acc[y] = prune(p.acc[y]+v, min(xn*float64(e.norm), lnext), t)
+		c := &p.cands[p.slot[y]]
+		c.sum = prune(c.sum+v, min(xn*float64(e.norm), lnext), t)
 	}
 }
 
@@ -604,7 +614,8 @@ func (p *prober) add(x int, wx, xn, lnext, t float64, lo, hi int32) {
 			break
 		}
 		if p.seen[y>>6]&(1<<(y&63)) != 0 {
-			p.acc[y] = prune(p.acc[y]+wx*float64(e.weight), min(xn*float64(e.norm), lnext), t)
+			c := &p.cands[p.slot[y]]
+			c.sum = prune(c.sum+wx*float64(e.weight), min(xn*float64(e.norm), lnext), t)
 		}
 	}
 }

@@ -39,56 +39,42 @@ func InternSeq[T any](n int, seq func(i int) iter.Seq[T], key func(T) string) (i
 // intern is InternSeq with the number of chunks given.
 func intern[T any](n int, seq func(i int) iter.Seq[T], key func(T) string, chunks int) ([][]int32, []T) {
 	ids := make([][]int32, n)
-	type dictionary struct {
+	type chunk struct {
 		firsts []T
 		global []int32 // the global number of each of firsts
 	}
-	dicts := make([]dictionary, chunks)
+	dicts := make([]chunk, chunks)
 	bounds := func(c int) (int, int) { return c * n / chunks, (c + 1) * n / chunks }
 	forEach(chunks, func(c int) {
-		local := map[string]int32{}
+		local := dictionary[T]{ids: map[string]int32{}}
 		var scratch []int32
-		var elems []T
 		lo, hi := bounds(c)
 		for i := lo; i < hi; i++ {
 			scratch = scratch[:0]
 			for e := range seq(i) {
-				k := key(e)
-				id, ok := local[k]
-				if !ok {
-					id = int32(len(elems))
-					local[k] = id
-					elems = append(elems, e)
-				}
-				scratch = append(scratch, id)
+				scratch = append(scratch, local.number(key(e), e))
 			}
 			ids[i] = append(make([]int32, 0, len(scratch)), scratch...)
 		}
-		dicts[c].firsts = elems
+		dicts[c].firsts = local.elems
 	})
 	// The first chunk's numbers are already the global ones.
 	all := dicts[0].firsts
 	if chunks == 1 {
 		return ids, all
 	}
-	global := make(map[string]int32, 2*len(all))
+	global := dictionary[T]{ids: make(map[string]int32, 2*len(all)), elems: all}
 	for n, e := range all {
-		global[key(e)] = int32(n)
+		global.ids[key(e)] = int32(n)
 	}
 	for c := 1; c < chunks; c++ {
 		d := &dicts[c]
 		d.global = make([]int32, len(d.firsts))
 		for n, e := range d.firsts {
-			k := key(e)
-			g, ok := global[k]
-			if !ok {
-				g = int32(len(all))
-				global[k] = g
-				all = append(all, e)
-			}
-			d.global[n] = g
+			d.global[n] = global.number(key(e), e)
 		}
 	}
+	all = global.elems
 	forEach(chunks-1, func(c int) {
 		d := &dicts[c+1]
 		lo, hi := bounds(c + 1)
@@ -99,6 +85,25 @@ func intern[T any](n int, seq func(i int) iter.Seq[T], key func(T) string, chunk
 		}
 	})
 	return ids, all
+}
+
+// dictionary numbers keys in order of first appearance and keeps the
+// element each was first seen in.
+type dictionary[T any] struct {
+	ids   map[string]int32
+	elems []T
+}
+
+// number returns k's number, giving it the next one (and e as its first
+// element) when k is new.
+func (d *dictionary[T]) number(k string, e T) int32 {
+	id, ok := d.ids[k]
+	if !ok {
+		id = int32(len(d.elems))
+		d.ids[k] = id
+		d.elems = append(d.elems, e)
+	}
+	return id
 }
 
 // forEach calls f(0) ... f(n-1), each task on the next free CPU: for a few

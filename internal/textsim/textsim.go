@@ -36,7 +36,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 )
 
 // Vector is a sparse unit vector: Terms ascending, Weights aligned.
@@ -160,31 +159,11 @@ func VectorizeSeq(n int, parts func(i int) iter.Seq[string]) *Model {
 // parallel calls f(0) ... f(n-1) on every CPU, in chunks.
 func parallel(n int, f func(i int)) {
 	const chunk = 512
-	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
-	if workers <= 1 {
-		for i := range n {
+	forEach((n+chunk-1)/chunk, func(c int) {
+		for i := c * chunk; i < min(n, (c+1)*chunk); i++ {
 			f(i)
 		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				c := int(next.Add(1) - 1)
-				if c*chunk >= n {
-					return
-				}
-				for i := c * chunk; i < min(n, (c+1)*chunk); i++ {
-					f(i)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	})
 }
 
 // Words returns the content words of a text: lower-cased runs of letters

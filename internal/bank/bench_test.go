@@ -24,7 +24,11 @@ func BenchmarkLoadPhases(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	paths, fs := itemPaths(dir + "/items")
+	var paths []itemPath
+	fs := walkItems(dir+"/items", func(p itemPath) bool {
+		paths = append(paths, p)
+		return true
+	})
 	if len(fs) > 0 || len(paths) == 0 {
 		b.Fatalf("%d paths, findings %v", len(paths), fs)
 	}

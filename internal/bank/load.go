@@ -219,21 +219,11 @@ type itemPath struct {
 	regular bool
 }
 
-// itemPaths lists the *.yaml files under root in lexical order. Directory
-// symlinks below root are not followed, so a symlink loop cannot trap the
-// walk; root itself may be a symlink to a directory. A missing root is an
-// empty bank; a root that is not a directory is a finding.
-func itemPaths(root string) ([]itemPath, []finding.Finding) {
-	var paths []itemPath
-	fs := walkItems(root, func(p itemPath) bool {
-		paths = append(paths, p)
-		return true
-	})
-	return paths, fs
-}
-
-// walkItems is itemPaths handing each file to emit as it is found; the
-// walk stops when emit returns false.
+// walkItems hands emit the *.yaml files under root in lexical order, as it
+// finds them; the walk stops when emit returns false. Directory symlinks
+// below root are not followed, so a symlink loop cannot trap the walk;
+// root itself may be a symlink to a directory. A missing root is an empty
+// bank; a root that is not a directory is a finding.
 func walkItems(root string, emit func(itemPath) bool) []finding.Finding {
 	var fs []finding.Finding
 	walkRoot := root

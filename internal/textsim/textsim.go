@@ -295,15 +295,14 @@ type index struct {
 	threshold float64
 	start     []int32
 	postings  []posting
-	// rest[d] bounds what the run of vector d adds to any dot product;
-	// its run is the last runLen[d] positions of its order.
-	rest   []float64
+	// The run of vector d is the last runLen[d] positions of its order.
+	// heads[d].rest bounds what it adds to any dot product, and
+	// runs[heads[d].at:heads[d+1].at] are its terms: what a probe that has
+	// d as a candidate reads of it, in two places instead of five (off,
+	// runLen, order, Terms, Weights).
 	runLen []int32
-	// The same, for a probe that has y as a candidate: heads[y] and
-	// runs[heads[y].at:heads[y+1].at] hold what it reads of y, in two
-	// places instead of six (rest, off, runLen, order, Terms, Weights).
-	heads []runHead
-	runs  []runTerm
+	heads  []runHead
+	runs   []runTerm
 	// maxRest is the largest heads[d].rest: a candidate whose score so far
 	// plus maxRest cannot reach the threshold is dropped without a look
 	// at its own head (a cache miss for each of most candidates).
@@ -317,8 +316,8 @@ type index struct {
 	terms int
 }
 
-// runHead is rest, rounded up to a float32, and where a vector's run
-// starts in index.runs.
+// runHead is the bound of a vector's run, rounded up to a float32, and
+// where its terms start in index.runs.
 type runHead struct {
 	rest float32
 	at   int32
@@ -353,7 +352,7 @@ func buildIndex(vs []Vector, t float64) *index {
 			freq[id]++
 		}
 	}
-	idx := &index{vs: vs, threshold: t, terms: terms, rest: make([]float64, len(vs)), runLen: make([]int32, len(vs)), off: make([]int32, len(vs)+1)}
+	idx := &index{vs: vs, threshold: t, terms: terms, runLen: make([]int32, len(vs)), heads: make([]runHead, len(vs)+1), off: make([]int32, len(vs)+1)}
 	for d, v := range vs {
 		idx.off[d+1] = idx.off[d] + int32(len(v.Terms))
 	}
@@ -365,7 +364,7 @@ func buildIndex(vs []Vector, t float64) *index {
 	return idx
 }
 
-// orderVector fills vector d's order, left, run and rest.
+// orderVector fills vector d's order, left, run length and run bound.
 func (idx *index) orderVector(d int, freq []int, maxW []float64) {
 	v, t := idx.vs[d], idx.threshold
 	order, bound := idx.order[idx.off[d]:idx.off[d+1]], idx.left[idx.off[d]:idx.off[d+1]]
@@ -390,7 +389,7 @@ func (idx *index) orderVector(d int, freq []int, maxW []float64) {
 		}
 	}
 	if run > 0 {
-		idx.rest[d] = bound[run-1]
+		idx.heads[d].rest = roundUp(bound[run-1])
 	}
 	idx.runLen[d] = int32(run)
 	slices.Reverse(order)
@@ -426,12 +425,11 @@ func (idx *index) post() {
 	}
 }
 
-// fillRuns fills heads and runs.
+// fillRuns fills runs, where each run starts and maxRest.
 func (idx *index) fillRuns() {
-	idx.heads = make([]runHead, len(idx.vs)+1)
 	at := int32(0)
 	for d := range idx.vs {
-		idx.heads[d] = runHead{roundUp(idx.rest[d]), at}
+		idx.heads[d].at = at
 		at += idx.runLen[d]
 	}
 	idx.heads[len(idx.vs)].at = at

@@ -2,6 +2,7 @@ package textsim
 
 import (
 	"iter"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -12,39 +13,9 @@ import (
 //		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 //	})
 //
-// does, faster on ASCII text (the words share one lower-cased copy, or s
-// itself). Text with other characters takes
-// that definition.
+// does: the words FieldsSeq yields, in a slice.
 func Fields(s string) []string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return strings.FieldsFunc(strings.ToLower(s), notLetterOrDigit)
-		}
-	}
-	// The words are slices of one lower-cased copy (s itself when it has
-	// no upper case), counted first so that out is allocated once.
-	lower := lowerASCII(s)
-	n := 0
-	for i := 0; i < len(lower); i++ {
-		if asciiFold[lower[i]] != 0 && (i == 0 || asciiFold[lower[i-1]] == 0) {
-			n++
-		}
-	}
-	out := make([]string, 0, n)
-	start := -1
-	for i := 0; i < len(lower); i++ {
-		switch word := asciiFold[lower[i]] != 0; {
-		case word && start < 0:
-			start = i
-		case !word && start >= 0:
-			out = append(out, lower[start:i])
-			start = -1
-		}
-	}
-	if start >= 0 {
-		out = append(out, lower[start:])
-	}
-	return out
+	return slices.Collect(FieldsSeq(s))
 }
 
 // FieldsSeq yields the words of Fields(s) one by one. On ASCII text a

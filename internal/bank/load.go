@@ -112,8 +112,10 @@ func Load(ctx context.Context, dir string, opts Options) (*Bank, []finding.Findi
 		return nil, nil, fmt.Errorf("cannot read bank: %s is not a directory", dir)
 	}
 	examPath := filepath.Join(dir, "exam.yaml")
+	walk := startWalk(ctx, filepath.Join(dir, "items"))
 	data, ferr := readLimited(examPath, opts.MaxFileSize)
 	if ferr != nil {
+		walk.abandon()
 		if errors.Is(ferr.err, fs.ErrNotExist) {
 			return nil, nil, fmt.Errorf("%s: no exam blueprint; a bank directory holds exam.yaml (is %s a bank?)", examPath, dir)
 		}
@@ -122,12 +124,13 @@ func Load(ctx context.Context, dir string, opts Options) (*Bank, []finding.Findi
 	}
 	exam, efs, _ := blueprint.Parse(data, examPath)
 	if exam == nil {
+		walk.abandon()
 		return nil, efs, &BlueprintError{Path: examPath, Findings: efs}
 	}
 	b := &Bank{Dir: dir, Exam: exam}
 	var findings []finding.Finding
 
-	results, walkFindings := loadItems(ctx, filepath.Join(dir, "items"), exam, opts)
+	results, walkFindings := walk.load(exam, opts)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -160,19 +163,83 @@ type fileResult struct {
 	findings []finding.Finding
 }
 
-// loadItems loads the item files under root while walking it: the walk
-// hands each file to the workers as soon as it lists it, so loading does
-// not wait for the whole listing. The results are in walk (lexical)
-// order, whatever the scheduling.
-func loadItems(ctx context.Context, root string, exam *blueprint.Exam, opts Options) ([]*fileResult, []finding.Finding) {
-	// Files go to the workers in batches: one channel operation per file
-	// cost more than reading a small file.
-	const batchSize = 32
-	type job struct {
-		path itemPath
-		res  *fileResult
-	}
-	batches := make(chan []job, 2*opts.Workers)
+// Files go from the walk to the loading workers in batches of this many:
+// one channel operation per file cost more than reading a small file.
+const walkBatchSize = 32
+
+// maxQueuedBatches bounds how far the walk runs ahead of the workers
+// (131,072 files). It is large on purpose: the walk is one goroutine
+// among the workers, and with room for two batches a worker it waited
+// for room, went to the back of the run queue, and the workers then ran
+// out of files: on 10,000 items (2 CPUs) they found the queue empty 35 to
+// 65 times a load, against 0 to 12 with this bound (issue 13). Paths are
+// small; the queue costs 96 KiB.
+const maxQueuedBatches = 4096
+
+// itemJob is one item file to load and the place for its result.
+type itemJob struct {
+	path itemPath
+	res  *fileResult
+}
+
+// itemWalk lists the item files under a bank's items directory in a
+// goroutine of its own, started before the blueprint is parsed, so that
+// the listing overlaps it and the workers find files waiting.
+type itemWalk struct {
+	batches chan []itemJob
+	cancel  context.CancelFunc
+	done    chan struct{}
+	// results and findings are the walk's, in walk (lexical) order;
+	// read them only after done is closed.
+	results  []*fileResult
+	findings []finding.Finding
+}
+
+// startWalk starts listing the item files under root.
+func startWalk(ctx context.Context, root string) *itemWalk {
+	ctx, cancel := context.WithCancel(ctx)
+	w := &itemWalk{batches: make(chan []itemJob, maxQueuedBatches), cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		defer close(w.batches)
+		batch := make([]itemJob, 0, walkBatchSize)
+		send := func() bool {
+			select {
+			case w.batches <- batch:
+				batch = make([]itemJob, 0, walkBatchSize)
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		w.findings = walkItems(root, func(p itemPath) bool {
+			if ctx.Err() != nil {
+				return false
+			}
+			r := &fileResult{}
+			w.results = append(w.results, r)
+			batch = append(batch, itemJob{p, r})
+			return len(batch) < walkBatchSize || send()
+		})
+		if len(batch) > 0 {
+			send()
+		}
+	}()
+	return w
+}
+
+// abandon stops the walk and waits for it, for a bank whose blueprint
+// is unusable.
+func (w *itemWalk) abandon() {
+	w.cancel()
+	<-w.done
+}
+
+// load loads the files the walk lists as soon as it lists them, with
+// opts.Workers workers. The results are in walk order, whatever the
+// scheduling.
+func (w *itemWalk) load(exam *blueprint.Exam, opts Options) ([]*fileResult, []finding.Finding) {
+	defer w.cancel()
 	var wg sync.WaitGroup
 	for range opts.Workers {
 		wg.Add(1)
@@ -182,33 +249,16 @@ func loadItems(ctx context.Context, root string, exam *blueprint.Exam, opts Opti
 			if !opts.KeepTrees {
 				l.arena = new(yamlx.Arena)
 			}
-			for batch := range batches {
+			for batch := range w.batches {
 				for _, j := range batch {
 					*j.res = l.load(j.path, exam, opts)
 				}
 			}
 		}()
 	}
-	var results []*fileResult
-	batch := make([]job, 0, batchSize)
-	fs := walkItems(root, func(p itemPath) bool {
-		if ctx.Err() != nil {
-			return false
-		}
-		r := &fileResult{}
-		results = append(results, r)
-		if batch = append(batch, job{p, r}); len(batch) == batchSize {
-			batches <- batch
-			batch = make([]job, 0, batchSize)
-		}
-		return true
-	})
-	if len(batch) > 0 {
-		batches <- batch
-	}
-	close(batches)
 	wg.Wait()
-	return results, fs
+	<-w.done
+	return w.results, w.findings
 }
 
 // itemPath is an item file found by the walk; regular says that the

@@ -129,6 +129,32 @@ func TestLoadRefusesBanksItCannotUse(t *testing.T) {
 	})
 }
 
+// The walk starts before the blueprint is read; a bank whose blueprint is
+// unusable stops it, and Load returns only once it has stopped.
+func TestAbandonedWalkHasStopped(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	for i := range 300 {
+		id := fmt.Sprintf("AL-%04d", i+1)
+		files["items/alpha/"+id+".yaml"] = testbank.SmallItem(id, "x")
+	}
+	testbank.WriteSmall(t, dir, files)
+	w := startWalk(context.Background(), filepath.Join(dir, "items"))
+	w.abandon()
+	select {
+	case <-w.done:
+	default:
+		t.Fatal("abandon returned before the walk stopped")
+	}
+	queued := 0
+	for batch := range w.batches { // closed, or this never ends
+		queued += len(batch)
+	}
+	if queued > len(w.results) || len(w.results) > 300 {
+		t.Errorf("queued %d files of %d listed", queued, len(w.results))
+	}
+}
+
 func TestLoadHonoursCancellation(t *testing.T) {
 	dir := t.TempDir()
 	testbank.WriteSmall(t, dir, map[string]string{"items/alpha/AL-0001.yaml": testbank.SmallItem("AL-0001", "x")})

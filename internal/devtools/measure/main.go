@@ -50,7 +50,7 @@ func main() {
 		maxrss = ru.Maxrss // kilobytes on Linux
 	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	fmt.Fprintf(os.Stderr, "measure: wall %.2fs, cpu %.2fs, peak RSS %.0f MiB, exit %d\n", wall.Seconds(), cpu.Seconds(), float64(maxrss)/1024, cmd.ProcessState.ExitCode())
+	fmt.Fprintf(os.Stderr, "measure: wall %.3fs, cpu %.3fs, peak RSS %.0f MiB, exit %d\n", wall.Seconds(), cpu.Seconds(), float64(maxrss)/1024, cmd.ProcessState.ExitCode())
 }
 
 // scaling prints the speed-up of two goroutines (GOMAXPROCS=2) over one

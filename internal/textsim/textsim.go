@@ -18,10 +18,13 @@
 // which the posting keeps (the ℓ2 bounds of L2AP): y is admitted as a
 // candidate only when its product at this term plus that bound can reach
 // the threshold, and a candidate is dropped as soon as what the index
-// added plus the bound cannot. A candidate's score is what the index
-// added plus its run, looked up directly, once what the index added plus
-// the run's bound reaches the threshold. Probing is spread over workers;
-// the result does not depend on their number.
+// added plus the bound cannot. A vector whose product plus the largest
+// run bound cannot reach the threshold needs another indexed term shared
+// with x: it is only noted, with its product, and becomes a candidate
+// when the index meets it again (most never are). A candidate's score is
+// what the index added plus its run, looked up directly, once what the
+// index added plus the run's bound reaches the threshold. Probing is
+// spread over workers; the result does not depend on their number.
 //
 // Every bound is an upper bound: kept in a float32, it is rounded up, and
 // the comparisons allow 1e-9 of the threshold for the rounding of sums
@@ -467,16 +470,22 @@ type prober struct {
 	idx *index
 	// The candidates of the probe in hand, in the order met, with their
 	// scores: the final pass reads them in a row. slot[y] is y's place
-	// among them when seen says y is one.
+	// among them when cand says y is one.
 	cands []candidate
 	slot  []int32
-	seen  []uint64  // bit y: y is a candidate
-	xw    []float64 // the probing vector's weights by term id
-	xn    []float64 // xn[i]: the L2 norm of the probing vector's order[i:]
+	seen  []uint64 // bit y: y is a candidate or pending
+	cand  []uint64 // bit y: y is a candidate
+	// A vector met once that can reach t only if the index meets it again
+	// is pending, not a candidate: seen but not cand, with its score so
+	// far, its one product, in pend[y]. Pending costs one store; a
+	// candidate costs two, and a look in the final pass.
+	pend []float64
+	xw   []float64 // the probing vector's weights by term id
+	xn   []float64 // xn[i]: the L2 norm of the probing vector's order[i:]
 }
 
 func newProber(idx *index, n int) *prober {
-	return &prober{idx: idx, slot: make([]int32, n), seen: make([]uint64, (n+63)/64), xw: make([]float64, idx.terms)}
+	return &prober{idx: idx, slot: make([]int32, n), seen: make([]uint64, (n+63)/64), cand: make([]uint64, (n+63)/64), pend: make([]float64, n), xw: make([]float64, idx.terms)}
 }
 
 // probe appends the pairs (y, x) with y < x and dot >= threshold, in
@@ -515,7 +524,7 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 		y := c.doc
 		// The index added every shared term outside y's run; add the run.
 		s := c.sum
-		p.seen[y>>6] = 0 // the probe is over: clear, a word at a time
+		p.cand[y>>6] = 0 // the probe is over: clear, a word at a time
 		if s+idx.maxRest < t {
 			continue
 		}
@@ -534,6 +543,7 @@ func (p *prober) probe(x int, out []Pair) []Pair {
 			out = append(out, Pair{A: int(y), B: x, Cosine: c})
 		}
 	}
+	clear(p.seen[:x>>6+1]) // only vectors before x are met
 	for _, id := range vx.Terms {
 		p.xw[id] = 0
 	}
@@ -560,30 +570,53 @@ func suffixNorms(buf []float64, v Vector, order []int32) []float64 {
 // after this term is bounded by the product of their norms there (xn for
 // x; y's is in the posting), and by lnext, what x's next terms can add
 // to any dot product. A candidate that can no longer reach t is pruned:
-// its score becomes -Inf.
+// its score becomes -Inf. A vector that needs another indexed term to
+// reach t is left pending, and becomes a candidate when met again.
 func (p *prober) admit(x int, wx, xn, lnext, t float64, lo, hi int32) {
+	maxRest := p.idx.maxRest
 	for _, e := range p.idx.postings[lo:hi] {
 		y := e.doc
 		if int(y) >= x {
 			break
 		}
 		v := wx * float64(e.weight)
+		r := min(xn*float64(e.norm), lnext)
 		if p.seen[y>>6]&(1<<(y&63)) == 0 {
-			if v+min(xn*float64(e.norm), lnext) < t {
+			if v+r < t {
 				continue
 			}
 			p.seen[y>>6] |= 1 << (y & 63)
-			p.slot[y] = int32(len(p.cands))
-			p.cands = append(p.cands, candidate{y, v})
+			if v+min(r, maxRest) < t {
+				// What y shares with x after this term is bounded by r.
+				// If the index does not meet y again in this probe (it
+				// meets y at every later term of x that y indexes), all
+				// of it is in y's run, bounded by heads[y].rest and so by
+				// maxRest: y cannot reach t. If it does meet y again, y
+				// was met once before, here: its score is v.
+				p.pend[y] = v
+				continue
+			}
+			p.become(y, v)
+			continue
+		}
+		if p.cand[y>>6]&(1<<(y&63)) == 0 {
+			p.become(y, prune(p.pend[y]+v, r, t))
 			continue
 		}
 		c := &p.cands[p.slot[y]]
-		c.sum = prune(c.sum+v, min(xn*float64(e.norm), lnext), t)
+		c.sum = prune(c.sum+v, r, t)
 	}
 }
 
+// become makes y a candidate with score s.
+func (p *prober) become(y int32, s float64) {
+	p.cand[y>>6] |= 1 << (y & 63)
+	p.slot[y] = int32(len(p.cands))
+	p.cands = append(p.cands, candidate{y, s})
+}
+
 // add adds wx times the postings lo:hi of the candidates before x, and
-// prunes them as admit does.
+// prunes them as admit does; a pending vector met becomes a candidate.
 func (p *prober) add(x int, wx, xn, lnext, t float64, lo, hi int32) {
 	for _, e := range p.idx.postings[lo:hi] {
 		y := e.doc
@@ -591,8 +624,13 @@ func (p *prober) add(x int, wx, xn, lnext, t float64, lo, hi int32) {
 			break
 		}
 		if p.seen[y>>6]&(1<<(y&63)) != 0 {
+			v, r := wx*float64(e.weight), min(xn*float64(e.norm), lnext)
+			if p.cand[y>>6]&(1<<(y&63)) == 0 {
+				p.become(y, prune(p.pend[y]+v, r, t))
+				continue
+			}
 			c := &p.cands[p.slot[y]]
-			c.sum = prune(c.sum+wx*float64(e.weight), min(xn*float64(e.norm), lnext), t)
+			c.sum = prune(c.sum+v, r, t)
 		}
 	}
 }

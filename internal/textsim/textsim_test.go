@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -229,5 +230,50 @@ func TestVectorizeSeqIsVectorizeOfJoinedParts(t *testing.T) {
 	got := VectorizeSeq(len(parts), func(i int) iter.Seq[string] { return slices.Values(parts[i]) })
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("VectorizeSeq differs from Vectorize of the joined parts: %d and %d words", len(got.Words), len(want.Words))
+	}
+}
+
+// TestAllPairsPendingBounds: a vector met once in the index is left
+// pending when its run alone cannot take it to the threshold, and scored
+// from that first meeting if met again. Two texts share their frequent
+// terms with the same weights, the largest any text gives them, so that
+// what their runs share equals every run bound, and one or two rare
+// terms; the threshold is their cosine, right on the bounds.
+func TestAllPairsPendingBounds(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 19))
+	// unit completes weights with a term of its own, to unit length.
+	unit := func(w map[int32]float64, own int32) Vector {
+		sq := 0.0
+		for _, x := range w {
+			sq += x * x
+		}
+		w[own] = math.Sqrt(1 - sq)
+		var v Vector
+		for _, id := range slices.Sorted(maps.Keys(w)) {
+			v.Terms, v.Weights = append(v.Terms, id), append(v.Weights, w[id])
+		}
+		return v
+	}
+	for trial := range 200 {
+		common := 0.1 + 0.15*r.Float64() // the weight of terms 0, 1 and 2
+		var vs []Vector
+		for f := range 20 { // make terms 0 to 2 frequent
+			vs = append(vs, unit(map[int32]float64{0: common / 2, 1: common / 2, 2: common / 2}, int32(100+f)))
+		}
+		x := map[int32]float64{0: common, 1: common, 2: common, 10: 0.4 + 0.3*r.Float64()}
+		y := map[int32]float64{0: common, 1: common, 2: common, 10: 0.4 + 0.3*r.Float64()}
+		if trial%2 == 1 { // a second shared term, more frequent than 10
+			x[11], y[11] = 0.4+0.1*r.Float64(), 0.4+0.1*r.Float64()
+			x[10], y[10] = 0.4+0.1*r.Float64(), 0.4+0.1*r.Float64()
+			vs = append(vs, unit(map[int32]float64{11: 0.1}, 99))
+		}
+		vs = append(vs, unit(y, 50), unit(x, 51))
+		th := Dot(vs[len(vs)-2], vs[len(vs)-1])
+		want := bruteForce(vs, th)
+		for _, workers := range []int{1, 2} {
+			if got := AllPairs(context.Background(), vs, th, workers); !reflect.DeepEqual(got, want) {
+				t.Fatalf("trial %d, threshold %v: %v, brute force %v", trial, th, got, want)
+			}
+		}
 	}
 }

@@ -599,13 +599,20 @@ func (p *prober) admit(x int, wx, xn, lnext, t float64, lo, hi int32) {
 			p.become(y, v)
 			continue
 		}
-		if p.cand[y>>6]&(1<<(y&63)) == 0 {
-			p.become(y, prune(p.pend[y]+v, r, t))
-			continue
-		}
-		c := &p.cands[p.slot[y]]
-		c.sum = prune(c.sum+v, r, t)
+		p.meet(y, v, r, t)
 	}
+}
+
+// meet adds v to y, met before in this probe: a pending y becomes a
+// candidate; a candidate that can no longer reach t with r more is pruned
+// (its score becomes -Inf).
+func (p *prober) meet(y int32, v, r, t float64) {
+	if p.cand[y>>6]&(1<<(y&63)) == 0 {
+		p.become(y, prune(p.pend[y]+v, r, t))
+		return
+	}
+	c := &p.cands[p.slot[y]]
+	c.sum = prune(c.sum+v, r, t)
 }
 
 // become makes y a candidate with score s.
@@ -624,13 +631,7 @@ func (p *prober) add(x int, wx, xn, lnext, t float64, lo, hi int32) {
 			break
 		}
 		if p.seen[y>>6]&(1<<(y&63)) != 0 {
-			v, r := wx*float64(e.weight), min(xn*float64(e.norm), lnext)
-			if p.cand[y>>6]&(1<<(y&63)) == 0 {
-				p.become(y, prune(p.pend[y]+v, r, t))
-				continue
-			}
-			c := &p.cands[p.slot[y]]
-			c.sum = prune(c.sum+v, r, t)
+			p.meet(y, wx*float64(e.weight), min(xn*float64(e.norm), lnext), t)
 		}
 	}
 }

@@ -78,7 +78,7 @@ func BenchmarkLintPhases(b *testing.B) {
 	b.Run("probable-enemy", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			probableEnemies(context.Background(), bk, cfg)
+			probableEnemies(context.Background(), bk, cfg, 0)
 		}
 	})
 }

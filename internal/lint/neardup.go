@@ -13,6 +13,7 @@ import (
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/finding"
+	"github.com/qbank/qbank/internal/parallel"
 	"github.com/qbank/qbank/internal/rules"
 	"github.com/qbank/qbank/internal/textsim"
 )
@@ -99,10 +100,16 @@ func minOverlap(la, lb int, threshold float64) int {
 // bigrams >= threshold, ordered by A then B. threshold must be in (0, 1];
 // any other value (NaN included) finds no pairs.
 func SimilarStems(ctx context.Context, stems []string, threshold float64) []Pair {
+	return similarStems(ctx, stems, threshold, 0)
+}
+
+// similarStems is SimilarStems with the stems' token sets built on at
+// most cpus CPUs (cpus <= 0 means all); the search itself uses all.
+func similarStems(ctx context.Context, stems []string, threshold float64, cpus int) []Pair {
 	if !(threshold > 0 && threshold <= 1) {
 		return nil
 	}
-	sets := tokenSets(stems)
+	sets := tokenSets(stems, cpus)
 	j := newJoin(sets, threshold)
 	workers := runtime.GOMAXPROCS(0)
 	chunks := make([][]Pair, workers)
@@ -151,12 +158,12 @@ func SimilarStems(ctx context.Context, stems []string, threshold float64) []Pair
 // word ids (hi, lo); a stem of one word is that word alone (hi = the
 // number of words, which no bigram has). The shingles are numbered by a
 // bucket sort on hi, so no dictionary of them is built: the buckets are
-// sorted and counted in parallel.
-func tokenSets(stems []string) [][]int32 {
-	ids, vocabulary := textsim.InternSeq(len(stems), func(i int) iter.Seq[string] { return textsim.FieldsSeq(stems[i]) }, func(w string) string { return w })
+// sorted and counted in parallel, on at most cpus CPUs (<= 0: all).
+func tokenSets(stems []string, cpus int) [][]int32 {
+	ids, vocabulary := textsim.InternSeq(len(stems), func(i int) iter.Seq[string] { return textsim.FieldsSeq(stems[i]) }, func(w string) string { return w }, cpus)
 	single := uint64(len(vocabulary))
 	keys := make([][]uint64, len(stems))
-	parallel(len(stems), func(i int) {
+	parallel.For(cpus, len(stems), loopRun, func(i int) {
 		ws := ids[i]
 		var k []uint64
 		switch {
@@ -200,7 +207,7 @@ func tokenSets(stems []string) [][]int32 {
 		keys[i] = nil
 	}
 	distinct := next // reused: distinct[b] is bucket b's number of tokens
-	parallel(buckets, func(b int) {
+	parallel.For(cpus, buckets, loopRun, func(b int) {
 		e := entries[start[b]:start[b+1]]
 		slices.Sort(e)
 		n := 0
@@ -218,7 +225,7 @@ func tokenSets(stems []string) [][]int32 {
 	}
 	tokenFreq := make([]int32, first[buckets])
 	tokenOf := make([]int32, len(entries)) // by occ
-	parallel(buckets, func(b int) {
+	parallel.For(cpus, buckets, loopRun, func(b int) {
 		e := entries[start[b]:start[b+1]]
 		t := first[b] - 1
 		for j, v := range e {
@@ -247,7 +254,7 @@ func tokenSets(stems []string) [][]int32 {
 		byFreq[f]++
 	}
 	sets := make([][]int32, len(stems))
-	parallel(len(stems), func(i int) {
+	parallel.For(cpus, len(stems), loopRun, func(i int) {
 		set := ids[i][:off[i+1]-off[i]] // the word ids are no longer needed
 		for j, t := range tokenOf[off[i]:off[i+1]] {
 			set[j] = rank[t]
@@ -258,21 +265,9 @@ func tokenSets(stems []string) [][]int32 {
 	return sets
 }
 
-// parallel calls f(0..n-1) on every core.
-func parallel(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), max(n/64, 1))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < n; i += workers {
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
-}
+// loopRun is how many stems or buckets a goroutine of tokenSets takes at
+// a time.
+const loopRun = 64
 
 // posting is one indexed prefix token of a set: the set's place in the
 // probe order and the token's position in the set.
@@ -438,13 +433,15 @@ func overlapAtLeast(a, b []int32, alpha int) (int, bool) {
 	return o, o >= alpha
 }
 
-func nearDuplicates(ctx context.Context, items []*bank.Item, threshold float64) []finding.Finding {
+// nearDuplicates reports the items whose stems are near duplicates,
+// building the stems' token sets on at most cpus CPUs (<= 0: all).
+func nearDuplicates(ctx context.Context, items []*bank.Item, threshold float64, cpus int) []finding.Finding {
 	stems := make([]string, len(items))
 	for i, it := range items {
 		stems[i] = it.Stem
 	}
 	var fs []finding.Finding
-	for _, p := range SimilarStems(ctx, stems, threshold) {
+	for _, p := range similarStems(ctx, stems, threshold, cpus) {
 		a, b := items[p.A], items[p.B]
 		if a.ID == b.ID {
 			continue // duplicate-id reports these

@@ -35,11 +35,13 @@ func TestSimilarStemsIsExact(t *testing.T) {
 				}
 			}
 			for _, procs := range []int{1, 3} {
-				old := runtime.GOMAXPROCS(procs)
-				got := SimilarStems(context.Background(), stems, threshold)
-				runtime.GOMAXPROCS(old)
-				if !reflect.DeepEqual(got, want) {
-					t.Fatalf("%s, threshold %v, %d procs: %d pairs, brute force finds %d; first difference %s", name, threshold, procs, len(got), len(want), firstDifference(got, want))
+				for _, cpus := range []int{0, 1, 2} { // token sets built on all, one or two
+					old := runtime.GOMAXPROCS(procs)
+					got := similarStems(context.Background(), stems, threshold, cpus)
+					runtime.GOMAXPROCS(old)
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s, threshold %v, %d procs, token sets on %d: %d pairs, brute force finds %d; first difference %s", name, threshold, procs, cpus, len(got), len(want), firstDifference(got, want))
+					}
 				}
 			}
 		}

@@ -62,7 +62,10 @@ func declaredEnemies(a, b *bank.Item) bool {
 	return slices.Contains(a.Enemies, b.ID) || slices.Contains(b.Enemies, a.ID)
 }
 
-func probableEnemies(ctx context.Context, b *bank.Bank, cfg *config.Config) []finding.Finding {
+// probableEnemies reports the pairs of items that look like enemies and
+// are not declared so, vectorising their texts on at most cpus CPUs (<= 0:
+// all).
+func probableEnemies(ctx context.Context, b *bank.Bank, cfg *config.Config, cpus int) []finding.Finding {
 	t, cue := cfg.ProbableEnemyThreshold, cfg.ProbableEnemyCueThreshold
 	var items []*bank.Item
 	for _, it := range b.Items {
@@ -70,7 +73,7 @@ func probableEnemies(ctx context.Context, b *bank.Bank, cfg *config.Config) []fi
 			items = append(items, it)
 		}
 	}
-	m := textsim.VectorizeSeq(len(items), func(i int) iter.Seq[string] { return enemyText(items[i]) })
+	m := textsim.VectorizeSeq(len(items), func(i int) iter.Seq[string] { return enemyText(items[i]) }, cpus)
 	nearDup := cfg.NearDuplicateThreshold
 	if cfg.SeverityOf(rules.NearDuplicate.ID, rules.NearDuplicate.Severity) == finding.Off {
 		nearDup = math.Inf(1) // near-duplicate reports nothing: this rule does

@@ -4,8 +4,8 @@ import (
 	"iter"
 	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
+
+	"github.com/qbank/qbank/internal/parallel"
 )
 
 // Intern numbers the distinct keys of the elements of seqs in order of
@@ -20,24 +20,30 @@ import (
 // lookup per distinct key of a chunk rather than one per element, and the
 // chunks' numbers are translated in parallel.
 func Intern[T any](seqs [][]T, key func(T) string) (ids [][]int32, firsts []T) {
-	return InternSeq(len(seqs), func(i int) iter.Seq[T] { return slices.Values(seqs[i]) }, key)
+	return InternSeq(len(seqs), func(i int) iter.Seq[T] { return slices.Values(seqs[i]) }, key, 0)
 }
 
 // InternSeq is Intern over n sequences that seq(i) yields, so that they
-// need not be kept: words, say, as a text is split.
-func InternSeq[T any](n int, seq func(i int) iter.Seq[T], key func(T) string) (ids [][]int32, firsts []T) {
+// need not be kept: words, say, as a text is split. It keeps at most cpus
+// CPUs busy (cpus <= 0 means all, runtime.GOMAXPROCS); with one it makes
+// one serial pass, without chunks to merge.
+func InternSeq[T any](n int, seq func(i int) iter.Seq[T], key func(T) string, cpus int) (ids [][]int32, firsts []T) {
 	// A chunk must be large enough for its dictionary to repeat most keys
 	// of the next chunk's, or the merge does the work again.
 	const minChunk = 2048
-	chunks := 1
-	if procs := runtime.GOMAXPROCS(0); procs > 1 {
-		chunks = max(min(2*procs, n/minChunk), 1)
+	if cpus <= 0 {
+		cpus = runtime.GOMAXPROCS(0)
 	}
-	return intern(n, seq, key, chunks)
+	chunks := 1
+	if cpus > 1 {
+		chunks = max(min(2*cpus, n/minChunk), 1)
+	}
+	return intern(n, seq, key, chunks, cpus)
 }
 
-// intern is InternSeq with the number of chunks given.
-func intern[T any](n int, seq func(i int) iter.Seq[T], key func(T) string, chunks int) ([][]int32, []T) {
+// intern is InternSeq with the number of chunks given, numbered by up to
+// cpus goroutines at once.
+func intern[T any](n int, seq func(i int) iter.Seq[T], key func(T) string, chunks, cpus int) ([][]int32, []T) {
 	ids := make([][]int32, n)
 	type chunk struct {
 		firsts []T
@@ -45,7 +51,7 @@ func intern[T any](n int, seq func(i int) iter.Seq[T], key func(T) string, chunk
 	}
 	dicts := make([]chunk, chunks)
 	bounds := func(c int) (int, int) { return c * n / chunks, (c + 1) * n / chunks }
-	forEach(chunks, func(c int) {
+	parallel.For(cpus, chunks, 1, func(c int) {
 		local := dictionary[T]{ids: map[string]int32{}}
 		var scratch []int32
 		lo, hi := bounds(c)
@@ -75,7 +81,7 @@ func intern[T any](n int, seq func(i int) iter.Seq[T], key func(T) string, chunk
 		}
 	}
 	all = global.elems
-	forEach(chunks-1, func(c int) {
+	parallel.For(cpus, chunks-1, 1, func(c int) {
 		d := &dicts[c+1]
 		lo, hi := bounds(c + 1)
 		for _, s := range ids[lo:hi] {
@@ -104,28 +110,4 @@ func (d *dictionary[T]) number(k string, e T) int32 {
 		d.elems = append(d.elems, e)
 	}
 	return id
-}
-
-// forEach calls f(0) ... f(n-1), each task on the next free CPU: for a few
-// large tasks, where parallel's chunks would be too coarse.
-func forEach(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := range n {
-			f(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
 }

@@ -50,18 +50,27 @@ func TestInternIsOnePass(t *testing.T) {
 			}
 		}
 		wantIDs, wantFirsts := internByDefinition(seqs, key)
+		seq := func(i int) iter.Seq[elem] { return slices.Values(seqs[i]) }
 		for _, chunks := range []int{1, 2, 3, 7, 64} {
 			if chunks > max(tc.seqs, 1) {
 				continue
 			}
-			ids, firsts := intern(len(seqs), func(i int) iter.Seq[elem] { return slices.Values(seqs[i]) }, key, chunks)
-			if !reflect.DeepEqual(ids, wantIDs) || !reflect.DeepEqual(firsts, wantFirsts) {
-				t.Errorf("%d sequences of a vocabulary of %d, %d chunks: numbering differs from one serial pass", tc.seqs, tc.vocabulary, chunks)
+			for _, cpus := range []int{1, 2, 5} {
+				ids, firsts := intern(len(seqs), seq, key, chunks, cpus)
+				if !reflect.DeepEqual(ids, wantIDs) || !reflect.DeepEqual(firsts, wantFirsts) {
+					t.Errorf("%d sequences of a vocabulary of %d, %d chunks on %d CPUs: numbering differs from one serial pass", tc.seqs, tc.vocabulary, chunks, cpus)
+				}
 			}
 		}
 		ids, firsts := Intern(seqs, key)
 		if !reflect.DeepEqual(ids, wantIDs) || !reflect.DeepEqual(firsts, wantFirsts) {
 			t.Errorf("%d sequences: Intern differs from one serial pass", tc.seqs)
+		}
+		for _, cpus := range []int{1, 3} {
+			ids, firsts := InternSeq(len(seqs), seq, key, cpus)
+			if !reflect.DeepEqual(ids, wantIDs) || !reflect.DeepEqual(firsts, wantFirsts) {
+				t.Errorf("%d sequences: InternSeq on %d CPUs differs from one serial pass", tc.seqs, cpus)
+			}
 		}
 	}
 }

@@ -39,6 +39,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/qbank/qbank/internal/parallel"
 )
 
 // Vector is a sparse unit vector: Terms ascending, Weights aligned.
@@ -83,12 +85,14 @@ type Model struct {
 func Vectorize(texts []string) *Model {
 	return VectorizeSeq(len(texts), func(i int) iter.Seq[string] {
 		return func(yield func(string) bool) { yield(texts[i]) }
-	})
+	}, 0)
 }
 
 // VectorizeSeq is Vectorize of n texts that come in parts: text i is what
-// parts(i) yields, as if joined by line breaks, without joining them.
-func VectorizeSeq(n int, parts func(i int) iter.Seq[string]) *Model {
+// parts(i) yields, as if joined by line breaks, without joining them. It
+// keeps at most cpus CPUs busy (cpus <= 0 means all): a caller running
+// another search beside it gives it its share.
+func VectorizeSeq(n int, parts func(i int) iter.Seq[string], cpus int) *Model {
 	m := &Model{Vectors: make([]Vector, n)}
 	words := func(i int) iter.Seq[word] {
 		return func(yield func(word) bool) {
@@ -103,13 +107,13 @@ func VectorizeSeq(n int, parts func(i int) iter.Seq[string]) *Model {
 	}
 	// Term ids in order of first appearance, so the model does not depend
 	// on scheduling; each text's terms with their counts.
-	ids, firsts := InternSeq(n, words, func(w word) string { return w.folded })
+	ids, firsts := InternSeq(n, words, func(w word) string { return w.folded }, cpus)
 	m.Words = make([]string, len(firsts))
 	for id, w := range firsts {
 		m.Words[id] = strings.Clone(w.surface) // not the whole text it is cut from
 	}
 	tfs := make([][]int32, n)
-	parallel(n, func(i int) {
+	parallel.For(cpus, n, vectorRun, func(i int) {
 		ids := ids[i]
 		slices.Sort(ids)
 		terms, tf := ids[:0], make([]int32, 0, len(ids))
@@ -133,7 +137,7 @@ func VectorizeSeq(n int, parts func(i int) iter.Seq[string]) *Model {
 	for id, df := range m.DF {
 		idf[id] = math.Log(float64(n) / float64(df))
 	}
-	parallel(n, func(i int) {
+	parallel.For(cpus, n, vectorRun, func(i int) {
 		v, tf := &m.Vectors[i], tfs[i]
 		terms := v.Terms[:0]
 		weights := make([]float64, 0, len(v.Terms))
@@ -159,15 +163,9 @@ func VectorizeSeq(n int, parts func(i int) iter.Seq[string]) *Model {
 	return m
 }
 
-// parallel calls f(0) ... f(n-1) on every CPU, in chunks.
-func parallel(n int, f func(i int)) {
-	const chunk = 512
-	forEach((n+chunk-1)/chunk, func(c int) {
-		for i := c * chunk; i < min(n, (c+1)*chunk); i++ {
-			f(i)
-		}
-	})
-}
+// vectorRun is how many vectors a goroutine takes at a time in the loops
+// over all vectors.
+const vectorRun = 512
 
 // Words returns the content words of a text: lower-cased runs of letters
 // and digits, without stop words and one-letter words, with a plural s
@@ -240,10 +238,10 @@ func AllPairs(ctx context.Context, vs []Vector, threshold float64, workers int) 
 	if !(threshold > 0 && threshold <= 1) || len(vs) < 2 {
 		return nil
 	}
-	idx := buildIndex(vs, threshold)
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	idx := buildIndex(vs, threshold, workers)
 	const chunk = 256
 	nChunks := (len(vs) + chunk - 1) / chunk
 	results := make([][]Pair, nChunks)
@@ -340,7 +338,7 @@ type posting struct {
 	weight, norm float32
 }
 
-func buildIndex(vs []Vector, t float64) *index {
+func buildIndex(vs []Vector, t float64, workers int) *index {
 	terms := 0
 	for _, v := range vs {
 		if n := len(v.Terms); n > 0 {
@@ -361,9 +359,9 @@ func buildIndex(vs []Vector, t float64) *index {
 	}
 	idx.order = make([]int32, idx.off[len(vs)])
 	idx.left = make([]float64, idx.off[len(vs)])
-	parallel(len(vs), func(d int) { idx.orderVector(d, freq, maxW) })
+	parallel.For(workers, len(vs), vectorRun, func(d int) { idx.orderVector(d, freq, maxW) })
 	idx.post()
-	idx.fillRuns()
+	idx.fillRuns(workers)
 	return idx
 }
 
@@ -428,8 +426,9 @@ func (idx *index) post() {
 	}
 }
 
-// fillRuns fills runs, where each run starts and maxRest.
-func (idx *index) fillRuns() {
+// fillRuns fills runs, where each run starts and maxRest, with up to
+// workers goroutines.
+func (idx *index) fillRuns(workers int) {
 	at := int32(0)
 	for d := range idx.vs {
 		idx.heads[d].at = at
@@ -440,7 +439,7 @@ func (idx *index) fillRuns() {
 		idx.maxRest = max(idx.maxRest, float64(h.rest))
 	}
 	idx.runs = make([]runTerm, at)
-	parallel(len(idx.vs), func(d int) {
+	parallel.For(workers, len(idx.vs), vectorRun, func(d int) {
 		v := idx.vs[d]
 		run := idx.runs[idx.heads[d].at:idx.heads[d+1].at]
 		for i, k := range idx.order[idx.off[d+1]-idx.runLen[d] : idx.off[d+1]] {

@@ -214,11 +214,12 @@ func TestAllPairsAtExactThresholds(t *testing.T) {
 }
 
 // VectorizeSeq of texts in parts is Vectorize of the parts joined by line
-// breaks: the same words, ids, weights and vectors.
+// breaks: the same words, ids, weights and vectors, on any number of CPUs
+// (5,000 texts: enough for the words to be numbered in chunks).
 func TestVectorizeSeqIsVectorizeOfJoinedParts(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	words := corpus(8, 3000, 400, "Which AWS service should the company use")
-	parts := make([][]string, 600)
+	parts := make([][]string, 5000)
 	joined := make([]string, len(parts))
 	for i := range parts {
 		for range r.IntN(4) { // some texts have no parts at all
@@ -227,9 +228,11 @@ func TestVectorizeSeqIsVectorizeOfJoinedParts(t *testing.T) {
 		joined[i] = strings.Join(parts[i], "\n")
 	}
 	want := Vectorize(joined)
-	got := VectorizeSeq(len(parts), func(i int) iter.Seq[string] { return slices.Values(parts[i]) })
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("VectorizeSeq differs from Vectorize of the joined parts: %d and %d words", len(got.Words), len(want.Words))
+	for _, cpus := range []int{0, 1, 2, 3} {
+		got := VectorizeSeq(len(parts), func(i int) iter.Seq[string] { return slices.Values(parts[i]) }, cpus)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("VectorizeSeq on %d CPUs differs from Vectorize of the joined parts: %d and %d words", cpus, len(got.Words), len(want.Words))
+		}
 	}
 }
 

@@ -6,10 +6,7 @@ import (
 	"iter"
 	"math"
 	"path/filepath"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/qbank/qbank/internal/bank"
 	"github.com/qbank/qbank/internal/finding"
@@ -111,34 +108,22 @@ func similarStems(ctx context.Context, stems []string, threshold float64, cpus i
 	}
 	sets := tokenSets(stems, cpus)
 	j := newJoin(sets, threshold)
-	workers := runtime.GOMAXPROCS(0)
-	chunks := make([][]Pair, workers)
-	var next atomic.Int64
 	const batch = 256
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p := j.newProbe()
-			for ctx.Err() == nil {
-				lo := int(next.Add(batch)) - batch
-				if lo >= len(j.order) {
-					return
-				}
-				for k := lo; k < min(lo+batch, len(j.order)); k++ {
-					chunks[w] = p.probe(k, chunks[w])
-				}
+	found := make([][]Pair, (len(j.order)+batch-1)/batch) // by batch
+	parallel.Runs(ctx, 0, len(j.order), batch, func() func(lo, hi int) {
+		p := j.newProbe()
+		return func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				found[lo/batch] = p.probe(k, found[lo/batch])
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	if ctx.Err() != nil {
 		return nil
 	}
 	var pairs []Pair
-	for _, c := range chunks {
-		pairs = append(pairs, c...)
+	for _, f := range found {
+		pairs = append(pairs, f...)
 	}
 	slices.SortFunc(pairs, func(a, b Pair) int {
 		if a.A != b.A {

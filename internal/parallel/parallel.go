@@ -2,6 +2,7 @@
 package parallel
 
 import (
+	"context"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,22 @@ import (
 // single run, f runs on the calling goroutine, in order. For returns when
 // every call has returned.
 func For(workers, n, run int, f func(i int)) {
+	Runs(context.Background(), workers, n, run, func() func(lo, hi int) {
+		return func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				f(i)
+			}
+		}
+	})
+}
+
+// Runs hands out the runs [0, run), [run, 2·run), ... of the indexes
+// 0 ... n-1 (the last one shorter) as For does, for loops whose
+// iterations need scratch space of their own: each goroutine calls
+// worker once, and the body it returns with each run it takes, as
+// body(lo, hi). Once ctx is done no further run is handed out; Runs
+// returns when every body it called has returned.
+func Runs(ctx context.Context, workers, n, run int, worker func() (body func(lo, hi int))) {
 	if n <= 0 {
 		return
 	}
@@ -25,26 +42,23 @@ func For(workers, n, run int, f func(i int)) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, (n+run-1)/run)
-	if workers <= 1 {
-		for i := range n {
-			f(i)
+	var next atomic.Int64
+	take := func(body func(lo, hi int)) {
+		for ctx.Err() == nil {
+			lo := int(next.Add(int64(run)) - int64(run))
+			if lo >= n {
+				return
+			}
+			body(lo, min(lo+run, n))
 		}
+	}
+	if workers <= 1 {
+		take(worker())
 		return
 	}
-	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Go(func() {
-			for {
-				lo := int(next.Add(int64(run)) - int64(run))
-				if lo >= n {
-					return
-				}
-				for i := lo; i < min(lo+run, n); i++ {
-					f(i)
-				}
-			}
-		})
+		wg.Go(func() { take(worker()) })
 	}
 	wg.Wait()
 }

@@ -1,6 +1,7 @@
 package parallel
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"slices"
@@ -57,4 +58,52 @@ func goroutineID() string {
 	buf = buf[:runtime.Stack(buf, false)]
 	f := strings.Fields(string(buf))
 	return f[1] // "goroutine 7 [running]:"
+}
+
+// TestRunsGivesEachGoroutineItsOwnBody: worker is called once per
+// goroutine, every run is done once, by the body of one of them.
+func TestRunsGivesEachGoroutineItsOwnBody(t *testing.T) {
+	const n, run, workers = 1000, 7, 3
+	var bodies atomic.Int32
+	calls := make([]atomic.Int32, n)
+	Runs(context.Background(), workers, n, run, func() func(lo, hi int) {
+		bodies.Add(1)
+		owner := goroutineID()
+		return func(lo, hi int) {
+			if lo%run != 0 || hi != min(lo+run, n) {
+				t.Errorf("run [%d, %d), want runs of %d from a multiple of it", lo, hi, run)
+			}
+			if id := goroutineID(); id != owner {
+				t.Errorf("the body of goroutine %s ran on %s", owner, id)
+			}
+			for i := lo; i < hi; i++ {
+				calls[i].Add(1)
+			}
+		}
+	})
+	if b := bodies.Load(); b < 1 || b > workers {
+		t.Errorf("worker called %d times, want 1 to %d", b, workers)
+	}
+	for i := range calls {
+		if c := calls[i].Load(); c != 1 {
+			t.Fatalf("index %d done %d times, want 1", i, c)
+		}
+	}
+}
+
+// TestRunsStopsWhenCancelled: no run is handed out once ctx is done.
+func TestRunsStopsWhenCancelled(t *testing.T) {
+	for _, workers := range []int{1, 2} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var runs atomic.Int32
+		Runs(ctx, workers, 100, 10, func() func(lo, hi int) {
+			return func(lo, hi int) {
+				runs.Add(1)
+				cancel()
+			}
+		})
+		if r := runs.Load(); r < 1 || int(r) > workers {
+			t.Errorf("%d workers: %d runs after the first cancelled, want at most one each", workers, r)
+		}
+	}
 }

@@ -38,7 +38,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/qbank/qbank/internal/parallel"
 )
@@ -243,27 +242,15 @@ func AllPairs(ctx context.Context, vs []Vector, threshold float64, workers int) 
 	}
 	idx := buildIndex(vs, threshold, workers)
 	const chunk = 256
-	nChunks := (len(vs) + chunk - 1) / chunk
-	results := make([][]Pair, nChunks)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < min(workers, nChunks); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p := newProber(idx, len(vs))
-			for c := range next {
-				for x := c * chunk; x < min(len(vs), (c+1)*chunk); x++ {
-					results[c] = p.probe(x, results[c])
-				}
+	results := make([][]Pair, (len(vs)+chunk-1)/chunk) // by chunk, in order
+	parallel.Runs(ctx, workers, len(vs), chunk, func() func(lo, hi int) {
+		p := newProber(idx, len(vs))
+		return func(lo, hi int) {
+			for x := lo; x < hi; x++ {
+				results[lo/chunk] = p.probe(x, results[lo/chunk])
 			}
-		}()
-	}
-	for c := 0; c < nChunks && ctx.Err() == nil; c++ {
-		next <- c
-	}
-	close(next)
-	wg.Wait()
+		}
+	})
 	if ctx.Err() != nil {
 		return nil
 	}

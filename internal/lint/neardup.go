@@ -328,6 +328,7 @@ type probeState struct {
 	j       *join
 	overlap []int32 // by place in order: prefix overlap so far, -1 pruned
 	touched []int32
+	alpha   []int // the probe in hand's least overlaps, by size
 }
 
 func (j *join) newProbe() *probeState {
@@ -354,10 +355,18 @@ func (p *probeState) probe(k int, out []Pair) []Pair {
 	}
 	from := j.sizeStart[minSize]
 	prefix := lx - minOverlap(lx, minSize, j.threshold) + 1
+	// alpha[ly-minSize]: the least overlap with a set of size ly.
+	p.alpha = p.alpha[:0]
+	for ly := minSize; ly <= lx; ly++ {
+		p.alpha = append(p.alpha, minOverlap(lx, ly, j.threshold))
+	}
 	for i, t := range sx[:prefix] {
 		list := j.postings[j.start[t]:j.start[t+1]]
 		// Postings are in probe order: skip the too small, stop at k.
 		lo, _ := slices.BinarySearchFunc(list, from, func(e posting, at int32) int { return int(e.at - at) })
+		// The probe order is by size, so the size of the set at a place
+		// follows from sizeStart, and only grows along a list.
+		ly := minSize
 		for _, e := range list[lo:] {
 			if int(e.at) >= k {
 				break
@@ -366,8 +375,10 @@ func (p *probeState) probe(k int, out []Pair) []Pair {
 			if o < 0 {
 				continue
 			}
-			ly := len(j.sets[j.order[e.at]])
-			alpha := minOverlap(lx, ly, j.threshold)
+			for e.at >= j.sizeStart[ly+1] {
+				ly++
+			}
+			alpha := p.alpha[ly-minSize]
 			if int(o)+1+min(lx-i-1, ly-int(e.pos)-1) < alpha {
 				p.overlap[e.at] = -1
 				if o == 0 {

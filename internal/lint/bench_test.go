@@ -75,10 +75,12 @@ func BenchmarkLintPhases(b *testing.B) {
 			SimilarStems(context.Background(), stems, cfg.NearDuplicateThreshold)
 		}
 	})
+	near := newNearPairs() // what the near-duplicate search hands over
+	nearDuplicates(context.Background(), bk.Items, cfg.NearDuplicateThreshold, 0, near)
 	b.Run("probable-enemy", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			probableEnemies(context.Background(), bk, cfg, 0)
+			probableEnemies(context.Background(), bk, cfg, 0, near)
 		}
 	})
 }

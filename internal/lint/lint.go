@@ -119,11 +119,12 @@ func Run(ctx context.Context, dir string, opts Options) (*Result, error) {
 // beyond the noise.
 func compareItems(ctx context.Context, b *bank.Bank, cfg *config.Config) []finding.Finding {
 	share := max(runtime.GOMAXPROCS(0)/2, 1)
+	near := newNearPairs()
 	rules := []func() []finding.Finding{
 		func() []finding.Finding { return duplicateIDs(b) },
 		func() []finding.Finding { return enemyRefs(b) },
-		func() []finding.Finding { return nearDuplicates(ctx, b.Items, cfg.NearDuplicateThreshold, share) },
-		func() []finding.Finding { return probableEnemies(ctx, b, cfg, share) },
+		func() []finding.Finding { return nearDuplicates(ctx, b.Items, cfg.NearDuplicateThreshold, share, near) },
+		func() []finding.Finding { return probableEnemies(ctx, b, cfg, share, near) },
 	}
 	found := make([][]finding.Finding, len(rules))
 	var wg sync.WaitGroup

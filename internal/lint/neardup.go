@@ -430,14 +430,17 @@ func overlapAtLeast(a, b []int32, alpha int) (int, bool) {
 }
 
 // nearDuplicates reports the items whose stems are near duplicates,
-// building the stems' token sets on at most cpus CPUs (<= 0: all).
-func nearDuplicates(ctx context.Context, items []*bank.Item, threshold float64, cpus int) []finding.Finding {
+// building the stems' token sets on at most cpus CPUs (<= 0: all), and
+// publishes the pairs to near.
+func nearDuplicates(ctx context.Context, items []*bank.Item, threshold float64, cpus int, near *nearPairs) []finding.Finding {
 	stems := make([]string, len(items))
 	for i, it := range items {
 		stems[i] = it.Stem
 	}
+	pairs := similarStems(ctx, stems, threshold, cpus)
+	near.publish(items, pairs)
 	var fs []finding.Finding
-	for _, p := range similarStems(ctx, stems, threshold, cpus) {
+	for _, p := range pairs {
 		a, b := items[p.A], items[p.B]
 		if a.ID == b.ID {
 			continue // duplicate-id reports these

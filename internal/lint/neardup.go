@@ -38,32 +38,6 @@ import (
 // definition (TestSimilarStemsIsExact). The probes are independent and run
 // on every core; the pairs are then sorted.
 
-// stemWords returns the words of a stem: lower-cased runs of letters and
-// digits.
-func stemWords(stem string) []string {
-	return textsim.Fields(stem)
-}
-
-// shingles returns the distinct word bigrams of a stem (its words when it
-// has fewer than two). It defines the similarity; SimilarStems computes the
-// same sets with integer tokens.
-func shingles(stem string) []string {
-	words := stemWords(stem)
-	if len(words) < 2 {
-		return words
-	}
-	seen := make(map[string]bool, len(words))
-	out := make([]string, 0, len(words)-1)
-	for i := 0; i+1 < len(words); i++ {
-		s := words[i] + " " + words[i+1]
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // Pair is two items whose stems are near-duplicates.
 type Pair struct {
 	A, B       int // indexes into the items given, A < B

@@ -10,7 +10,35 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/qbank/qbank/internal/textsim"
 )
+
+// stemWords returns the words of a stem: lower-cased runs of letters and
+// digits.
+func stemWords(stem string) []string {
+	return textsim.Fields(stem)
+}
+
+// shingles returns the distinct word bigrams of a stem (its words when it
+// has fewer than two): the definition of the similarity, which
+// SimilarStems computes with integer tokens (tokenSets).
+func shingles(stem string) []string {
+	words := stemWords(stem)
+	if len(words) < 2 {
+		return words
+	}
+	seen := make(map[string]bool, len(words))
+	out := make([]string, 0, len(words)-1)
+	for i := 0; i+1 < len(words); i++ {
+		s := words[i] + " " + words[i+1]
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // TestSimilarStemsIsExact compares the PPJoin search with a brute-force
 // comparison of every pair, on repetitive text (a tiny vocabulary, shared

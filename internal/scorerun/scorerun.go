@@ -10,10 +10,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
-	"sync"
 
 	"github.com/qbank/qbank/internal/bank"
+	"github.com/qbank/qbank/internal/parallel"
 	"github.com/qbank/qbank/internal/responses"
 	"github.com/qbank/qbank/internal/scorereport"
 )
@@ -83,31 +82,29 @@ func Run(ctx context.Context, in Input) (*Outcome, error) {
 	return out, nil
 }
 
-// scoreAll scores the attempts on every core, keeping their order.
+// scoreAll scores the attempts on every core, keeping their order. Each
+// goroutine takes runs of consecutive attempts (parallel.For's reason:
+// neighbouring reports written from one core); an attempt that cannot be
+// scored ends its run, and the errors come back in attempt order.
 func scoreAll(ctx context.Context, attempts []*responses.Attempt, scorers map[*responses.Form]*scorereport.Scorer, explain bool) ([]scorereport.Report, error) {
+	const run = 256
 	reports := make([]scorereport.Report, len(attempts))
-	errs := make([]error, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for w := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(attempts); i += len(errs) {
-				if i%1024 == w && ctx.Err() != nil {
-					errs[w] = ctx.Err()
-					return
-				}
-				a := attempts[i]
+	errs := make([]error, (len(attempts)+run-1)/run) // by run
+	parallel.Runs(ctx, 0, len(attempts), run, func() func(lo, hi int) {
+		return func(lo, hi int) {
+			for i, a := range attempts[lo:hi] {
 				r, err := scorers[a.Form].Score(scorereport.Attempt{ID: a.ID, Candidate: a.Candidate, Chosen: a.Chosen}, explain)
 				if err != nil {
-					errs[w] = fmt.Errorf("%s:%d: %w", a.File, a.Line, err)
+					errs[lo/run] = fmt.Errorf("%s:%d: %w", a.File, a.Line, err)
 					return
 				}
-				reports[i] = r
+				reports[lo+i] = r
 			}
-		}()
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return reports, err
 	}
-	wg.Wait()
 	return reports, errors.Join(errs...)
 }
 

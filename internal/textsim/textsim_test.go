@@ -106,6 +106,10 @@ func shortCorpus(seed uint64, n int) []string {
 	return texts
 }
 
+// searchPaths are the sizes of the groups searched pair by pair that test
+// each way of searching a group alone: none, and all.
+var searchPaths = []int{0, math.MaxInt}
+
 // TestAllPairsIsExact: the indexed search finds exactly the pairs of the
 // brute-force definition, on random and on repetitive text, for every
 // threshold and number of workers.
@@ -128,6 +132,11 @@ func TestAllPairsIsExact(t *testing.T) {
 				got := AllPairs(context.Background(), m.Vectors, th, workers)
 				if !reflect.DeepEqual(got, want) {
 					t.Fatalf("%s, threshold %v, %d workers: %d pairs, brute force %d", c.name, th, workers, len(got), len(want))
+				}
+			}
+			for _, small := range searchPaths {
+				if got := allPairs(context.Background(), m.Vectors, th, 2, small); !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s, threshold %v, groups of up to %d searched pair by pair: %d pairs, brute force %d", c.name, th, small, len(got), len(want))
 				}
 			}
 			if c.name == "random" && th == 0.4 && len(want) == 0 {
@@ -209,6 +218,11 @@ func TestAllPairsAtExactThresholds(t *testing.T) {
 					t.Fatalf("seed %d, threshold %v, %d workers: %d pairs, brute force %d", seed, th, workers, len(got), len(want))
 				}
 			}
+			for _, small := range searchPaths {
+				if got := allPairs(context.Background(), vs, th, 1, small); !reflect.DeepEqual(got, want) {
+					t.Fatalf("seed %d, threshold %v, groups of up to %d searched pair by pair: %d pairs, brute force %d", seed, th, small, len(got), len(want))
+				}
+			}
 		}
 	}
 }
@@ -236,13 +250,14 @@ func TestVectorizeSeqIsVectorizeOfJoinedParts(t *testing.T) {
 	}
 }
 
-// TestAllPairsPendingBounds: a vector met once in the index is left
-// pending when its run alone cannot take it to the threshold, and scored
-// from that first meeting if met again. Two texts share their frequent
-// terms with the same weights, the largest any text gives them, so that
-// what their runs share equals every run bound, and one or two rare
-// terms; the threshold is their cosine, right on the bounds.
-func TestAllPairsPendingBounds(t *testing.T) {
+// TestAllPairsRunBounds: a pair whose only shared term outside the runs
+// is its rarest is found through that term and its run's bound alone; a
+// pair that shares a second such term, through the inverted index of the
+// rarest's group. Two texts share their frequent terms with the same
+// weights, the largest any text gives them, so that what their runs share
+// equals every run bound, and one or two rare terms; the threshold is
+// their cosine, right on the bounds.
+func TestAllPairsRunBounds(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 19))
 	// unit completes weights with a term of its own, to unit length.
 	unit := func(w map[int32]float64, own int32) Vector {
@@ -273,9 +288,9 @@ func TestAllPairsPendingBounds(t *testing.T) {
 		vs = append(vs, unit(y, 50), unit(x, 51))
 		th := Dot(vs[len(vs)-2], vs[len(vs)-1])
 		want := bruteForce(vs, th)
-		for _, workers := range []int{1, 2} {
-			if got := AllPairs(context.Background(), vs, th, workers); !reflect.DeepEqual(got, want) {
-				t.Fatalf("trial %d, threshold %v: %v, brute force %v", trial, th, got, want)
+		for _, small := range searchPaths {
+			if got := allPairs(context.Background(), vs, th, 1, small); !reflect.DeepEqual(got, want) {
+				t.Fatalf("trial %d, threshold %v, groups of up to %d searched pair by pair: %v, brute force %v", trial, th, small, got, want)
 			}
 		}
 	}

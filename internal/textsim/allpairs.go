@@ -81,7 +81,10 @@ const runShare = 0.5
 type index struct {
 	vs        []Vector
 	threshold float64
-	terms     int
+	// reach is what a bound or score before Dot must reach: the threshold
+	// less 1e-9 of it, for the rounding of sums in float64.
+	reach float64
+	terms int
 	// sterms[off[d]:off[d+1]] are vector d's terms with their weights
 	// rounded up, what a search reads of a vector, in one place. Here a
 	// term is numbered by its place in the global order, from the rarest
@@ -142,7 +145,7 @@ func buildIndex(vs []Vector, t float64, workers int) *index {
 	for p, id := range byPlace {
 		place[id], maxWByPlace[p] = int32(p), maxW[id]
 	}
-	idx := &index{vs: vs, threshold: t, terms: terms, off: make([]int32, len(vs)+1)}
+	idx := &index{vs: vs, threshold: t, reach: t * (1 - 1e-9), terms: terms, off: make([]int32, len(vs)+1)}
 	for d, v := range vs {
 		idx.off[d+1] = idx.off[d] + int32(len(v.Terms))
 	}
@@ -196,7 +199,7 @@ func (idx *index) orderVector(d int, place []int32, maxW []float64) (heads, run 
 		if bound < t*runShare {
 			runAt, rest = i, roundUp(bound)
 		}
-		if bound < t*(1-1e-9) {
+		if bound < idx.reach {
 			low = i
 		}
 	}
@@ -223,10 +226,8 @@ type searcher struct {
 	lists   []list
 	used    []int32
 	entries []entry
-	// By member: the weight for the group's term; the score the later
-	// member searching has counted with it, and 1 + that member's place
-	// when it has.
-	wa    []float64
+	// By member: the score the later member searching has counted with
+	// it, and 1 + that member's place when it has.
 	acc   []float64
 	stamp []int32
 	// The members whose product for the group's term can reach the
@@ -256,13 +257,12 @@ func newSearcher(idx *index, small int) *searcher {
 // search appends the pairs of term a's group that reach the threshold,
 // each measured with Dot.
 func (s *searcher) search(a int32, out []Pair) []Pair {
-	idx, t := s.idx, s.idx.threshold*(1-1e-9)
+	idx, t := s.idx, s.idx.reach
 	ms := idx.members[idx.start[a]:idx.start[a+1]]
 	n := len(ms)
 	if n <= s.small {
 		return s.searchSmall(ms, out)
 	}
-	s.wa = slices.Grow(s.wa[:0], n)[:n]
 	s.acc = slices.Grow(s.acc[:0], n)[:n]
 	s.stamp = slices.Grow(s.stamp[:0], n)[:n]
 	clear(s.stamp)
@@ -276,9 +276,8 @@ func (s *searcher) search(a int32, out []Pair) []Pair {
 	// Count, then place, the members' terms after a outside their runs.
 	s.used = s.used[:0]
 	total, maxWa := int32(0), 0.0
-	for j, m := range ms {
-		s.wa[j] = float64(m.w)
-		maxWa = max(maxWa, s.wa[j])
+	for _, m := range ms {
+		maxWa = max(maxWa, float64(m.w))
 		for _, tw := range idx.sterms[m.at+1 : m.run] {
 			l := &s.lists[tw.term]
 			if l.count == 0 {
@@ -303,7 +302,7 @@ func (s *searcher) search(a int32, out []Pair) []Pair {
 			s.entries[l.to] = entry{int32(j), tw.w}
 			l.to++
 		}
-		if maxWa*s.wa[j]+float64(m.rest) >= t {
+		if maxWa*float64(m.w)+float64(m.rest) >= t {
 			s.strong = append(s.strong, int32(j))
 		}
 	}
@@ -325,7 +324,7 @@ const smallGroup = 6
 // searchSmall appends the pairs of the group ms that reach the threshold,
 // measuring what each two members share from the group's term on.
 func (s *searcher) searchSmall(ms []member, out []Pair) []Pair {
-	idx, t := s.idx, s.idx.threshold*(1-1e-9)
+	idx, t := s.idx, s.idx.reach
 	for jx, mx := range ms {
 		xs := idx.sterms[mx.at+1 : mx.end]
 		for _, m := range ms[:jx] {
@@ -357,8 +356,8 @@ func (s *searcher) searchSmall(ms []member, out []Pair) []Pair {
 // meet appends the pairs of member jx of the group ms and the members
 // before it that reach the threshold.
 func (s *searcher) meet(jx int, mx member, ms []member, out []Pair) []Pair {
-	idx, t := s.idx, s.idx.threshold*(1-1e-9)
-	wxa, mark := s.wa[jx], int32(jx+1)
+	idx, t := s.idx, s.idx.reach
+	wxa, mark := float64(mx.w), int32(jx+1)
 	s.met = s.met[:0]
 	// Members that share a term after a outside their run: what they
 	// share there.
@@ -372,7 +371,7 @@ func (s *searcher) meet(jx int, mx member, ms []member, out []Pair) []Pair {
 			}
 			if s.stamp[e.m] != mark {
 				s.stamp[e.m] = mark
-				s.acc[e.m] = wxa*s.wa[e.m] + wx*float64(e.w)
+				s.acc[e.m] = wxa*float64(ms[e.m].w) + wx*float64(e.w)
 				s.met = append(s.met, e.m)
 				continue
 			}
@@ -384,9 +383,9 @@ func (s *searcher) meet(jx int, mx member, ms []member, out []Pair) []Pair {
 		if int(j) >= jx {
 			break
 		}
-		if s.stamp[j] != mark && wxa*s.wa[j]+float64(ms[j].rest) >= t {
+		if s.stamp[j] != mark && wxa*float64(ms[j].w)+float64(ms[j].rest) >= t {
 			s.stamp[j] = mark
-			s.acc[j] = wxa * s.wa[j]
+			s.acc[j] = wxa * float64(ms[j].w)
 			s.met = append(s.met, j)
 		}
 	}

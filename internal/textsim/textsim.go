@@ -4,8 +4,8 @@
 // are similar when the cosine of their vectors reaches a threshold.
 //
 // The all-pairs search is exact but does not read every pair of texts
-// that share a word. Terms are ordered from the most to the least
-// frequent. A vector's run is the longest leading run of its most
+// that share a word. Terms are ordered from the rarest to the most
+// frequent. A vector's run is the longest stretch of its most
 // frequent terms whose contribution to any dot product is bounded below
 // half the threshold: the smaller of the run's L2 norm and of the sum of
 // its weights times the largest weight any vector gives each term (the

@@ -14,17 +14,12 @@ import (
 	"github.com/qbank/qbank/internal/textsim"
 )
 
-// stemWords returns the words of a stem: lower-cased runs of letters and
-// digits.
-func stemWords(stem string) []string {
-	return textsim.Fields(stem)
-}
-
-// shingles returns the distinct word bigrams of a stem (its words when it
-// has fewer than two): the definition of the similarity, which
+// shingles returns the distinct word bigrams of a stem, its words being
+// lower-cased runs of letters and digits (its words when it has fewer
+// than two): the definition of the similarity, which
 // SimilarStems computes with integer tokens (tokenSets).
 func shingles(stem string) []string {
-	words := stemWords(stem)
+	words := textsim.Fields(stem)
 	if len(words) < 2 {
 		return words
 	}
